@@ -1,0 +1,32 @@
+import { ShopsyncError } from './shopsync-error.js';
+
+export type ConnectionErrorKind = 'auth' | 'not_found' | 'network' | 'timeout' | 'version' | 'server_error' | 'unknown';
+
+const ADVICE: Record<ConnectionErrorKind, string> = {
+  auth: 'Check the Shopify API credentials (access token and its scopes).',
+  not_found: 'Check the store domain: no Shopify store answered at that address.',
+  network: 'Check the network connection to the Shopify store.',
+  timeout: 'The Shopify store did not answer in time; try again later.',
+  version: 'Check the configured Shopify API version.',
+  server_error: 'Shopify answered with a server error; try again later.',
+  unknown: 'Check the Shopify API credentials and the store connection.',
+};
+
+/** The target could not be reached or refused us. `kind` says which, `retryable` whether to try again. */
+export class ConnectionError extends ShopsyncError {
+  override name = 'ConnectionError';
+  readonly kind: ConnectionErrorKind;
+  readonly retryable: boolean;
+  readonly httpStatus: number | undefined;
+  constructor(kind: ConnectionErrorKind, message: string, options: { httpStatus?: number; cause?: unknown } = {}) {
+    super(`connection_${kind}`, message, { cause: options.cause });
+    this.kind = kind;
+    this.httpStatus = options.httpStatus;
+    this.retryable = kind === 'network' || kind === 'timeout' || kind === 'server_error';
+  }
+
+  /** What a user should check, in a sentence. */
+  get advice(): string {
+    return ADVICE[this.kind];
+  }
+}

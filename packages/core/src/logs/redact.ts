@@ -1,0 +1,26 @@
+/**
+ * Scrubs credentials from text that came from elsewhere (remote error messages, request
+ * descriptions) before core stores, emits or exports it. Shopify access tokens have a known
+ * shape (`shpat_`, `shpca_`, `shppa_`, `shpss_`, `shpua_` + 32 hex digits); header and bearer
+ * forms are caught whatever the token looks like.
+ */
+const PATTERNS: ReadonlyArray<[RegExp, string]> = [
+  [/\bshp(?:at|ca|pa|ss|ua)_[A-Za-z0-9]{16,}\b/g, '[REDACTED]'],
+  [/(x-shopify-access-token["']?\s*[:=]\s*["']?)[^\s"',;}]+/gi, '$1[REDACTED]'],
+  [/(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1[REDACTED]'],
+  [/((?:access_?token|api_?secret|password)["']?\s*[:=]\s*["']?)[^\s"',;}&]+/gi, '$1[REDACTED]'],
+];
+
+export function redactSecrets(text: string, extraSecrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of extraSecrets) if (secret.length >= 4) out = out.split(secret).join('[REDACTED]');
+  for (const [re, replacement] of PATTERNS) out = out.replace(re, replacement);
+  return out;
+}
+
+/** Remote text as data: a string, secrets scrubbed, length bounded. */
+export function remoteText(value: unknown, max = 10_000): string {
+  const s = typeof value === 'string' ? value : value instanceof Error ? value.message : JSON.stringify(value) ?? String(value);
+  const clean = redactSecrets(s);
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}

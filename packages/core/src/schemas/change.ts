@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { languageSchema } from './connector.js';
+import { refSchema } from './common.js';
+
+/** Text in one language, or in several keyed by language tag; the connector's language picks one. */
+export const localizedTextSchema = z.union([
+  z.string(),
+  z.record(languageSchema, z.string()).refine((r) => Object.keys(r).length > 0, 'expected at least one language'),
+]);
+export type LocalizedText = z.infer<typeof localizedTextSchema>;
+
+/** A price as Shopify takes it: a decimal string, at most two decimals. */
+const moneySchema = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'expected a decimal amount such as "19.99"');
+
+export const categoryDataSchema = z
+  .object({
+    title: localizedTextSchema,
+    description: localizedTextSchema.optional(),
+    handle: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a handle of lowercase letters, digits and "-"').optional(),
+    sortOrder: z.number().int().optional(),
+  })
+  .strict();
+
+export const productDataSchema = z
+  .object({
+    title: localizedTextSchema,
+    description: localizedTextSchema.optional(),
+    handle: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a handle of lowercase letters, digits and "-"').optional(),
+    vendor: z.string().max(255).optional(),
+    productType: z.string().max(255).optional(),
+    tags: z.array(z.string().max(255)).max(250).optional(),
+    status: z.enum(['active', 'draft', 'archived']).optional(),
+    categoryRefs: z.array(refSchema).max(250).optional(),
+    /** Option names in order, e.g. ["Size", "Colour"]; Shopify allows three. */
+    options: z.array(z.string().min(1).max(255)).max(3).optional(),
+  })
+  .strict();
+
+export const variantDataSchema = z
+  .object({
+    title: localizedTextSchema.optional(),
+    price: moneySchema,
+    compareAtPrice: moneySchema.optional(),
+    barcode: z.string().max(255).optional(),
+    /** Values for the product's options, by option name: { Size: "M" }. */
+    optionValues: z.record(z.string().min(1), z.string().min(1)).optional(),
+    stock: z.number().int().min(-1_000_000_000).max(1_000_000_000).optional(),
+    weightGrams: z.number().nonnegative().optional(),
+  })
+  .strict();
+
+export type CategoryData = z.infer<typeof categoryDataSchema>;
+export type ProductData = z.infer<typeof productDataSchema>;
+export type VariantData = z.infer<typeof variantDataSchema>;
+
+const categoryChange = z.discriminatedUnion('op', [
+  z.object({ entity: z.literal('category'), op: z.literal('upsert'), ref: refSchema, data: categoryDataSchema }).strict(),
+  z.object({ entity: z.literal('category'), op: z.literal('delete'), ref: refSchema }).strict(),
+]);
+const productChange = z.discriminatedUnion('op', [
+  z.object({ entity: z.literal('product'), op: z.literal('upsert'), ref: refSchema, data: productDataSchema }).strict(),
+  z.object({ entity: z.literal('product'), op: z.literal('delete'), ref: refSchema }).strict(),
+]);
+const variantChange = z.discriminatedUnion('op', [
+  z
+    .object({
+      entity: z.literal('variant'),
+      op: z.literal('upsert'),
+      ref: refSchema,
+      parentRef: refSchema,
+      data: variantDataSchema,
+    })
+    .strict(),
+  z.object({ entity: z.literal('variant'), op: z.literal('delete'), ref: refSchema, parentRef: refSchema.optional() }).strict(),
+]);
+
+/** One change from the host: what to create, update or delete in the store. */
+export const changeSchema = z.discriminatedUnion('entity', [categoryChange, productChange, variantChange]);
+export type Change = z.infer<typeof changeSchema>;
+export type ChangeOp = Change['op'];
+
+/** A batch as given to `enqueue`: validated whole before anything is written. */
+export const changeBatchSchema = z.array(changeSchema).max(100_000, 'expected at most 100,000 changes in one batch');

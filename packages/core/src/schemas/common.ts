@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** Every stored shape carries this version; adapters migrate older shapes on open. */
+export const SCHEMA_VERSION = 1 as const;
+export const schemaVersion = z.literal(SCHEMA_VERSION);
+
+export const ENTITIES = ['category', 'product', 'variant'] as const;
+export const entitySchema = z.enum(ENTITIES);
+export type Entity = z.infer<typeof entitySchema>;
+
+/** Plural names, as counters are shown to users ("3 products pending"). */
+export const ENTITY_PLURAL = { category: 'categories', product: 'products', variant: 'variants' } as const;
+
+export const countsSchema = z.object({
+  categories: z.number().int().nonnegative(),
+  products: z.number().int().nonnegative(),
+  variants: z.number().int().nonnegative(),
+});
+export type EntityCounts = z.infer<typeof countsSchema>;
+
+export function zeroCounts(): EntityCounts {
+  return { categories: 0, products: 0, variants: 0 };
+}
+
+export function totalOf(counts: EntityCounts): number {
+  return counts.categories + counts.products + counts.variants;
+}
+
+/** ISO-8601 instant in UTC, as produced by `Date.prototype.toISOString`. */
+export const isoDate = z.iso.datetime({ offset: true });
+
+/** A host reference: SKU for products and variants, the host's id for categories. */
+export const refSchema = z
+  .string()
+  .min(1, 'expected a non-empty reference')
+  .max(255, 'expected at most 255 characters')
+  .refine((s) => s.trim() === s && s.trim().length > 0, 'expected no leading or trailing spaces');

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { apiVersionSchema, languageSchema, connectorIdSchema } from './connector.js';
+import { countsSchema, isoDate, schemaVersion } from './common.js';
+
+export const SYNC_STATUSES = ['in_progress', 'completed', 'error', 'paused'] as const;
+export const syncStatusSchema = z.enum(SYNC_STATUSES);
+export type SyncStatus = z.infer<typeof syncStatusSchema>;
+
+/** Why a run-level problem happened; `auth`/`not_found`/`network` also name connection failures. */
+export const GENERAL_ERROR_CODES = [
+  'auth',
+  'not_found',
+  'network',
+  'timeout',
+  'server_error',
+  'throttled',
+  'version',
+  'invalid_response',
+  'stopped',
+  'interrupted',
+  'exhausted',
+  'internal',
+] as const;
+export const generalErrorCodeSchema = z.enum(GENERAL_ERROR_CODES);
+export type GeneralErrorCode = z.infer<typeof generalErrorCodeSchema>;
+
+/** A problem of the run as a whole (not of one item): shown in the event's error dialog. */
+export const generalErrorSchema = z.object({
+  at: isoDate,
+  code: generalErrorCodeSchema,
+  message: z.string().max(10_000),
+  /** 1-based index of the iteration it happened in, if any. */
+  iteration: z.number().int().positive().optional(),
+  /** HTTP status from the remote system, where there was one. */
+  httpStatus: z.number().int().optional(),
+});
+export type GeneralError = z.infer<typeof generalErrorSchema>;
+
+export const apiVersionInfoSchema = z.object({
+  requested: apiVersionSchema,
+  /** The version the store actually served (`X-Shopify-Api-Version`), when known. */
+  served: apiVersionSchema.optional(),
+  status: z.enum(['supported', 'deprecated', 'unknown']),
+  /** When Shopify's support for the requested version ends (or ended). */
+  supportEndsAt: isoDate.optional(),
+  /** Support ends within the warning window (90 days by default). */
+  endsSoon: z.boolean(),
+  /** `X-Shopify-Api-Deprecated-Reason`, when the store sent it. */
+  deprecationReason: z.string().max(2_000).optional(),
+});
+export type ApiVersionInfo = z.infer<typeof apiVersionInfoSchema>;
+
+/** The configuration a sync event ran with: taken at start, never updated after. */
+export const configSnapshotSchema = z.object({
+  shopDomain: z.string(),
+  apiVersion: apiVersionInfoSchema,
+  disableDeletions: z.boolean(),
+  overwriteStock: z.boolean(),
+  includeEmptyCategories: z.boolean(),
+  language: languageSchema,
+  locationId: z.string().optional(),
+});
+export type ConfigSnapshot = z.infer<typeof configSnapshotSchema>;
+
+/** One pass inside a sync event: one batch leased, pushed and acknowledged. */
+export const iterationSchema = z.object({
+  index: z.number().int().positive(),
+  startedAt: isoDate,
+  endedAt: isoDate,
+  synced: countsSchema,
+  failed: countsSchema,
+  /** Completed without reaching the store: unchanged since the last sync, or deletions disabled. */
+  skipped: countsSchema,
+});
+export type Iteration = z.infer<typeof iterationSchema>;
+
+export const syncTriggerSchema = z.enum(['manual', 'schedule', 'changes', 'retry', 'resume']);
+export type SyncTrigger = z.infer<typeof syncTriggerSchema>;
+
+/** One row of the Activity Register. */
+export const syncEventSchema = z.object({
+  v: schemaVersion,
+  id: z.string().min(1),
+  connectorId: connectorIdSchema,
+  status: syncStatusSchema,
+  trigger: syncTriggerSchema,
+  startedAt: isoDate,
+  endedAt: isoDate.optional(),
+  /** Items still waiting, per entity, as of the last update of this event. */
+  pending: countsSchema,
+  generalErrors: z.array(generalErrorSchema),
+  config: configSnapshotSchema,
+  iterations: z.array(iterationSchema),
+  /** True once the first iteration has ended: logs can be downloaded from then on. */
+  logsAvailable: z.boolean(),
+  /** Times the event was paused and resumed (the connector disabled and enabled again). */
+  pausedAt: z.array(isoDate),
+  resumedAt: z.array(isoDate),
+});
+export type SyncEvent = z.infer<typeof syncEventSchema>;

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { entitySchema, isoDate, schemaVersion } from './common.js';
+
+export const logLevelSchema = z.enum(['info', 'warn', 'error']);
+export type LogLevel = z.infer<typeof logLevelSchema>;
+
+/** One line of a sync event's downloadable log. */
+export const logEntrySchema = z.object({
+  v: schemaVersion,
+  at: isoDate,
+  level: logLevelSchema,
+  eventId: z.string(),
+  iteration: z.number().int().positive().optional(),
+  entity: entitySchema.optional(),
+  ref: z.string().optional(),
+  code: z.string().optional(),
+  message: z.string(),
+});
+export type LogEntry = z.infer<typeof logEntrySchema>;

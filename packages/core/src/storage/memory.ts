@@ -1,0 +1,270 @@
+import { LeaseLostError } from '../errors/lease-error.js';
+import { ShopsyncError } from '../errors/shopsync-error.js';
+import { newId } from '../ids.js';
+import { bucketOf, BUCKET_COUNT } from '../queue/order.js';
+import { ENTITY_PLURAL, zeroCounts, type EntityCounts } from '../schemas/common.js';
+import type { SyncEvent } from '../schemas/event.js';
+import type { ItemStatus } from '../schemas/item.js';
+import type { LogEntry } from '../schemas/log.js';
+import type { QueueEntry } from '../schemas/queue.js';
+import type { AckCommit, ItemQuery, Lease, LeaseOptions, NewQueueEntry, Page, PageQuery, StorageAdapter } from './adapter.js';
+import { coalesce, compareEvents, compareItems, matchesItemQuery, mergeReturned, pendingItemStatus, settledItemStatus } from './rules.js';
+
+interface HeldLease {
+  expiresAt: number;
+  entries: QueueEntry[];
+}
+
+/** One connector's data. The queue is six insertion-ordered maps, one per drain bucket. */
+class ConnectorData {
+  seq = 0;
+  readonly buckets: Map<string, QueueEntry>[] = Array.from({ length: BUCKET_COUNT }, () => new Map());
+  /** A bucket whose insertion order no longer follows `seq` (an entry came back from a lease). */
+  readonly unsorted: boolean[] = new Array<boolean>(BUCKET_COUNT).fill(false);
+  readonly pending = new Map<string, QueueEntry>();
+  readonly leases = new Map<string, HeldLease>();
+  /** Leased key -> lease id. */
+  readonly inflight = new Map<string, string>();
+  readonly counts: EntityCounts = zeroCounts();
+  readonly items = new Map<string, ItemStatus>();
+  readonly hashes = new Map<string, string>();
+  readonly targetIds = new Map<string, string>();
+  readonly events = new Map<string, SyncEvent>();
+  readonly logs = new Map<string, LogEntry[]>();
+
+  has(key: string): boolean {
+    return this.pending.has(key) || this.inflight.has(key);
+  }
+
+  /** Keeps `counts` exact: call with whether the key was present before a change to it. */
+  recount(key: string, entity: QueueEntry['entity'], wasPresent: boolean): void {
+    const isPresent = this.has(key);
+    if (wasPresent !== isPresent) this.counts[ENTITY_PLURAL[entity]] += isPresent ? 1 : -1;
+  }
+
+  putPending(entry: QueueEntry): void {
+    const old = this.pending.get(entry.key);
+    if (old) this.buckets[bucketOf(old.entity, old.change.op)]!.delete(old.key);
+    this.pending.set(entry.key, entry);
+    this.buckets[bucketOf(entry.entity, entry.change.op)]!.set(entry.key, entry);
+  }
+
+  takePending(key: string): QueueEntry | undefined {
+    const entry = this.pending.get(key);
+    if (!entry) return undefined;
+    this.pending.delete(key);
+    this.buckets[bucketOf(entry.entity, entry.change.op)]!.delete(key);
+    return entry;
+  }
+
+  /** An entry back from a lease meets any newer change of its key; its bucket needs re-sorting. */
+  returnEntry(entry: QueueEntry): void {
+    const merged = mergeReturned(entry, this.pending.get(entry.key));
+    this.putPending(merged);
+    this.unsorted[bucketOf(merged.entity, merged.change.op)] = true;
+  }
+
+  endLease(leaseId: string): HeldLease {
+    const lease = this.leases.get(leaseId)!;
+    this.leases.delete(leaseId);
+    for (const e of lease.entries) this.inflight.delete(e.key);
+    return lease;
+  }
+
+  reclaimExpired(now: number): void {
+    for (const [id, lease] of this.leases) {
+      if (lease.expiresAt > now) continue;
+      this.endLease(id);
+      for (const e of lease.entries) this.returnEntry(e);
+    }
+  }
+
+  sortBucket(i: number): void {
+    if (!this.unsorted[i]) return;
+    const sorted = [...this.buckets[i]!.values()].sort((a, b) => a.seq - b.seq);
+    const bucket = this.buckets[i]!;
+    bucket.clear();
+    for (const e of sorted) bucket.set(e.key, e);
+    this.unsorted[i] = false;
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Storage in memory: the embedded default. Fast and exact, but gone with the process; use a
+ * durable adapter (IndexedDB in browsers, SQLite on servers) where the queue must survive.
+ * Values handed in and out are copies, as a durable store's would be; queue entries, which
+ * only the engine handles, are shared and must be treated as read-only.
+ */
+export class MemoryStorage implements StorageAdapter {
+  readonly #connectors = new Map<string, ConnectorData>();
+  #closed = false;
+
+  #data(connectorId: string): ConnectorData {
+    if (this.#closed) throw new ShopsyncError('storage_closed', 'This storage has been closed.');
+    let d = this.#connectors.get(connectorId);
+    if (!d) {
+      d = new ConnectorData();
+      this.#connectors.set(connectorId, d);
+    }
+    return d;
+  }
+
+  async enqueue(connectorId: string, entries: readonly NewQueueEntry[], now: number): Promise<EntityCounts> {
+    const d = this.#data(connectorId);
+    const nowIso = iso(now);
+    for (const incoming of entries) {
+      const was = d.has(incoming.key);
+      d.putPending(coalesce(d.pending.get(incoming.key), incoming, ++d.seq, nowIso));
+      d.items.set(incoming.key, pendingItemStatus(d.items.get(incoming.key), incoming, nowIso));
+      d.recount(incoming.key, incoming.entity, was);
+    }
+    return { ...d.counts };
+  }
+
+  async lease(connectorId: string, options: LeaseOptions): Promise<Lease | null> {
+    const d = this.#data(connectorId);
+    d.reclaimExpired(options.now);
+    const taken: QueueEntry[] = [];
+    for (let b = 0; b < BUCKET_COUNT && taken.length < options.limit; b++) {
+      d.sortBucket(b);
+      for (const entry of d.buckets[b]!.values()) {
+        if (taken.length >= options.limit) break;
+        if (!d.inflight.has(entry.key)) taken.push(entry);
+      }
+    }
+    if (taken.length === 0) return null;
+    const id = newId('lease', options.now);
+    const expiresAt = options.now + options.leaseMs;
+    for (const e of taken) {
+      d.takePending(e.key);
+      d.inflight.set(e.key, id);
+    }
+    d.leases.set(id, { expiresAt, entries: taken });
+    return { id, expiresAt, items: taken.slice() };
+  }
+
+  async ack(connectorId: string, leaseId: string, commit: AckCommit): Promise<EntityCounts> {
+    const d = this.#data(connectorId);
+    const lease = d.leases.get(leaseId);
+    if (!lease || commit.now > lease.expiresAt) {
+      if (lease) d.reclaimExpired(commit.now);
+      throw new LeaseLostError(leaseId);
+    }
+    const outcomes = new Map<string, ItemStatus>();
+    const leasedKeys = new Set(lease.entries.map((e) => e.key));
+    for (const item of commit.items) {
+      const key = `${item.entity}:${item.ref}`;
+      if (!leasedKeys.has(key)) throw new ShopsyncError('not_leased', `Item ${key} is not part of lease ${leaseId}.`);
+      outcomes.set(key, item);
+    }
+    d.endLease(leaseId);
+    for (const entry of lease.entries) {
+      const outcome = outcomes.get(entry.key);
+      if (outcome) d.items.set(entry.key, structuredClone(settledItemStatus(outcome, d.pending.has(entry.key))));
+      else d.returnEntry(entry);
+      d.recount(entry.key, entry.entity, true);
+    }
+    for (const { key, hash } of commit.hashes ?? []) {
+      if (hash === null) d.hashes.delete(key);
+      else d.hashes.set(key, hash);
+    }
+    if (commit.event) d.events.set(commit.event.id, structuredClone(commit.event));
+    if (commit.event && commit.logs?.length) this.#appendLogs(d, commit.event.id, commit.logs);
+    return { ...d.counts };
+  }
+
+  async release(connectorId: string, leaseId: string): Promise<EntityCounts> {
+    const d = this.#data(connectorId);
+    if (!d.leases.has(leaseId)) throw new LeaseLostError(leaseId);
+    const lease = d.endLease(leaseId);
+    for (const entry of lease.entries) {
+      d.returnEntry(entry);
+      d.recount(entry.key, entry.entity, true);
+    }
+    return { ...d.counts };
+  }
+
+  async pendingCounts(connectorId: string): Promise<EntityCounts> {
+    return { ...this.#data(connectorId).counts };
+  }
+
+  async getHashes(connectorId: string, keys: readonly string[]): Promise<Map<string, string>> {
+    const d = this.#data(connectorId);
+    const out = new Map<string, string>();
+    for (const k of keys) {
+      const h = d.hashes.get(k);
+      if (h !== undefined) out.set(k, h);
+    }
+    return out;
+  }
+
+  async saveEvent(event: SyncEvent): Promise<void> {
+    this.#data(event.connectorId).events.set(event.id, structuredClone(event));
+  }
+
+  async getEvent(connectorId: string, eventId: string): Promise<SyncEvent | undefined> {
+    const e = this.#data(connectorId).events.get(eventId);
+    return e && structuredClone(e);
+  }
+
+  async listEvents(connectorId: string, query: PageQuery): Promise<Page<SyncEvent>> {
+    const all = [...this.#data(connectorId).events.values()].sort(compareEvents);
+    return { items: structuredClone(all.slice(query.offset, query.offset + query.limit)), total: all.length };
+  }
+
+  async appendLogs(connectorId: string, eventId: string, entries: readonly LogEntry[]): Promise<void> {
+    this.#appendLogs(this.#data(connectorId), eventId, entries);
+  }
+
+  #appendLogs(d: ConnectorData, eventId: string, entries: readonly LogEntry[]): void {
+    let list = d.logs.get(eventId);
+    if (!list) d.logs.set(eventId, (list = []));
+    for (const e of entries) list.push(structuredClone(e));
+  }
+
+  async readLogs(connectorId: string, eventId: string): Promise<LogEntry[]> {
+    return structuredClone(this.#data(connectorId).logs.get(eventId) ?? []);
+  }
+
+  async getItems(connectorId: string, keys: readonly string[]): Promise<ItemStatus[]> {
+    const d = this.#data(connectorId);
+    const out: ItemStatus[] = [];
+    for (const k of keys) {
+      const item = d.items.get(k);
+      if (item) out.push(structuredClone(item));
+    }
+    return out;
+  }
+
+  async queryItems(connectorId: string, query: ItemQuery): Promise<Page<ItemStatus>> {
+    const matched: ItemStatus[] = [];
+    for (const item of this.#data(connectorId).items.values()) if (matchesItemQuery(item, query)) matched.push(item);
+    matched.sort(compareItems);
+    return { items: structuredClone(matched.slice(query.offset, query.offset + query.limit)), total: matched.length };
+  }
+
+  async getTargetIds(connectorId: string, keys: readonly string[]): Promise<Map<string, string>> {
+    const d = this.#data(connectorId);
+    const out = new Map<string, string>();
+    for (const k of keys) {
+      const id = d.targetIds.get(k);
+      if (id !== undefined) out.set(k, id);
+    }
+    return out;
+  }
+
+  async setTargetIds(connectorId: string, entries: ReadonlyArray<{ key: string; id: string | null }>): Promise<void> {
+    const d = this.#data(connectorId);
+    for (const { key, id } of entries) {
+      if (id === null) d.targetIds.delete(key);
+      else d.targetIds.set(key, id);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#connectors.clear();
+  }
+}

@@ -1,0 +1,72 @@
+import type { Change, ChangeOp } from './schemas/change.js';
+import type { Entity } from './schemas/common.js';
+import type { ConnectorConfig } from './schemas/connector.js';
+import type { ConfigSnapshot, GeneralErrorCode } from './schemas/event.js';
+import type { ItemError, SkipReason } from './schemas/item.js';
+
+/** One item handed to the target in an iteration. */
+export interface TargetItem {
+  key: string;
+  entity: Entity;
+  ref: string;
+  op: ChangeOp;
+  change: Change;
+  /** Send even if the target believes it unchanged. */
+  force: boolean;
+}
+
+/** Where a target keeps the host-reference -> target-id mapping (core's storage, per connector). */
+export interface TargetIdStore {
+  get(keys: readonly string[]): Promise<Map<string, string>>;
+  set(entries: ReadonlyArray<{ key: string; id: string | null }>): Promise<void>;
+}
+
+export interface ConnectContext {
+  connectorId: string;
+  config: ConnectorConfig;
+  signal: AbortSignal;
+}
+
+export interface PushContext {
+  connectorId: string;
+  /** The configuration frozen at the start of the sync event. */
+  config: ConfigSnapshot;
+  ids: TargetIdStore;
+  signal: AbortSignal;
+}
+
+export interface ConnectInfo {
+  shopName?: string;
+  /** The version that served the request (`X-Shopify-Api-Version`). */
+  servedApiVersion?: string;
+  /** `X-Shopify-Api-Deprecated-Reason`, if the store sent one. */
+  deprecationReason?: string;
+}
+
+export type ItemOutcome =
+  | { key: string; status: 'synced'; shopifyId?: string }
+  | { key: string; status: 'failed'; errors: ItemError[] }
+  | { key: string; status: 'skipped'; reason: SkipReason };
+
+export interface GeneralErrorInput {
+  code: GeneralErrorCode;
+  message: string;
+  httpStatus?: number;
+}
+
+export interface PushResult {
+  /** One per finished item. Items without an outcome go back to the queue for a later iteration. */
+  outcomes: ItemOutcome[];
+  /** Problems of the run, not of one item (throttling exhausted, network, 5xx). */
+  generalErrors: GeneralErrorInput[];
+}
+
+/**
+ * Where changes go: a Shopify store (`@shopsync/shopify`) or a fake in tests.
+ * `connect` throws a ConnectionError when the store cannot be used; `push` reports per-item
+ * outcomes and general errors, and may throw a ConnectionError when nothing could be sent.
+ */
+export interface Target {
+  connect(ctx: ConnectContext): Promise<ConnectInfo>;
+  push(items: readonly TargetItem[], ctx: PushContext): Promise<PushResult>;
+}
