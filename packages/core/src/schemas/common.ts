@@ -34,4 +34,4 @@ export const refSchema = z
   .string()
   .min(1, 'expected a non-empty reference')
   .max(255, 'expected at most 255 characters')
-  .refine((s) => s.trim() === s && s.trim().length > 0, 'expected no leading or trailing spaces');
+  .regex(/^(?!\s)[\s\S]*(?<!\s)$/, 'expected no leading or trailing spaces');

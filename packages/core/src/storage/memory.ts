@@ -42,11 +42,17 @@ class ConnectorData {
     if (wasPresent !== isPresent) this.counts[ENTITY_PLURAL[entity]] += isPresent ? 1 : -1;
   }
 
+  /** Replacing an entry in the same bucket keeps its map position (Map.set on a present key does). */
   putPending(entry: QueueEntry): void {
     const old = this.pending.get(entry.key);
-    if (old) this.buckets[bucketOf(old.entity, old.change.op)]!.delete(old.key);
+    const bucket = bucketOf(entry.entity, entry.change.op);
+    if (old) {
+      const oldBucket = bucketOf(old.entity, old.change.op);
+      if (oldBucket !== bucket) this.buckets[oldBucket]!.delete(old.key);
+      else if (old.seq !== entry.seq) this.unsorted[bucket] = true;
+    }
     this.pending.set(entry.key, entry);
-    this.buckets[bucketOf(entry.entity, entry.change.op)]!.set(entry.key, entry);
+    this.buckets[bucket]!.set(entry.key, entry);
   }
 
   takePending(key: string): QueueEntry | undefined {

@@ -1,0 +1,5 @@
+import { describe, it } from 'node:test';
+import { MemoryStorage } from '@shopsync/core';
+import { runStorageConformance } from '@shopsync/core/testing';
+
+runStorageConformance({ describe, it }, { name: 'memory', create: () => new MemoryStorage() });
