@@ -12,20 +12,16 @@ declare global {
     addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
     removeEventListener(type: 'abort', listener: () => void): void;
   }
-  // eslint-disable-next-line no-var
   var AbortSignal: { prototype: AbortSignal; any?(signals: AbortSignal[]): AbortSignal };
   interface AbortController {
     readonly signal: AbortSignal;
     abort(reason?: unknown): void;
   }
-  // eslint-disable-next-line no-var
   var AbortController: { prototype: AbortController; new (): AbortController };
   function setTimeout(handler: () => void, ms?: number): unknown;
   function clearTimeout(id: unknown): void;
-  // eslint-disable-next-line no-var
   function structuredClone<T>(value: T): T;
   function queueMicrotask(callback: () => void): void;
-  // eslint-disable-next-line no-var
   var crypto: { getRandomValues<T extends Uint8Array | Uint32Array>(array: T): T };
 }
 

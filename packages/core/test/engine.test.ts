@@ -4,11 +4,11 @@ import {
   ConnectionError,
   MemoryStorage,
   SyncEngine,
-  estimateRemaining,
   type Change,
   type EngineOptions,
   type EngineEvents,
   type SyncEvent,
+  type Throughput,
 } from '@shopsync/core';
 import { FakeTarget, ManualClock, flush } from '@shopsync/core/testing';
 
@@ -345,7 +345,7 @@ describe('sync engine', () => {
     const target = new FakeTarget({ latencyMs: 10 });
     const { engine } = setup({ batchSize: 5 }, target);
     await engine.enqueue(products(20));
-    let estimate: ReturnType<typeof estimateRemaining> | undefined;
+    let estimate: Throughput | undefined;
     engine.on('iterationCompleted', ({ iteration }) => {
       if (iteration.index === 2) estimate = engine.throughput();
     });

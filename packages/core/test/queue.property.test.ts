@@ -150,7 +150,10 @@ async function replay(storage: StorageAdapter, ops: Op[]): Promise<void> {
           })),
           now,
         });
-        for (const e of l.model) (finished.includes(e) ? model.finish(e) : model.giveBack(e));
+        for (const e of l.model) {
+          if (finished.includes(e)) model.finish(e);
+          else model.giveBack(e);
+        }
       }
     }
     assert.deepEqual(await storage.pendingCounts(C), model.counts(), `counts after ${op.kind}`);

@@ -21,7 +21,7 @@ import { MemoryStorage } from '../storage/memory.js';
 import { transition, type RunState, type StatusAction } from '../status/machine.js';
 import type { GeneralErrorInput, PushResult, Target, TargetIdStore, TargetItem } from '../target.js';
 import { parseOrThrow } from '../validate.js';
-import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { backoffDelay } from './backoff.js';
 import { sleep, systemClock, type Clock } from './clock.js';
 import type { EngineEvents } from './events.js';
 import { estimateRemaining, type Throughput } from './throughput.js';

@@ -2,7 +2,7 @@ import { LeaseLostError } from '../errors/lease-error.js';
 import { ShopsyncError } from '../errors/shopsync-error.js';
 import { newId } from '../ids.js';
 import { bucketOf, BUCKET_COUNT } from '../queue/order.js';
-import { ENTITY_PLURAL, zeroCounts, type EntityCounts } from '../schemas/common.js';
+import { ENTITY_PLURAL, zeroCounts, type Entity, type EntityCounts } from '../schemas/common.js';
 import type { SyncEvent } from '../schemas/event.js';
 import type { ItemStatus } from '../schemas/item.js';
 import type { LogEntry } from '../schemas/log.js';
@@ -21,7 +21,6 @@ class ConnectorData {
   readonly buckets: Map<string, QueueEntry>[] = Array.from({ length: BUCKET_COUNT }, () => new Map());
   /** A bucket whose insertion order no longer follows `seq` (an entry came back from a lease). */
   readonly unsorted: boolean[] = new Array<boolean>(BUCKET_COUNT).fill(false);
-  readonly pending = new Map<string, QueueEntry>();
   readonly leases = new Map<string, HeldLease>();
   /** Leased key -> lease id. */
   readonly inflight = new Map<string, string>();
@@ -32,40 +31,40 @@ class ConnectorData {
   readonly events = new Map<string, SyncEvent>();
   readonly logs = new Map<string, LogEntry[]>();
 
-  has(key: string): boolean {
-    return this.pending.has(key) || this.inflight.has(key);
+  /** The pending entry of a key: in its entity's upsert bucket or its delete bucket. */
+  getPending(key: string, entity: Entity): QueueEntry | undefined {
+    return this.buckets[bucketOf(entity, 'upsert')]!.get(key) ?? this.buckets[bucketOf(entity, 'delete')]!.get(key);
+  }
+
+  has(key: string, entity: Entity): boolean {
+    return this.inflight.has(key) || this.getPending(key, entity) !== undefined;
   }
 
   /** Keeps `counts` exact: call with whether the key was present before a change to it. */
-  recount(key: string, entity: QueueEntry['entity'], wasPresent: boolean): void {
-    const isPresent = this.has(key);
+  recount(key: string, entity: Entity, wasPresent: boolean): void {
+    const isPresent = this.has(key, entity);
     if (wasPresent !== isPresent) this.counts[ENTITY_PLURAL[entity]] += isPresent ? 1 : -1;
   }
 
   /** Replacing an entry in the same bucket keeps its map position (Map.set on a present key does). */
   putPending(entry: QueueEntry): void {
-    const old = this.pending.get(entry.key);
+    const old = this.getPending(entry.key, entry.entity);
     const bucket = bucketOf(entry.entity, entry.change.op);
     if (old) {
       const oldBucket = bucketOf(old.entity, old.change.op);
       if (oldBucket !== bucket) this.buckets[oldBucket]!.delete(old.key);
       else if (old.seq !== entry.seq) this.unsorted[bucket] = true;
     }
-    this.pending.set(entry.key, entry);
     this.buckets[bucket]!.set(entry.key, entry);
   }
 
-  takePending(key: string): QueueEntry | undefined {
-    const entry = this.pending.get(key);
-    if (!entry) return undefined;
-    this.pending.delete(key);
-    this.buckets[bucketOf(entry.entity, entry.change.op)]!.delete(key);
-    return entry;
+  takePending(entry: QueueEntry): void {
+    this.buckets[bucketOf(entry.entity, entry.change.op)]!.delete(entry.key);
   }
 
   /** An entry back from a lease meets any newer change of its key; its bucket needs re-sorting. */
   returnEntry(entry: QueueEntry): void {
-    const merged = mergeReturned(entry, this.pending.get(entry.key));
+    const merged = mergeReturned(entry, this.getPending(entry.key, entry.entity));
     this.putPending(merged);
     this.unsorted[bucketOf(merged.entity, merged.change.op)] = true;
   }
@@ -121,8 +120,8 @@ export class MemoryStorage implements StorageAdapter {
     const d = this.#data(connectorId);
     const nowIso = iso(now);
     for (const incoming of entries) {
-      const was = d.has(incoming.key);
-      d.putPending(coalesce(d.pending.get(incoming.key), incoming, ++d.seq, nowIso));
+      const was = d.has(incoming.key, incoming.entity);
+      d.putPending(coalesce(d.getPending(incoming.key, incoming.entity), incoming, ++d.seq, nowIso));
       d.items.set(incoming.key, pendingItemStatus(d.items.get(incoming.key), incoming, nowIso));
       d.recount(incoming.key, incoming.entity, was);
     }
@@ -144,7 +143,7 @@ export class MemoryStorage implements StorageAdapter {
     const id = newId('lease', options.now);
     const expiresAt = options.now + options.leaseMs;
     for (const e of taken) {
-      d.takePending(e.key);
+      d.takePending(e);
       d.inflight.set(e.key, id);
     }
     d.leases.set(id, { expiresAt, entries: taken });
@@ -159,16 +158,16 @@ export class MemoryStorage implements StorageAdapter {
       throw new LeaseLostError(leaseId);
     }
     const outcomes = new Map<string, ItemStatus>();
-    const leasedKeys = new Set(lease.entries.map((e) => e.key));
     for (const item of commit.items) {
       const key = `${item.entity}:${item.ref}`;
-      if (!leasedKeys.has(key)) throw new ShopsyncError('not_leased', `Item ${key} is not part of lease ${leaseId}.`);
+      if (d.inflight.get(key) !== leaseId) throw new ShopsyncError('not_leased', `Item ${key} is not part of lease ${leaseId}.`);
       outcomes.set(key, item);
     }
     d.endLease(leaseId);
     for (const entry of lease.entries) {
       const outcome = outcomes.get(entry.key);
-      if (outcome) d.items.set(entry.key, structuredClone(settledItemStatus(outcome, d.pending.has(entry.key))));
+      // The commit's item objects become the store's: callers hand over fresh objects (the engine does).
+      if (outcome) d.items.set(entry.key, settledItemStatus(outcome, d.getPending(entry.key, entry.entity) !== undefined));
       else d.returnEntry(entry);
       d.recount(entry.key, entry.entity, true);
     }
