@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MemoryStorage, bucketOf, canonicalJson, toQueueEntries, type Change, type Entity, type StorageAdapter } from '@shopsync/core';
+import { MemoryStorage, bucketOf, canonicalJson, toQueueEntries, type Change, type Entity, type ItemStatus, type StorageAdapter } from '@shopsync/core';
 
 const C = 'conn';
 const NUM_RUNS = 1_000;
@@ -111,6 +111,18 @@ class Model {
 const view = (items: ReadonlyArray<{ key: string; change: Change; force: boolean }>) =>
   items.map((i) => `${i.key} ${i.change.op} ${'data' in i.change ? canonicalJson(i.change.data) : ''} ${i.force}`);
 
+/** The outcome an iteration reports for an item it finished. */
+const completed = (change: Change, now: number): ItemStatus => ({
+  v: 1,
+  entity: change.entity,
+  ref: change.ref,
+  op: change.op,
+  status: 'complete',
+  errors: [],
+  updatedAt: new Date(now).toISOString(),
+  consecutiveFailures: 0,
+});
+
 async function replay(storage: StorageAdapter, ops: Op[]): Promise<void> {
   const model = new Model();
   const leases: Array<{ id: string; model: ModelEntry[]; open: boolean }> = [];
@@ -138,16 +150,7 @@ async function replay(storage: StorageAdapter, ops: Op[]): Promise<void> {
       } else {
         const finished = l.model.filter((_, i) => op.finish[i % op.finish.length]);
         await storage.ack(C, l.id, {
-          items: finished.map((e) => ({
-            v: 1,
-            entity: e.entity,
-            ref: e.key.slice(e.key.indexOf(':') + 1),
-            op: e.change.op,
-            status: 'complete',
-            errors: [],
-            updatedAt: new Date(now).toISOString(),
-            consecutiveFailures: 0,
-          })),
+          items: finished.map((e) => completed(e.change, now)),
           now,
         });
         for (const e of l.model) {
@@ -169,16 +172,7 @@ async function replay(storage: StorageAdapter, ops: Op[]): Promise<void> {
     assert.deepEqual(lease ? view(lease.items) : [], view(expected), 'drain order');
     if (!lease) break;
     await storage.ack(C, lease.id, {
-      items: lease.items.map((e) => ({
-        v: 1,
-        entity: e.entity,
-        ref: e.ref,
-        op: e.change.op,
-        status: 'complete',
-        errors: [],
-        updatedAt: new Date(now).toISOString(),
-        consecutiveFailures: 0,
-      })),
+      items: lease.items.map((e) => completed(e.change, now)),
       now,
     });
     for (const e of expected) model.finish(e);

@@ -117,6 +117,11 @@ function toGeneralError(err: unknown): GeneralErrorInput {
   return { code: 'internal', message: remoteText(err) };
 }
 
+function deepFreeze<T extends object>(o: T): T {
+  for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v as object);
+  return Object.freeze(o);
+}
+
 function addCount(counts: EntityCounts, entity: QueueEntry['entity']): void {
   counts[ENTITY_PLURAL[entity]] += 1;
 }
@@ -373,6 +378,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         const api = run.event.config.apiVersion;
         if (info.servedApiVersion) api.served = info.servedApiVersion;
         if (info.deprecationReason) api.deprecationReason = remoteText(info.deprecationReason, 2_000);
+        // Frozen for the life of the event: what it ran with, whatever the connector becomes.
+        deepFreeze(run.event.config);
       }
       return true;
     } catch (err) {

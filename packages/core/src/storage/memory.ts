@@ -96,6 +96,23 @@ class ConnectorData {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The entries of `map` under `keys`, absent keys left out. */
+function pick(map: ReadonlyMap<string, string>, keys: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const k of keys) {
+    const v = map.get(k);
+    if (v !== undefined) out.set(k, v);
+  }
+  return out;
+}
+
+function setOrForget(map: Map<string, string>, entries: ReadonlyArray<{ key: string; value: string | null }>): void {
+  for (const { key, value } of entries) {
+    if (value === null) map.delete(key);
+    else map.set(key, value);
+  }
+}
+
 /**
  * Storage in memory: the embedded default. Fast and exact, but gone with the process; use a
  * durable adapter (IndexedDB in browsers, SQLite on servers) where the queue must survive.
@@ -171,10 +188,7 @@ export class MemoryStorage implements StorageAdapter {
       else d.returnEntry(entry);
       d.recount(entry.key, entry.entity, true);
     }
-    for (const { key, hash } of commit.hashes ?? []) {
-      if (hash === null) d.hashes.delete(key);
-      else d.hashes.set(key, hash);
-    }
+    setOrForget(d.hashes, (commit.hashes ?? []).map(({ key, hash }) => ({ key, value: hash })));
     if (commit.event) d.events.set(commit.event.id, structuredClone(commit.event));
     if (commit.event && commit.logs?.length) this.#appendLogs(d, commit.event.id, commit.logs);
     return { ...d.counts };
@@ -196,13 +210,7 @@ export class MemoryStorage implements StorageAdapter {
   }
 
   async getHashes(connectorId: string, keys: readonly string[]): Promise<Map<string, string>> {
-    const d = this.#data(connectorId);
-    const out = new Map<string, string>();
-    for (const k of keys) {
-      const h = d.hashes.get(k);
-      if (h !== undefined) out.set(k, h);
-    }
-    return out;
+    return pick(this.#data(connectorId).hashes, keys);
   }
 
   async saveEvent(event: SyncEvent): Promise<void> {
@@ -251,21 +259,11 @@ export class MemoryStorage implements StorageAdapter {
   }
 
   async getTargetIds(connectorId: string, keys: readonly string[]): Promise<Map<string, string>> {
-    const d = this.#data(connectorId);
-    const out = new Map<string, string>();
-    for (const k of keys) {
-      const id = d.targetIds.get(k);
-      if (id !== undefined) out.set(k, id);
-    }
-    return out;
+    return pick(this.#data(connectorId).targetIds, keys);
   }
 
   async setTargetIds(connectorId: string, entries: ReadonlyArray<{ key: string; id: string | null }>): Promise<void> {
-    const d = this.#data(connectorId);
-    for (const { key, id } of entries) {
-      if (id === null) d.targetIds.delete(key);
-      else d.targetIds.set(key, id);
-    }
+    setOrForget(this.#data(connectorId).targetIds, entries.map(({ key, id }) => ({ key, value: id })));
   }
 
   async close(): Promise<void> {
