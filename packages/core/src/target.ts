@@ -15,7 +15,11 @@ export interface TargetItem {
   force: boolean;
 }
 
-/** Where a target keeps the host-reference -> target-id mapping (core's storage, per connector). */
+/**
+ * Where a target keeps the host-reference -> target-id mapping, in core's storage, per connector.
+ * Item keys (`product:SKU-1`) map to the store's ids; a target may keep other small state of its
+ * own under keys with a prefix of its own (e.g. `shopify:location`), as strings.
+ */
 export interface TargetIdStore {
   get(keys: readonly string[]): Promise<Map<string, string>>;
   set(entries: ReadonlyArray<{ key: string; id: string | null }>): Promise<void>;
