@@ -1,10 +1,16 @@
-// `npm test`: every test of the repository. Node tests (node:test + tsx, sources through the
-// `source` export condition) first; browser tests join here as packages add them.
-import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+// `npm test`: every test of the repository.
+//   1. Node tests: node:test + tsx, workspace packages through their `source` export condition.
+//   2. Browser tests: @web/test-runner in Debian's Chromium (web-test-runner.config.mjs).
+// Then one closing line, `total: N passed, N failed`. Arguments filter node test files by
+// substring (`npm test -- engine`); `--node` or `--browser` runs one half only.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const SKIP = new Set(['node_modules', 'dist', '.git', 'storybook-static', 'test-output']);
+const args = process.argv.slice(2);
+const only = args.includes('--node') ? 'node' : args.includes('--browser') ? 'browser' : undefined;
+const filters = args.filter((a) => !a.startsWith('--'));
 
 function find(dir, match, out = []) {
   for (const name of readdirSync(dir)) {
@@ -16,10 +22,57 @@ function find(dir, match, out = []) {
   return out;
 }
 
-const nodeTests = find('.', (p) => /\.test\.ts$/.test(p) && !/\.browser\.test\.ts$/.test(p)).sort();
-const filter = process.argv.slice(2);
-const selected = filter.length ? nodeTests.filter((f) => filter.some((x) => f.includes(x))) : nodeTests;
+/** Runs a command, mirroring its output, and returns its exit code and output. */
+function run(cmd, cmdArgs, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+      process.stderr.write(d);
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
+}
 
-console.log(`node tests: ${selected.length} files`);
-const result = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--test', ...selected], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const last = (text, re) => [...text.matchAll(re)].at(-1);
+let passed = 0;
+let failed = 0;
+let ok = true;
+
+if (only !== 'browser') {
+  const files = find('.', (p) => /\.test\.ts$/.test(p) && !/\.browser\.test\.ts$/.test(p))
+    .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+    .sort();
+  console.log(`\n== node tests: ${files.length} files`);
+  const r = await run(process.execPath, ['--conditions=source', '--import', 'tsx', '--test', ...files]);
+  passed += Number(last(r.out, /^# pass (\d+)/gm)?.[1] ?? 0);
+  failed += Number(last(r.out, /^# fail (\d+)/gm)?.[1] ?? 0);
+  ok &&= r.code === 0;
+}
+
+if (only !== 'node' && filters.length === 0) {
+  const chrome = process.env.CHROME_PATH || '/usr/bin/chromium';
+  console.log(`\n== browser tests: Chromium at ${chrome}`);
+  if (!existsSync(chrome)) {
+    console.error(`Chromium not found at ${chrome}: install it (apt-get install -y chromium) or set CHROME_PATH.`);
+    ok = false;
+  } else {
+    const r = await run(join('node_modules', '.bin', 'web-test-runner'), ['--config', 'web-test-runner.config.mjs'], { CHROME_PATH: chrome });
+    // The runner prints a progress line per group; the last one of each group counts.
+    const totals = new Map();
+    for (const m of r.out.matchAll(/(\d+)\/(\d+) test files \| (\d+) passed, (\d+) failed/g)) totals.set(m[2], [Number(m[3]), Number(m[4])]);
+    for (const [p, f] of totals.values()) {
+      passed += p;
+      failed += f;
+    }
+    ok &&= r.code === 0;
+  }
+}
+
+console.log(`\ntotal: ${passed} passed, ${failed} failed`);
+process.exit(ok && failed === 0 ? 0 : 1);

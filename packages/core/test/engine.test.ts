@@ -291,6 +291,29 @@ describe('sync engine', () => {
     assert.equal(syncedTotal(next), 5);
   });
 
+  it('items leased by a runner that died are waited for, not abandoned: the event completes only when they are synced', async () => {
+    const clock = new ManualClock();
+    const storage = new MemoryStorage();
+    const target = new FakeTarget();
+    const engine = new SyncEngine({ connector, target, storage, clock, batchSize: 10, leaseMs: 5_000 });
+    await engine.enqueue(products(6));
+    const dead = await storage.lease(connector.id, { limit: 2, leaseMs: 5_000, now: clock.now() });
+    assert.equal(dead?.items.length, 2);
+    let ended: SyncEvent | undefined;
+    const endedEvent = () => ended;
+    void engine.start().then((e) => (ended = e));
+    await clock.advance(1_000);
+    assert.equal(endedEvent(), undefined, 'still waiting for the leased items');
+    assert.equal(target.pushedItems.length, 4);
+    await clock.advance(4_000);
+    await engine.idle();
+    const event = endedEvent();
+    assert.ok(event);
+    assert.equal(event.status, 'completed');
+    assert.equal(syncedTotal(event), 6);
+    assert.deepEqual(event.pending, { categories: 0, products: 0, variants: 0 });
+  });
+
   it('one run at a time: a second start joins the first', async () => {
     const { engine, target } = setup({}, new FakeTarget({ latencyMs: 20 }));
     await engine.enqueue(products(3));

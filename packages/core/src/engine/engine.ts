@@ -404,7 +404,15 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         leaseMs: this.#tuning.leaseMs,
         now: this.#clock.now(),
       });
-      if (!lease) return this.#end(run, { type: 'drained' });
+      if (!lease) {
+        // Nothing leasable. Items still pending are leased by another runner, or by one that died:
+        // wait for them (an expired lease returns its items) rather than call the queue drained.
+        const pending = await this.storage.pendingCounts(this.connectorId);
+        if (pending.categories + pending.products + pending.variants === 0) return this.#end(run, { type: 'drained' });
+        run.event.pending = pending;
+        await sleep(this.#clock, Math.min(1_000, this.#tuning.leaseMs), run.stop.signal, run.wake.signal);
+        continue;
+      }
       const outcome = await this.#iterate(run, lease);
       if (outcome === 'aborted') continue;
       if (outcome === 'failed') {

@@ -1,0 +1,417 @@
+import { openDB, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import {
+  LeaseLostError,
+  ShopsyncError,
+  bucketOf,
+  coalesce,
+  compareItems,
+  matchesItemQuery,
+  mergeReturned,
+  newId,
+  pendingItemStatus,
+  settledItemStatus,
+  zeroCounts,
+  ENTITY_PLURAL,
+  type AckCommit,
+  type EntityCounts,
+  type ItemQuery,
+  type ItemStatus,
+  type Lease,
+  type LeaseOptions,
+  type LogEntry,
+  type NewQueueEntry,
+  type Page,
+  type PageQuery,
+  type QueueEntry,
+  type StorageAdapter,
+  type SyncEvent,
+} from '@shopsync/core';
+import { StorageBlockedError, StorageClosedError, StorageQuotaError, StorageVersionChangedError, StorageVersionError } from './errors.js';
+import { DB_VERSION, MIGRATIONS, type EventRow, type ItemRow, type LeaseRow, type MetaRow, type ShopsyncDB } from './schema.js';
+
+export interface IndexedDbStorageOptions {
+  /** Database name; one database serves every connector of the origin. Default `shopsync`. */
+  name?: string;
+  /** Schema version to open (tests of the migration path); default the newest. */
+  version?: number;
+}
+
+type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<ShopsyncDB, StoreNames<ShopsyncDB>[], Mode>;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function zeroMeta(c: string): MetaRow {
+  return { c, seq: 0, categories: 0, products: 0, variants: 0 };
+}
+
+const countsOf = (m: MetaRow): EntityCounts => ({ categories: m.categories, products: m.products, variants: m.variants });
+
+function isQuotaError(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'QuotaExceededError';
+}
+
+function eventRow(event: SyncEvent): EventRow {
+  return { c: event.connectorId, id: event.id, s: Date.parse(event.startedAt), event };
+}
+
+/** What the item tab shows for a row: pending (since `lastAt`, keeping the last outcome's errors) while a change waits, else the outcome. */
+function view(row: ItemRow): ItemStatus {
+  return row.pending ? pendingItemStatus(row.outcome, row.pending, iso(row.lastAt!)) : row.outcome!;
+}
+
+/** Sets a row's index keys: its place in the drain order while a change waits, and what the item tab filters on. */
+function refresh(row: ItemRow): ItemRow {
+  if (row.pending) {
+    row.ob = bucketOf(row.pending.entity, row.pending.change.op);
+    row.os = row.pending.seq;
+    row.u = row.lastAt!;
+    row.st = 'pending';
+  } else {
+    delete row.lastAt;
+    delete row.ob;
+    delete row.os;
+    row.u = Date.parse(row.outcome!.updatedAt);
+    row.st = row.outcome!.status;
+  }
+  row.en = row.entity;
+  return row;
+}
+
+/**
+ * Durable storage for browsers, on IndexedDB through idb. Every operation is one transaction:
+ * it happens whole or not at all, and survives a reload, a crash or a closed tab. Leased items
+ * of a page that went away return to the queue when their lease expires.
+ *
+ * Layout (see schema.ts): one row per item, holding its pending change (the queue, in drain
+ * order through the `byOrder` index) and its last outcome (the item tab, indexed for its
+ * filters); a lease row holding the changes it handed out, so that leasing writes one row and
+ * finishing an item writes its row once; exact pending counts in a meta row.
+ */
+export class IndexedDbStorage implements StorageAdapter {
+  readonly name: string;
+  #db: IDBPDatabase<ShopsyncDB> | undefined;
+  #closedBecause: ShopsyncError | undefined;
+
+  private constructor(name: string) {
+    this.name = name;
+  }
+
+  /** Opens (creating or upgrading) the database. Rejects with a typed error if it cannot. */
+  static async open(options: IndexedDbStorageOptions = {}): Promise<IndexedDbStorage> {
+    const name = options.name ?? 'shopsync';
+    const version = options.version ?? DB_VERSION;
+    if (!Number.isInteger(version) || version < 1 || version > DB_VERSION) {
+      throw new ShopsyncError('invalid_input', `Invalid storage options: version: expected an integer from 1 to ${DB_VERSION}`);
+    }
+    const storage = new IndexedDbStorage(name);
+    let rejectBlocked: ((err: Error) => void) | undefined;
+    const blocked = new Promise<never>((_, reject) => (rejectBlocked = reject));
+    let giveUp = false;
+    const opening = openDB<ShopsyncDB>(name, version, {
+      upgrade(db, oldVersion, newVersion, tx) {
+        for (let v = oldVersion; v < (newVersion ?? version); v++) MIGRATIONS[v]!(db, tx);
+      },
+      blocked() {
+        // Another tab holds an older version open. Refuse now; if the open completes later,
+        // when that tab lets go, the late connection is closed at once (below).
+        giveUp = true;
+        rejectBlocked?.(new StorageBlockedError(name, version));
+      },
+      blocking() {
+        // A newer version wants to open in another tab: step aside rather than block it.
+        storage.#shutDown(new StorageVersionChangedError(name));
+      },
+      terminated() {
+        storage.#shutDown(new StorageClosedError(name, 'the browser closed the connection (site data cleared, or storage failure).'));
+      },
+    }).then(
+      (db) => {
+        if (giveUp) db.close();
+        return db;
+      },
+      (err: unknown) => {
+        if (err instanceof DOMException && err.name === 'VersionError') throw new StorageVersionError(name, version, { cause: err });
+        if (isQuotaError(err)) throw new StorageQuotaError({ cause: err });
+        throw err;
+      },
+    );
+    opening.catch(() => undefined);
+    storage.#db = await Promise.race([opening, blocked]);
+    return storage;
+  }
+
+  /** The schema version of the open database. */
+  get version(): number {
+    return this.#conn().version;
+  }
+
+  #shutDown(reason: ShopsyncError): void {
+    if (this.#closedBecause) return;
+    this.#closedBecause = reason;
+    this.#db?.close();
+    this.#db = undefined;
+  }
+
+  #conn(): IDBPDatabase<ShopsyncDB> {
+    if (this.#closedBecause) throw this.#closedBecause;
+    if (!this.#db) throw new StorageClosedError(this.name, 'it was never opened.');
+    return this.#db;
+  }
+
+  /** Runs `fn` in one transaction; the result counts only once the transaction has committed. */
+  async #tx<Mode extends IDBTransactionMode, T>(stores: StoreNames<ShopsyncDB>[], mode: Mode, fn: (tx: Tx<Mode>) => Promise<T>): Promise<T> {
+    const tx = this.#conn().transaction(stores, mode) as unknown as Tx<Mode>;
+    try {
+      const result = await fn(tx);
+      await tx.done;
+      return result;
+    } catch (err) {
+      try {
+        tx.abort();
+      } catch {
+        // Already finished or aborted.
+      }
+      await tx.done.catch(() => undefined);
+      if (isQuotaError(err) || (err instanceof DOMException && err.name === 'AbortError' && isQuotaError(tx.error))) {
+        throw new StorageQuotaError({ cause: err });
+      }
+      throw err;
+    }
+  }
+
+  async enqueue(connectorId: string, entries: readonly NewQueueEntry[], now: number): Promise<EntityCounts> {
+    const nowIso = iso(now);
+    return this.#tx(['items', 'leases', 'meta'], 'readwrite', async (tx) => {
+      const items = tx.objectStore('items');
+      const keys = [...new Set(entries.map((e) => e.key))];
+      const [meta, rowList, inflight] = await Promise.all([
+        tx.objectStore('meta').get(connectorId),
+        Promise.all(keys.map((k) => items.get([connectorId, k]))),
+        this.#inflight(tx, connectorId),
+      ]);
+      const m = meta ?? zeroMeta(connectorId);
+      const rows = new Map<string, ItemRow | undefined>(keys.map((k, i) => [k, rowList[i]]));
+      for (const e of entries) {
+        const row = rows.get(e.key) ?? ({ c: connectorId, key: e.key, entity: e.entity } as ItemRow);
+        if (!row.pending) m[ENTITY_PLURAL[e.entity]] += 1;
+        // The change in flight belongs to its lease; a new change of that item stands apart from it.
+        const flying = inflight.get(e.key);
+        const current = row.pending && !(flying && flying.seq === row.pending.seq) ? row.pending : undefined;
+        row.pending = coalesce(current, e, ++m.seq, nowIso);
+        row.lastAt = now;
+        rows.set(e.key, row);
+      }
+      for (const row of rows.values()) void items.put(refresh(row!));
+      void tx.objectStore('meta').put(m);
+      return countsOf(m);
+    });
+  }
+
+  /** The changes in flight (leased, lease not ended), by key. */
+  async #inflight(tx: Tx<IDBTransactionMode>, connectorId: string): Promise<Map<string, QueueEntry>> {
+    const leases = await tx.objectStore('leases').index('byExpiry').getAll(IDBKeyRange.bound([connectorId, -Infinity], [connectorId, Infinity]));
+    return new Map(leases.flatMap((l) => l.entries.map((e) => [e.key, e] as [string, QueueEntry])));
+  }
+
+  async lease(connectorId: string, options: LeaseOptions): Promise<Lease | null> {
+    return this.#tx(['items', 'leases', 'meta'], 'readwrite', async (tx) => {
+      await this.#reclaimExpired(tx, connectorId, options.now);
+      const inflight = await this.#inflight(tx, connectorId);
+      const range = IDBKeyRange.bound([connectorId, -Infinity, -Infinity], [connectorId, Infinity, Infinity]);
+      // Rows in flight keep their place in the order: read enough to step over them.
+      const rows = await tx.objectStore('items').index('byOrder').getAll(range, options.limit + inflight.size);
+      const leased = rows.filter((r) => !inflight.has(r.key)).slice(0, options.limit).map((r) => r.pending!);
+      if (leased.length === 0) return null;
+      const id = newId('lease', options.now);
+      const expiresAt = options.now + options.leaseMs;
+      void tx.objectStore('leases').put({ c: connectorId, id, expiresAt, entries: leased });
+      return { id, expiresAt, items: leased };
+    });
+  }
+
+  /** Ends every lease that expired by `now`: its items are pending again, in place. */
+  async #reclaimExpired(tx: Tx<'readwrite'>, connectorId: string, now: number): Promise<void> {
+    const expired = await tx.objectStore('leases').index('byExpiry').getAll(IDBKeyRange.bound([connectorId, -Infinity], [connectorId, now]));
+    for (const lease of expired) await this.#endLease(tx, lease, new Map(), now);
+  }
+
+  /**
+   * Ends a lease inside `tx`: a finished item takes its outcome and leaves the queue unless a
+   * newer change of it waits; the others are pending again (meeting any newer change of theirs).
+   * Returns how many items left the queue, per entity.
+   */
+  async #endLease(tx: Tx<'readwrite'>, lease: LeaseRow, outcomes: ReadonlyMap<string, ItemStatus>, now: number): Promise<EntityCounts> {
+    const c = lease.c;
+    const items = tx.objectStore('items');
+    const rows = await Promise.all(lease.entries.map((e) => items.get([c, e.key])));
+    const removed = zeroCounts();
+    lease.entries.forEach((entry, i) => {
+      const row = rows[i]!;
+      const newer = row.pending!.seq !== entry.seq;
+      const outcome = outcomes.get(entry.key);
+      if (outcome) {
+        row.outcome = settledItemStatus(outcome, newer);
+        if (newer) row.lastAt = Math.max(row.lastAt!, now);
+        else {
+          delete row.pending;
+          removed[ENTITY_PLURAL[entry.entity]] += 1;
+        }
+        void items.put(refresh(row));
+      } else if (newer) {
+        const merged = mergeReturned(entry, row.pending!);
+        if (merged !== row.pending) {
+          row.pending = merged;
+          void items.put(refresh(row));
+        }
+      }
+    });
+    void tx.objectStore('leases').delete([c, lease.id]);
+    return removed;
+  }
+
+  async ack(connectorId: string, leaseId: string, commit: AckCommit): Promise<EntityCounts> {
+    let lost = false;
+    const counts = await this.#tx(['items', 'leases', 'meta', 'hashes', 'events', 'logs'], 'readwrite', async (tx) => {
+      const lease = await tx.objectStore('leases').get([connectorId, leaseId]);
+      if (!lease || commit.now > lease.expiresAt) {
+        // An expired lease: its items return now (committed), then the ack is refused.
+        if (lease) await this.#reclaimExpired(tx, connectorId, commit.now);
+        lost = true;
+        return undefined;
+      }
+      const leased = new Set(lease.entries.map((e) => e.key));
+      const outcomes = new Map<string, ItemStatus>();
+      for (const item of commit.items) {
+        const key = `${item.entity}:${item.ref}`;
+        if (!leased.has(key)) throw new ShopsyncError('not_leased', `Item ${key} is not part of lease ${leaseId}.`);
+        outcomes.set(key, item);
+      }
+      const [removed, meta] = await Promise.all([this.#endLease(tx, lease, outcomes, commit.now), tx.objectStore('meta').get(connectorId)]);
+      const hashes = tx.objectStore('hashes');
+      for (const { key, hash } of commit.hashes ?? []) void (hash === null ? hashes.delete([connectorId, key]) : hashes.put({ c: connectorId, key, hash }));
+      if (commit.event) {
+        void tx.objectStore('events').put(eventRow(commit.event));
+        const logs = tx.objectStore('logs');
+        for (const entry of commit.logs ?? []) void logs.add({ c: connectorId, e: commit.event.id, entry });
+      }
+      const m = meta ?? zeroMeta(connectorId);
+      m.categories -= removed.categories;
+      m.products -= removed.products;
+      m.variants -= removed.variants;
+      void tx.objectStore('meta').put(m);
+      return countsOf(m);
+    });
+    if (lost || !counts) throw new LeaseLostError(leaseId);
+    return counts;
+  }
+
+  async release(connectorId: string, leaseId: string): Promise<EntityCounts> {
+    let lost = false;
+    const counts = await this.#tx(['items', 'leases', 'meta'], 'readwrite', async (tx) => {
+      const lease = await tx.objectStore('leases').get([connectorId, leaseId]);
+      if (!lease) {
+        lost = true;
+        return undefined;
+      }
+      await this.#endLease(tx, lease, new Map(), lease.expiresAt);
+      return countsOf((await tx.objectStore('meta').get(connectorId)) ?? zeroMeta(connectorId));
+    });
+    if (lost || !counts) throw new LeaseLostError(leaseId);
+    return counts;
+  }
+
+  async pendingCounts(connectorId: string): Promise<EntityCounts> {
+    return countsOf((await this.#conn().get('meta', connectorId)) ?? zeroMeta(connectorId));
+  }
+
+  async getHashes(connectorId: string, keys: readonly string[]): Promise<Map<string, string>> {
+    return this.#tx(['hashes'], 'readonly', async (tx) => {
+      const store = tx.objectStore('hashes');
+      const rows = await Promise.all(keys.map((k) => store.get([connectorId, k])));
+      return new Map(rows.flatMap((r) => (r ? [[r.key, r.hash] as [string, string]] : [])));
+    });
+  }
+
+  async saveEvent(event: SyncEvent): Promise<void> {
+    await this.#tx(['events'], 'readwrite', async (tx) => {
+      void tx.objectStore('events').put(eventRow(event));
+    });
+  }
+
+  async getEvent(connectorId: string, eventId: string): Promise<SyncEvent | undefined> {
+    return (await this.#conn().get('events', [connectorId, eventId]))?.event;
+  }
+
+  async listEvents(connectorId: string, query: PageQuery): Promise<Page<SyncEvent>> {
+    return this.#tx(['events'], 'readonly', async (tx) => {
+      const index = tx.objectStore('events').index('byStart');
+      const range = IDBKeyRange.bound([connectorId, -Infinity, ''], [connectorId, Infinity, '\uffff']);
+      const total = await index.count(range);
+      const events: SyncEvent[] = [];
+      let cursor = await index.openCursor(range, 'prev');
+      if (cursor && query.offset > 0) cursor = await cursor.advance(query.offset);
+      while (cursor && events.length < query.limit) {
+        events.push(cursor.value.event);
+        cursor = await cursor.continue();
+      }
+      return { items: events, total };
+    });
+  }
+
+  async appendLogs(connectorId: string, eventId: string, entries: readonly LogEntry[]): Promise<void> {
+    await this.#tx(['logs'], 'readwrite', async (tx) => {
+      const logs = tx.objectStore('logs');
+      for (const entry of entries) void logs.add({ c: connectorId, e: eventId, entry });
+    });
+  }
+
+  async readLogs(connectorId: string, eventId: string): Promise<LogEntry[]> {
+    // Index order is (index key, primary key): entries of one event come back in the order added.
+    return (await this.#conn().getAllFromIndex('logs', 'byEvent', [connectorId, eventId])).map((r) => r.entry);
+  }
+
+  async getItems(connectorId: string, keys: readonly string[]): Promise<ItemStatus[]> {
+    return this.#tx(['items'], 'readonly', async (tx) => {
+      const store = tx.objectStore('items');
+      const rows = await Promise.all(keys.map((k) => store.get([connectorId, k])));
+      return rows.flatMap((r) => (r ? [view(r)] : []));
+    });
+  }
+
+  async queryItems(connectorId: string, query: ItemQuery): Promise<Page<ItemStatus>> {
+    const since = query.since === undefined ? -Infinity : Date.parse(query.since);
+    // The most selective index narrows the read; the rest of the filter and the order are core's.
+    const rows = await this.#tx(['items'], 'readonly', async (tx) => {
+      const store = tx.objectStore('items');
+      if (query.status !== undefined) {
+        return store.index('byStatus').getAll(IDBKeyRange.bound([connectorId, query.status, since], [connectorId, query.status, Infinity]));
+      }
+      if (query.entity !== undefined) {
+        return store.index('byEntity').getAll(IDBKeyRange.bound([connectorId, query.entity, since], [connectorId, query.entity, Infinity]));
+      }
+      return store.getAll(IDBKeyRange.bound([connectorId, ''], [connectorId, '\uffff']));
+    });
+    const matched = rows.map(view).filter((i) => matchesItemQuery(i, query));
+    matched.sort(compareItems);
+    return { items: matched.slice(query.offset, query.offset + query.limit), total: matched.length };
+  }
+
+  async getTargetIds(connectorId: string, keys: readonly string[]): Promise<Map<string, string>> {
+    return this.#tx(['targetIds'], 'readonly', async (tx) => {
+      const store = tx.objectStore('targetIds');
+      const rows = await Promise.all(keys.map((k) => store.get([connectorId, k])));
+      return new Map(rows.flatMap((r) => (r ? [[r.key, r.id] as [string, string]] : [])));
+    });
+  }
+
+  async setTargetIds(connectorId: string, entries: ReadonlyArray<{ key: string; id: string | null }>): Promise<void> {
+    await this.#tx(['targetIds'], 'readwrite', async (tx) => {
+      const store = tx.objectStore('targetIds');
+      for (const { key, id } of entries) void (id === null ? store.delete([connectorId, key]) : store.put({ c: connectorId, key, id }));
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#shutDown(new StorageClosedError(this.name, 'close() was called.'));
+  }
+}
