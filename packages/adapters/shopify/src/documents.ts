@@ -1,0 +1,370 @@
+/**
+ * Every GraphQL document the adapter sends, in one module: the connect query, and the operations
+ * that the batcher joins under aliases into one document per request. `documentSamples` builds one
+ * of each (and a batched one) so that a test validates them all against Shopify's real schema.
+ */
+import { adminSchema } from './schema/schema.js';
+import { parse } from 'graphql';
+import { requestedCost } from './cost.js';
+import { featuresOf, MAX_INPUT_ARRAY, type ApiFeatures } from './version.js';
+
+
+/**
+ * The product's shopsync reference as a Shopify "custom ID": a product metafield in the app's
+ * reserved namespace whose definition has unique values. Set when shopsync creates a product, it
+ * finds the product again by a direct read (`productByIdentifier(customId:)`), and the store
+ * refuses a second product with the same reference.
+ */
+export const REF_METAFIELD = { namespace: '$app', key: 'shopsync_ref', type: 'single_line_text_field' } as const;
+
+/**
+ * Checks the token and the store; reads the location stock goes to (the primary one without an
+ * id) and whether products can carry their reference as a custom ID, all in one request.
+ */
+export const CONNECT_QUERY = /* GraphQL */ `query ShopsyncConnect($locationId: ID, $namespace: String!, $key: String!) {
+  shop { name myshopifyDomain }
+  location(id: $locationId) { id name isActive }
+  metafieldDefinitions(first: 1, ownerType: PRODUCT, namespace: $namespace, key: $key) { nodes { id capabilities { uniqueValues { enabled } } } }
+}`;
+
+export const REF_DEFINITION_CREATE = /* GraphQL */ `mutation ShopsyncRefDefinitionCreate($definition: MetafieldDefinitionInput!) {
+  metafieldDefinitionCreate(definition: $definition) { createdDefinition { id } userErrors { code field message } }
+}`;
+
+export function refDefinitionInput(): Record<string, unknown> {
+  return {
+    namespace: REF_METAFIELD.namespace,
+    key: REF_METAFIELD.key,
+    name: 'shopsync reference',
+    description: 'The reference (SKU) of the product in the system shopsync synchronizes from.',
+    ownerType: 'PRODUCT',
+    type: REF_METAFIELD.type,
+    capabilities: { uniqueValues: { enabled: true } },
+  };
+}
+
+export interface OpArg {
+  readonly name: string;
+  /** The GraphQL input type, e.g. `ProductSetInput!`. */
+  readonly type: string;
+  readonly value: unknown;
+}
+
+/** One root field call; the batcher gives it an alias and turns its arguments into variables. */
+export interface Op {
+  readonly operation: 'query' | 'mutation';
+  readonly field: string;
+  readonly args: readonly OpArg[];
+  /** A directive on the field, its arguments as variables too. */
+  readonly directive?: { readonly name: string; readonly args: readonly OpArg[] };
+  /** Selection set, braces included. */
+  readonly selection: string;
+  /** Safe to send again when an answer was lost (it may have been applied). */
+  readonly idempotent: boolean;
+}
+
+export interface BuiltDocument {
+  query: string;
+  variables: Record<string, unknown>;
+  /** Alias of each op, in order. */
+  aliases: string[];
+}
+
+/** Joins ops of one kind into one document: `a0: productSet(input: $a0_input) {…}`. */
+export function buildDocument(ops: readonly Op[]): BuiltDocument {
+  const first = ops[0];
+  if (!first) throw new Error('buildDocument: no operations');
+  const operation = first.operation;
+  const defs: string[] = [];
+  const fields: string[] = [];
+  const variables: Record<string, unknown> = {};
+  const aliases: string[] = [];
+  ops.forEach((op, i) => {
+    if (op.operation !== operation) throw new Error('buildDocument: queries and mutations cannot share a document');
+    const alias = `a${i}`;
+    aliases.push(alias);
+    const bind = (a: OpArg, prefix: string): string => {
+      const name = `${prefix}_${a.name}`;
+      defs.push(`$${name}: ${a.type}`);
+      variables[name] = a.value;
+      return `${a.name}: $${name}`;
+    };
+    const args = op.args.map((a) => bind(a, alias));
+    const directive = op.directive ? ` @${op.directive.name}(${op.directive.args.map((a) => bind(a, `${alias}_${op.directive!.name}`)).join(', ')})` : '';
+    fields.push(`  ${alias}: ${op.field}${args.length ? `(${args.join(', ')})` : ''}${directive} ${op.selection}`);
+  });
+  const name = operation === 'mutation' ? 'ShopsyncWrite' : 'ShopsyncRead';
+  return { query: `${operation} ${name}${defs.length ? `(${defs.join(', ')})` : ''} {\n${fields.join('\n')}\n}`, variables, aliases };
+}
+
+const costCache = new Map<string, number>();
+
+/** The requested cost of one op, by the rule the simulator charges with (see cost.ts). */
+export function opCost(op: Op, version: string): number {
+  const pageArgs = op.args.filter((a) => a.name === 'first').map((a) => String(a.value));
+  const key = `${version}|${op.operation}|${op.field}|${pageArgs.join(',')}|${op.selection}`;
+  let cost = costCache.get(key);
+  if (cost === undefined) {
+    const { query, variables } = buildDocument([op]);
+    cost = requestedCost(adminSchema(version), parse(query), variables);
+    costCache.set(key, cost);
+  }
+  return cost;
+}
+
+// ——— selections ———
+
+const USER_ERRORS = '{ field message }';
+const CODED_USER_ERRORS = '{ code field message }';
+
+/** What productSet answers: ids of the product, its variants and their inventory items. */
+export function productSetSelection(variantCount: number): string {
+  return `{ product { id handle variants(first: ${variantCount}) { nodes { id sku inventoryItem { id } } } } userErrors ${CODED_USER_ERRORS} }`;
+}
+
+// ——— writes ———
+
+export function productSetOp(input: Record<string, unknown>, variantCount: number): Op {
+  return {
+    operation: 'mutation',
+    field: 'productSet',
+    args: [{ name: 'input', type: 'ProductSetInput!', value: input }],
+    selection: productSetSelection(Math.max(1, Math.min(MAX_INPUT_ARRAY, variantCount))),
+    // With an id it overwrites that product; without, a lost answer may have created one.
+    idempotent: typeof input['id'] === 'string',
+  };
+}
+
+/** A deleted product is archived, not destroyed: orders and analytics keep their product. */
+export function productArchiveOp(id: string): Op {
+  return {
+    operation: 'mutation',
+    field: 'productUpdate',
+    args: [{ name: 'product', type: 'ProductUpdateInput', value: { id, status: 'ARCHIVED' } }],
+    selection: `{ product { id status } userErrors ${USER_ERRORS} }`,
+    idempotent: true,
+  };
+}
+
+export function collectionCreateOp(input: Record<string, unknown>): Op {
+  return {
+    operation: 'mutation',
+    field: 'collectionCreate',
+    args: [{ name: 'input', type: 'CollectionInput!', value: input }],
+    selection: `{ collection { id handle } userErrors ${USER_ERRORS} }`,
+    idempotent: false,
+  };
+}
+
+export function collectionUpdateOp(input: Record<string, unknown> & { id: string }): Op {
+  return {
+    operation: 'mutation',
+    field: 'collectionUpdate',
+    args: [{ name: 'input', type: 'CollectionInput!', value: input }],
+    selection: `{ collection { id handle } userErrors ${USER_ERRORS} }`,
+    idempotent: true,
+  };
+}
+
+export function collectionDeleteOp(id: string): Op {
+  return {
+    operation: 'mutation',
+    field: 'collectionDelete',
+    args: [{ name: 'input', type: 'CollectionDeleteInput!', value: { id } }],
+    selection: `{ deletedCollectionId userErrors ${USER_ERRORS} }`,
+    idempotent: true,
+  };
+}
+
+export function collectionAddProductsOp(id: string, productIds: readonly string[]): Op {
+  return {
+    operation: 'mutation',
+    field: 'collectionAddProducts',
+    args: [
+      { name: 'id', type: 'ID!', value: id },
+      { name: 'productIds', type: '[ID!]!', value: productIds },
+    ],
+    selection: `{ collection { id } userErrors ${USER_ERRORS} }`,
+    idempotent: true,
+  };
+}
+
+export function collectionRemoveProductsOp(id: string, productIds: readonly string[]): Op {
+  return {
+    operation: 'mutation',
+    field: 'collectionRemoveProducts',
+    args: [
+      { name: 'id', type: 'ID!', value: id },
+      { name: 'productIds', type: '[ID!]!', value: productIds },
+    ],
+    selection: `{ job { id } userErrors ${USER_ERRORS} }`,
+    idempotent: true,
+  };
+}
+
+export interface QuantityInput {
+  inventoryItemId: string;
+  locationId: string;
+  quantity: number;
+}
+
+/**
+ * Absolute stock (the host is the source of truth), without the compare-and-swap check: before
+ * 2026-04 by `ignoreCompareQuantity`, from 2026-04 by an explicit `changeFromQuantity: null`.
+ * From 2026-01 the mutation carries an idempotency key, mandatory from 2026-04; the same key
+ * goes with every resend of the same request.
+ */
+export function inventorySetQuantitiesOp(features: ApiFeatures, quantities: readonly QuantityInput[], reason: string, idempotencyKey: string): Op {
+  const input: Record<string, unknown> = {
+    name: 'available',
+    reason,
+    quantities: quantities.map((q) => (features.changeFromQuantityRequired ? { ...q, changeFromQuantity: null } : { ...q })),
+  };
+  if (features.compareQuantity) input['ignoreCompareQuantity'] = true;
+  const op: Op = {
+    operation: 'mutation',
+    field: 'inventorySetQuantities',
+    args: [{ name: 'input', type: 'InventorySetQuantitiesInput!', value: input }],
+    selection: `{ inventoryAdjustmentGroup { id } userErrors ${CODED_USER_ERRORS} }`,
+    idempotent: true,
+  };
+  return features.idempotentDirective ? { ...op, directive: { name: 'idempotent', args: [{ name: 'key', type: 'String!', value: idempotencyKey }] } } : op;
+}
+
+/** Stocks an inventory item at a location where it is not stocked yet, with its quantity. */
+export function inventoryActivateOp(inventoryItemId: string, locationId: string, available: number): Op {
+  return {
+    operation: 'mutation',
+    field: 'inventoryActivate',
+    args: [
+      { name: 'inventoryItemId', type: 'ID!', value: inventoryItemId },
+      { name: 'locationId', type: 'ID!', value: locationId },
+      { name: 'available', type: 'Int', value: available },
+    ],
+    selection: `{ inventoryLevel { id } userErrors ${USER_ERRORS} }`,
+    idempotent: true,
+  };
+}
+
+// ——— reads (finding what a lost mapping pointed to) ———
+
+/** A search term as Shopify's search syntax takes it: `field:"value"`, quotes and backslashes escaped. */
+export function searchTerm(field: string, value: string): string {
+  return `${field}:"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** Variants with any of these SKUs, with their product and the reference shopsync gave it, if any. */
+export function variantsBySkuOp(skus: readonly string[]): Op {
+  // One variant per SKU, and a little room for a SKU the store has twice.
+  const first = Math.max(1, Math.min(MAX_INPUT_ARRAY, skus.length + 2));
+  return {
+    operation: 'query',
+    field: 'productVariants',
+    args: [
+      { name: 'first', type: 'Int', value: first },
+      { name: 'query', type: 'String', value: skus.map((s) => searchTerm('sku', s)).join(' OR ') },
+    ],
+    selection: `{ nodes { id sku inventoryItem { id } product { id handle metafield(namespace: "${REF_METAFIELD.namespace}", key: "${REF_METAFIELD.key}") { value } } } }`,
+    idempotent: true,
+  };
+}
+
+/** The product with this handle (a direct read, not the search index). */
+export function productByHandleOp(handle: string): Op {
+  return {
+    operation: 'query',
+    field: 'productByIdentifier',
+    args: [{ name: 'identifier', type: 'ProductIdentifierInput!', value: { handle } }],
+    selection: '{ id handle }',
+    idempotent: true,
+  };
+}
+
+/** The product shopsync created for a reference (see REF_METAFIELD). */
+export function productByRefOp(ref: string): Op {
+  return {
+    operation: 'query',
+    field: 'productByIdentifier',
+    args: [{ name: 'identifier', type: 'ProductIdentifierInput!', value: { customId: { namespace: REF_METAFIELD.namespace, key: REF_METAFIELD.key, value: ref } } }],
+    selection: '{ id handle }',
+    idempotent: true,
+  };
+}
+
+/** A product's variants as the store has them, to keep those the host never sent us. */
+export function productVariantsOp(productId: string, first: number = MAX_INPUT_ARRAY): Op {
+  return {
+    operation: 'query',
+    field: 'product',
+    args: [{ name: 'id', type: 'ID!', value: productId }],
+    selection: `{ id variants(first: ${Math.max(1, Math.min(MAX_INPUT_ARRAY, first))}) { nodes { id sku selectedOptions { name value } inventoryItem { id } } } }`,
+    idempotent: true,
+  };
+}
+
+/** Manual collections by handle, or by title where the host gave no handle. */
+export function collectionsByOp(by: { handle: string } | { title: string }, first = 5): Op {
+  return {
+    operation: 'query',
+    field: 'collections',
+    args: [
+      { name: 'first', type: 'Int', value: first },
+      { name: 'query', type: 'String', value: 'handle' in by ? searchTerm('handle', by.handle) : searchTerm('title', by.title) },
+    ],
+    selection: '{ nodes { id handle title } }',
+    idempotent: true,
+  };
+}
+
+/** One sample of every document the adapter can send for `version`, batched ones included. */
+export function documentSamples(version: string): Array<{ name: string; query: string; variables: Record<string, unknown> }> {
+  const f = featuresOf(version);
+  const gid = (type: string, n: number) => `gid://shopify/${type}/${n}`;
+  const variant = (sku: string, size: string) => ({
+    optionValues: [{ optionName: 'Size', name: size }],
+    price: '19.99',
+    compareAtPrice: '24.99',
+    barcode: '4006381333931',
+    inventoryItem: { sku, tracked: true, measurement: { weight: { value: 250, unit: 'GRAMS' } } },
+  });
+  const productInput = {
+    title: 'Trail runner',
+    descriptionHtml: '<p>Light</p>',
+    handle: 'trail-runner',
+    vendor: 'ACME',
+    productType: 'Shoes',
+    tags: ['run'],
+    status: 'ACTIVE',
+    productOptions: [{ name: 'Size', position: 1, values: [{ name: 'M' }, { name: 'L' }] }],
+    variants: [variant('SKU-1-M', 'M'), { ...variant('SKU-1-L', 'L'), id: gid('ProductVariant', 2) }],
+    metafields: [{ ...REF_METAFIELD, value: 'SKU-1' }],
+  };
+  const writes: Op[] = [
+    productSetOp(productInput, 2),
+    productSetOp({ ...productInput, id: gid('Product', 1) }, 2),
+    productArchiveOp(gid('Product', 1)),
+    collectionCreateOp({ title: 'Shoes', descriptionHtml: 'All shoes', handle: 'shoes', products: [gid('Product', 1)] }),
+    collectionUpdateOp({ id: gid('Collection', 1), title: 'Shoes', descriptionHtml: 'All shoes' }),
+    collectionDeleteOp(gid('Collection', 1)),
+    collectionAddProductsOp(gid('Collection', 1), [gid('Product', 1)]),
+    collectionRemoveProductsOp(gid('Collection', 1), [gid('Product', 1)]),
+    inventorySetQuantitiesOp(f, [{ inventoryItemId: gid('InventoryItem', 1), locationId: gid('Location', 1), quantity: 5 }], 'correction', 'key-1'),
+    inventoryActivateOp(gid('InventoryItem', 1), gid('Location', 2), 5),
+  ];
+  const reads: Op[] = [
+    variantsBySkuOp(['SKU-1', 'SKU "2"']),
+    productByRefOp('SKU-1'),
+    productByHandleOp('trail-runner'),
+    productVariantsOp(gid('Product', 1)),
+    collectionsByOp({ handle: 'shoes' }),
+    collectionsByOp({ title: 'Shoes' }),
+  ];
+  const out = [
+    { name: 'connect', query: CONNECT_QUERY, variables: { locationId: null, namespace: REF_METAFIELD.namespace, key: REF_METAFIELD.key } as Record<string, unknown> },
+    { name: 'reference definition create', query: REF_DEFINITION_CREATE, variables: { definition: refDefinitionInput() } as Record<string, unknown> },
+  ];
+  for (const op of [...writes, ...reads]) out.push({ name: `${op.operation}:${op.field}`, ...buildDocument([op]) });
+  out.push({ name: 'batched writes', ...buildDocument(writes) });
+  out.push({ name: 'batched reads', ...buildDocument(reads) });
+  return out;
+}

@@ -1,0 +1,505 @@
+import { featuresOf, type SchemaGate } from '../version.js';
+
+/**
+ * The part of Shopify's Admin GraphQL schema this package uses, written for this project: type,
+ * field, argument and enum names and types are Shopify's (a test proves the 2025-01 variant is a
+ * subset of the real 2025-01 schema). The simulator executes it; the adapter uses it to estimate
+ * the cost of what it sends. Version differences come from `featuresOf` (see version.ts).
+ */
+export function adminSdl(gate: SchemaGate): string {
+  const f = featuresOf(gate);
+  return `
+schema {
+  query: QueryRoot
+  mutation: Mutation
+}
+${f.idempotentDirective ? '\n"""Makes a mutation safe to retry: a second request with the same key returns the first result."""\ndirective @idempotent(key: String!) on FIELD\n' : ''}
+"""An HTML string."""
+scalar HTML
+
+"""A monetary value as a decimal string, such as "19.99"."""
+scalar Money
+
+type QueryRoot {
+  shop: Shop!
+  """The location with this ID, or the shop's primary location without one."""
+  location(id: ID): Location
+  product(id: ID!): Product
+  productByIdentifier(identifier: ProductIdentifierInput!): Product
+  productByHandle(handle: String!): Product @deprecated(reason: "Use \`productByIdentifier\` instead.")
+  products(first: Int, query: String): ProductConnection!
+  productVariants(first: Int, query: String): ProductVariantConnection!
+  collection(id: ID!): Collection
+  collections(first: Int, query: String): CollectionConnection!
+  metafieldDefinitions(ownerType: MetafieldOwnerType!, namespace: String, key: String, first: Int): MetafieldDefinitionConnection!
+}
+
+type Mutation {
+  productSet(input: ProductSetInput!): ProductSetPayload
+  productUpdate(product: ProductUpdateInput): ProductUpdatePayload
+  collectionCreate(input: CollectionInput!): CollectionCreatePayload
+  collectionUpdate(input: CollectionInput!): CollectionUpdatePayload
+  collectionDelete(input: CollectionDeleteInput!): CollectionDeletePayload
+  collectionAddProducts(id: ID!, productIds: [ID!]!): CollectionAddProductsPayload
+  collectionRemoveProducts(id: ID!, productIds: [ID!]!): CollectionRemoveProductsPayload
+  inventorySetQuantities(input: InventorySetQuantitiesInput!): InventorySetQuantitiesPayload
+  inventoryActivate(inventoryItemId: ID!, locationId: ID!, available: Int): InventoryActivatePayload
+  metafieldDefinitionCreate(definition: MetafieldDefinitionInput!): MetafieldDefinitionCreatePayload
+}
+
+type Shop {
+  name: String!
+  myshopifyDomain: String!
+}
+
+type Location {
+  id: ID!
+  name: String!
+  isActive: Boolean!
+  isPrimary: Boolean! @deprecated(reason: "The concept of a primary location is deprecated, shipsInventory can be used to get a fallback location")
+  inventoryLevel(inventoryItemId: ID!): InventoryLevel
+}
+
+enum ProductStatus {
+  ACTIVE
+  ARCHIVED
+  DRAFT
+}
+
+type Product {
+  id: ID!
+  title: String!
+  handle: String!
+  status: ProductStatus!
+  descriptionHtml: HTML!
+  vendor: String!
+  productType: String!
+  tags: [String!]!
+  options(first: Int): [ProductOption!]!
+  variants(first: Int): ProductVariantConnection!
+  metafield(namespace: String, key: String!): Metafield
+}
+
+type Metafield {
+  id: ID!
+  namespace: String!
+  key: String!
+  type: String!
+  value: String!
+}
+
+enum MetafieldOwnerType {
+  PRODUCT
+}
+
+type MetafieldDefinitionType {
+  name: String!
+}
+
+type MetafieldCapabilityUniqueValues {
+  enabled: Boolean!
+}
+
+type MetafieldCapabilities {
+  uniqueValues: MetafieldCapabilityUniqueValues!
+}
+
+type MetafieldDefinition {
+  id: ID!
+  namespace: String!
+  key: String!
+  name: String!
+  type: MetafieldDefinitionType!
+  capabilities: MetafieldCapabilities!
+}
+
+type MetafieldDefinitionConnection {
+  nodes: [MetafieldDefinition!]!
+  pageInfo: PageInfo!
+}
+
+enum MetafieldDefinitionCreateUserErrorCode {
+  INVALID
+  INCLUSION
+  PRESENT
+  TAKEN
+  TOO_LONG
+  TOO_SHORT
+}
+
+type MetafieldDefinitionCreateUserError {
+  code: MetafieldDefinitionCreateUserErrorCode
+  field: [String!]
+  message: String!
+}
+
+type MetafieldDefinitionCreatePayload {
+  createdDefinition: MetafieldDefinition
+  userErrors: [MetafieldDefinitionCreateUserError!]!
+}
+
+type ProductOption {
+  id: ID!
+  name: String!
+  position: Int!
+  values: [String!]!
+}
+
+type ProductVariant {
+  id: ID!
+  title: String!
+  sku: String
+  price: Money!
+  compareAtPrice: Money
+  barcode: String
+  position: Int!
+  selectedOptions: [SelectedOption!]!
+  inventoryItem: InventoryItem!
+  product: Product!
+}
+
+type SelectedOption {
+  name: String!
+  value: String!
+}
+
+type InventoryItem {
+  id: ID!
+  sku: String
+  tracked: Boolean!
+  measurement: InventoryItemMeasurement!
+  inventoryLevel(locationId: ID!): InventoryLevel
+}
+
+type InventoryItemMeasurement {
+  id: ID!
+  weight: Weight
+}
+
+enum WeightUnit {
+  GRAMS
+  KILOGRAMS
+  OUNCES
+  POUNDS
+}
+
+type Weight {
+  unit: WeightUnit!
+  value: Float!
+}
+
+type InventoryLevel {
+  id: ID!
+  item: InventoryItem!
+  location: Location!
+  quantities(names: [String!]!): [InventoryQuantity!]!
+}
+
+type InventoryQuantity {
+  id: ID!
+  name: String!
+  quantity: Int!
+}
+
+enum CollectionSortOrder {
+  ALPHA_ASC
+  ALPHA_DESC
+  BEST_SELLING
+  CREATED
+  CREATED_DESC
+  MANUAL
+  PRICE_ASC
+  PRICE_DESC
+}
+
+enum CountPrecision {
+  AT_LEAST
+  EXACT
+}
+
+type Count {
+  count: Int!
+  precision: CountPrecision!
+}
+
+type Collection {
+  id: ID!
+  title: String!
+  handle: String!
+  descriptionHtml: HTML!
+  sortOrder: CollectionSortOrder!
+  productsCount: Count
+  hasProduct(id: ID!): Boolean!
+  products(first: Int): ProductConnection!
+}
+
+type PageInfo {
+  hasNextPage: Boolean!
+  endCursor: String
+}
+
+type ProductConnection {
+  nodes: [Product!]!
+  pageInfo: PageInfo!
+}
+
+type ProductVariantConnection {
+  nodes: [ProductVariant!]!
+  pageInfo: PageInfo!
+}
+
+type CollectionConnection {
+  nodes: [Collection!]!
+  pageInfo: PageInfo!
+}
+
+type Job {
+  id: ID!
+  done: Boolean!
+}
+
+type UserError {
+  field: [String!]
+  message: String!
+}
+
+enum ProductSetUserErrorCode {
+  GENERIC_ERROR
+  INVALID_PRODUCT
+  INVALID_VARIANT
+  INVALID_INPUT
+  PRODUCT_DOES_NOT_EXIST
+  PRODUCT_VARIANT_DOES_NOT_EXIST
+  OPTION_DOES_NOT_EXIST
+  OPTION_VALUE_DOES_NOT_EXIST
+  OPTIONS_OVER_LIMIT
+  OPTION_VALUES_MISSING
+  DUPLICATED_OPTION_NAME
+  DUPLICATED_OPTION_VALUE
+  VARIANTS_OVER_LIMIT
+  PRODUCT_OPTIONS_INPUT_MISSING
+  VARIANTS_INPUT_MISSING
+  DUPLICATED_VALUE
+  HANDLE_NOT_UNIQUE
+  INVALID_METAFIELD
+}
+
+type ProductSetUserError {
+  code: ProductSetUserErrorCode
+  field: [String!]
+  message: String!
+}
+
+type ProductSetPayload {
+  product: Product
+  userErrors: [ProductSetUserError!]!
+}
+
+type ProductUpdatePayload {
+  product: Product
+  userErrors: [UserError!]!
+}
+
+type CollectionCreatePayload {
+  collection: Collection
+  userErrors: [UserError!]!
+}
+
+type CollectionUpdatePayload {
+  collection: Collection
+  userErrors: [UserError!]!
+}
+
+type CollectionDeletePayload {
+  deletedCollectionId: ID
+  userErrors: [UserError!]!
+}
+
+type CollectionAddProductsPayload {
+  collection: Collection
+  userErrors: [UserError!]!
+}
+
+type CollectionRemoveProductsPayload {
+  job: Job
+  userErrors: [UserError!]!
+}
+
+type InventoryChange {
+  name: String!
+  delta: Int!
+  quantityAfterChange: Int
+  item: InventoryItem
+  location: Location
+}
+
+type InventoryAdjustmentGroup {
+  id: ID!
+  reason: String!
+  changes: [InventoryChange!]!
+}
+
+enum InventorySetQuantitiesUserErrorCode {
+  INVALID_INVENTORY_ITEM
+  INVALID_LOCATION
+  INVALID_QUANTITY_NEGATIVE
+  INVALID_REASON
+  ITEM_NOT_STOCKED_AT_LOCATION
+  INVALID_QUANTITY_TOO_HIGH
+  INVALID_QUANTITY_TOO_LOW
+  COMPARE_QUANTITY_REQUIRED
+  COMPARE_QUANTITY_STALE
+  INVALID_NAME
+  NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR${f.changeFromQuantity ? '\n  CHANGE_FROM_QUANTITY_STALE' : ''}
+}
+
+type InventorySetQuantitiesUserError {
+  code: InventorySetQuantitiesUserErrorCode
+  field: [String!]
+  message: String!
+}
+
+type InventorySetQuantitiesPayload {
+  inventoryAdjustmentGroup: InventoryAdjustmentGroup
+  userErrors: [InventorySetQuantitiesUserError!]!
+}
+
+type InventoryActivatePayload {
+  inventoryLevel: InventoryLevel
+  userErrors: [UserError!]!
+}
+
+input ProductIdentifierInput {
+  id: ID
+  handle: String
+  customId: UniqueMetafieldValueInput
+}
+
+input UniqueMetafieldValueInput {
+  namespace: String
+  key: String!
+  value: String!
+}
+
+input MetafieldInput {
+  namespace: String
+  key: String
+  value: String
+  type: String
+}
+
+input MetafieldCapabilityUniqueValuesInput {
+  enabled: Boolean!
+}
+
+input MetafieldCapabilityCreateInput {
+  uniqueValues: MetafieldCapabilityUniqueValuesInput
+}
+
+input MetafieldDefinitionInput {
+  namespace: String
+  key: String!
+  name: String!
+  description: String
+  ownerType: MetafieldOwnerType!
+  type: String!
+  capabilities: MetafieldCapabilityCreateInput
+}
+
+input ProductSetInput {
+  id: ID
+  title: String
+  descriptionHtml: String
+  handle: String
+  vendor: String
+  productType: String
+  tags: [String!]
+  status: ProductStatus
+  productOptions: [OptionSetInput!]
+  variants: [ProductVariantSetInput!]
+  metafields: [MetafieldInput!]
+}
+
+input OptionSetInput {
+  id: ID
+  name: String
+  position: Int
+  values: [OptionValueSetInput!]
+}
+
+input OptionValueSetInput {
+  id: ID
+  name: String
+}
+
+input ProductVariantSetInput {
+  id: ID
+  optionValues: [VariantOptionValueInput!]!
+  price: Money
+  compareAtPrice: Money
+  barcode: String
+  position: Int
+  inventoryItem: InventoryItemInput
+  inventoryQuantities: [ProductSetInventoryInput!]
+}
+
+input ProductSetInventoryInput {
+  locationId: ID!
+  name: String!
+  quantity: Int!
+}
+
+input VariantOptionValueInput {
+  id: ID
+  name: String
+  optionId: ID
+  optionName: String
+}
+
+input InventoryItemInput {
+  sku: String
+  tracked: Boolean
+  measurement: InventoryItemMeasurementInput
+}
+
+input InventoryItemMeasurementInput {
+  weight: WeightInput
+}
+
+input WeightInput {
+  value: Float!
+  unit: WeightUnit!
+}
+
+input ProductUpdateInput {
+  id: ID
+  status: ProductStatus
+}
+
+input CollectionInput {
+  id: ID
+  title: String
+  descriptionHtml: String
+  handle: String
+  sortOrder: CollectionSortOrder
+  products: [ID!]
+}
+
+input CollectionDeleteInput {
+  id: ID!
+}
+
+input InventorySetQuantitiesInput {
+  name: String!
+  reason: String!
+  referenceDocumentUri: String
+  quantities: [InventoryQuantityInput!]!${f.compareQuantity ? '\n  ignoreCompareQuantity: Boolean = false' : ''}
+}
+
+input InventoryQuantityInput {
+  inventoryItemId: ID!
+  locationId: ID!
+  quantity: Int!${f.compareQuantity ? `\n  compareQuantity: Int${f.changeFromQuantity ? ' @deprecated(reason: "Use `changeFromQuantity` instead.")' : ''}` : ''}${f.changeFromQuantity ? '\n  changeFromQuantity: Int' : ''}
+}
+`;
+}

@@ -1,0 +1,136 @@
+import type { CategoryData, LocalizedText, ProductData, VariantData } from '@shopsync/core';
+
+/**
+ * The text for the connector's language: the exact tag, then its base language (`pt` for
+ * `pt-BR`), then another region of it, then the first text given, so that an item with a
+ * missing translation is still sent rather than blank.
+ */
+export function pickText(text: LocalizedText | undefined, language: string): string | undefined {
+  if (text === undefined || typeof text === 'string') return text;
+  const exact = text[language];
+  if (exact !== undefined) return exact;
+  const base = language.split('-')[0]!;
+  if (text[base] !== undefined) return text[base];
+  for (const [tag, value] of Object.entries(text)) if (tag.split('-')[0] === base) return value;
+  return Object.values(text)[0];
+}
+
+/** The option a product without options of its own gets, as Shopify names it. */
+export const DEFAULT_OPTION = 'Title';
+export const DEFAULT_OPTION_VALUE = 'Default Title';
+
+/** A variant in the list a productSet sends: the host's, or one the store has and the host never sent. */
+export interface VariantSlot {
+  ref: string;
+  id?: string | undefined;
+  data?: VariantData | undefined;
+  /** For variants without host data: the option values the store has for them. */
+  storeOptions?: Record<string, string> | undefined;
+}
+
+export interface ProductSetPlan {
+  input: Record<string, unknown>;
+  /** How many variants the product will have (the response's page size). */
+  variantCount: number;
+}
+
+/**
+ * The productSet input for a product and its whole variant list (productSet replaces the list:
+ * variants left out are deleted). Fields the host leaves out are not sent, so the store keeps
+ * what it has for them. Without variants the product gets Shopify's default variant, whose SKU
+ * is the product's reference: a simple product's SKU lives on its only variant.
+ */
+export function productSetPlan(args: {
+  ref: string;
+  id?: string | undefined;
+  data?: ProductData | undefined;
+  /** Make an archived product active again (it was archived by a deletion and is sent again). */
+  reactivate?: boolean;
+  variants: readonly VariantSlot[];
+  defaultVariantId?: string | undefined;
+  language: string;
+  /** Give a new product its reference as a custom ID (only on creation: productSet replaces the metafield list it is given). */
+  refMetafield?: { namespace: string; key: string; type: string } | undefined;
+}): ProductSetPlan {
+  const { data, language } = args;
+  const input: Record<string, unknown> = {};
+  if (args.id) input['id'] = args.id;
+  else if (args.refMetafield) input['metafields'] = [{ ...args.refMetafield, value: args.ref }];
+  if (data) {
+    input['title'] = pickText(data.title, language) ?? '';
+    const description = pickText(data.description, language);
+    if (description !== undefined) input['descriptionHtml'] = description;
+    if (data.handle !== undefined) input['handle'] = data.handle;
+    if (data.vendor !== undefined) input['vendor'] = data.vendor;
+    if (data.productType !== undefined) input['productType'] = data.productType;
+    if (data.tags !== undefined) input['tags'] = data.tags;
+  }
+  if (data?.status !== undefined) input['status'] = data.status.toUpperCase();
+  else if (args.reactivate) input['status'] = 'ACTIVE';
+
+  if (args.variants.length === 0) {
+    input['productOptions'] = [{ name: DEFAULT_OPTION, position: 1, values: [{ name: DEFAULT_OPTION_VALUE }] }];
+    input['variants'] = [
+      {
+        ...(args.defaultVariantId ? { id: args.defaultVariantId } : {}),
+        optionValues: [{ optionName: DEFAULT_OPTION, name: DEFAULT_OPTION_VALUE }],
+        inventoryItem: { sku: args.ref },
+      },
+    ];
+    return { input, variantCount: 1 };
+  }
+
+  const names = optionNames(data, args.variants);
+  const synthesized = names.length === 0;
+  const valuesOf = (v: VariantSlot): Record<string, string> => {
+    if (synthesized) {
+      return { [DEFAULT_OPTION]: args.variants.length === 1 ? DEFAULT_OPTION_VALUE : (pickText(v.data?.title, language) ?? v.ref) };
+    }
+    return v.data ? (v.data.optionValues ?? {}) : (v.storeOptions ?? {});
+  };
+  const optionList = synthesized ? [DEFAULT_OPTION] : names;
+  input['productOptions'] = optionList.map((name, i) => {
+    const values: string[] = [];
+    for (const v of args.variants) {
+      const value = valuesOf(v)[name];
+      if (value !== undefined && !values.includes(value)) values.push(value);
+    }
+    return { name, position: i + 1, values: values.map((value) => ({ name: value })) };
+  });
+  input['variants'] = args.variants.map((v) => {
+    const own = valuesOf(v);
+    const optionValues = optionList.filter((n) => own[n] !== undefined).map((n) => ({ optionName: n, name: own[n]! }));
+    const out: Record<string, unknown> = { optionValues };
+    if (v.id) out['id'] = v.id;
+    const d = v.data;
+    if (!d) return out;
+    out['price'] = d.price;
+    if (d.compareAtPrice !== undefined) out['compareAtPrice'] = d.compareAtPrice;
+    if (d.barcode !== undefined) out['barcode'] = d.barcode;
+    const item: Record<string, unknown> = { sku: v.ref };
+    if (d.stock !== undefined) item['tracked'] = true;
+    if (d.weightGrams !== undefined) item['measurement'] = { weight: { value: d.weightGrams, unit: 'GRAMS' } };
+    out['inventoryItem'] = item;
+    return out;
+  });
+  return { input, variantCount: args.variants.length };
+}
+
+/** Option names in order: the product's own list, else as the variants first name them. */
+function optionNames(data: ProductData | undefined, variants: readonly VariantSlot[]): string[] {
+  if (data?.options?.length) return [...data.options];
+  const names: string[] = [];
+  for (const v of variants) {
+    const values = v.data ? v.data.optionValues : v.storeOptions;
+    for (const name of Object.keys(values ?? {})) if (!names.includes(name)) names.push(name);
+  }
+  return names;
+}
+
+export function collectionInput(data: CategoryData, language: string): Record<string, unknown> {
+  const input: Record<string, unknown> = { title: pickText(data.title, language) ?? '' };
+  const description = pickText(data.description, language);
+  if (description !== undefined) input['descriptionHtml'] = description;
+  if (data.handle !== undefined) input['handle'] = data.handle;
+  return input;
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** Reasons Shopify accepts for a stock change (inventorySetQuantities `reason`). */
+export const INVENTORY_REASONS = [
+  'correction',
+  'cycle_count_available',
+  'damaged',
+  'movement_created',
+  'movement_updated',
+  'movement_received',
+  'movement_canceled',
+  'other',
+  'promotion',
+  'quality_control',
+  'received',
+  'reservation_created',
+  'reservation_deleted',
+  'reservation_updated',
+  'restock',
+  'safety_stock',
+  'shrinkage',
+] as const;
+
+export const shopifyTargetOptionsSchema = z
+  .object({
+    /** The Admin API access token of the store's app (`shpat_…`). Held by the target only. */
+    accessToken: z.string().min(1, 'expected the Admin API access token').max(1_000, 'expected at most 1,000 characters'),
+    /**
+     * Where to send requests instead of `https://{shopDomain}`: a local simulator
+     * (`http://127.0.0.1:PORT`) or a proxy. The store domain goes along as X-Forwarded-Host.
+     */
+    endpoint: z
+      .string()
+      .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'expected an http(s) origin such as "http://127.0.0.1:8080"')
+      .optional(),
+    /** Requests in flight at once, at most (the bucket decides below that). */
+    maxInFlight: z.number().int().min(1).max(32).default(8),
+    /** Requested cost per request, at most (Shopify's single-query limit is 1,000). */
+    maxCostPerRequest: z.number().int().min(10).max(1_000).default(1_000),
+    /** Aliased operations per request, at most (the requested cost limits mutations well below). */
+    maxOperationsPerRequest: z.number().int().min(1).max(250).default(100),
+    /** Time for one request to be answered. */
+    requestTimeoutMs: z.number().int().min(50).max(600_000).default(30_000),
+    /** Failed requests (network, 5xx, timeouts) are tried this many times in all, with capped exponential backoff. */
+    retry: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(20),
+        baseMs: z.number().int().min(0).max(60_000),
+        maxMs: z.number().int().min(0).max(600_000),
+      })
+      .strict()
+      .default({ maxAttempts: 5, baseMs: 500, maxMs: 15_000 }),
+    /** THROTTLED answers in a row for one request before it is given up (each waits what the bucket needs). */
+    maxThrottleRetries: z.number().int().min(0).max(1_000).default(30),
+    /** The reason stock changes are recorded with in Shopify's inventory history. */
+    inventoryReason: z.enum(INVENTORY_REASONS).default('correction'),
+    userAgentPrefix: z.string().min(1).max(100).default('shopsync'),
+  })
+  .strict();
+
+export type ShopifyTargetOptionsInput = z.input<typeof shopifyTargetOptionsSchema>;
+export type ShopifyTargetOptionsParsed = z.output<typeof shopifyTargetOptionsSchema>;

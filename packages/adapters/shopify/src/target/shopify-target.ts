@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { parse } from 'graphql';
+import {
+  ConnectionError,
+  parseOrThrow,
+  systemClock,
+  type Clock,
+  type ConnectContext,
+  type ConnectInfo,
+  type ConnectionErrorKind,
+  type GeneralErrorCode,
+  type PushContext,
+  type PushResult,
+  type Target,
+  type TargetItem,
+} from '@shopsync/core';
+import { requestedCost } from '../cost.js';
+import { CONNECT_QUERY, REF_DEFINITION_CREATE, REF_METAFIELD, refDefinitionInput } from '../documents.js';
+import { adminSchema } from '../schema/schema.js';
+import { featuresOf } from '../version.js';
+import { shopifyTargetOptionsSchema, type ShopifyTargetOptionsInput, type ShopifyTargetOptionsParsed } from './options.js';
+import { CostPacer } from './pacer.js';
+import { PushRun } from './push.js';
+import { newCostLearning, OpRunner, type CostLearning } from './runner.js';
+import { Transport } from './transport.js';
+
+export type ShopifyTargetOptions = ShopifyTargetOptionsInput & {
+  /** Time for timeouts, backoff and pacing (tests pass a controlled clock). */
+  clock?: Clock;
+};
+
+interface Session {
+  transport: Transport;
+  learned: CostLearning;
+  servedVersion?: string;
+  deprecationReason?: string;
+  shopName?: string;
+  /** The location stock goes to (GID): the configured one, or the store's primary location. */
+  locationId?: string;
+  /** The unique reference metafield definition exists: products carry their reference as a custom ID. */
+  customIds: boolean;
+  connected: boolean;
+}
+
+const KIND_OF: Record<GeneralErrorCode, ConnectionErrorKind> = {
+  auth: 'auth',
+  not_found: 'not_found',
+  network: 'network',
+  timeout: 'timeout',
+  server_error: 'server_error',
+  throttled: 'server_error',
+  version: 'version',
+  invalid_response: 'unknown',
+  stopped: 'unknown',
+  interrupted: 'unknown',
+  exhausted: 'unknown',
+  internal: 'unknown',
+};
+
+/** `123` or `gid://shopify/Location/123`, as connectors' users may write it. */
+export function locationGid(id: string): string {
+  return /^\d+$/.test(id) ? `gid://shopify/Location/${id}` : id;
+}
+
+/**
+ * core's Target for a Shopify store, over the Admin GraphQL API through @shopify/admin-api-client.
+ * One instance holds one store app's access token; it never leaves the instance (not in errors,
+ * outcomes, state or logs). Categories become manual collections, products and their variants go
+ * through productSet keyed by SKU, stock through inventorySetQuantities at the connector's
+ * location; requests are batched under Shopify's cost limits and paced by its leaky bucket.
+ */
+export class ShopifyTarget implements Target {
+  readonly #options: ShopifyTargetOptionsParsed;
+  readonly #clock: Clock;
+  readonly #sessions = new Map<string, Session>();
+
+  constructor(options: ShopifyTargetOptions) {
+    const { clock, ...rest } = options;
+    this.#options = parseOrThrow(shopifyTargetOptionsSchema, rest, 'options', 'Shopify target options');
+    this.#clock = clock ?? systemClock;
+  }
+
+  /** Requests sent and THROTTLED answers received, over all stores of this target. */
+  get stats(): { requests: number; throttled: number } {
+    let requests = 0;
+    let throttled = 0;
+    for (const s of this.#sessions.values()) {
+      requests += s.transport.requests;
+      throttled += s.transport.throttled;
+    }
+    return { requests, throttled };
+  }
+
+  /** Checks the token and the store (the `shop` query) and reads the served API version. */
+  async connect(ctx: ConnectContext): Promise<ConnectInfo> {
+    const session = this.#session(ctx.config.shopDomain, ctx.config.apiVersion);
+    await this.#connect(session, ctx.config.locationId, ctx.signal);
+    const info: ConnectInfo = {};
+    if (session.shopName !== undefined) info.shopName = session.shopName;
+    if (session.servedVersion !== undefined) info.servedApiVersion = session.servedVersion;
+    if (session.deprecationReason !== undefined) info.deprecationReason = session.deprecationReason;
+    return info;
+  }
+
+  async push(items: readonly TargetItem[], ctx: PushContext): Promise<PushResult> {
+    const requested = ctx.config.apiVersion.requested;
+    const session = this.#session(ctx.config.shopDomain, requested);
+    if (!session.connected) await this.#connect(session, ctx.config.locationId, ctx.signal);
+    // Documents follow the version that actually serves the requests.
+    const version = session.servedVersion ?? requested;
+    const features = featuresOf(version);
+    const runner = new OpRunner(
+      session.transport,
+      { version, maxCostPerRequest: this.#options.maxCostPerRequest, maxOpsPerRequest: this.#options.maxOperationsPerRequest },
+      session.learned,
+    );
+    // Every request and every wait of the push listens to one signal of ours, tied to the caller's.
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal);
+    const onAbort = () => controller.abort(ctx.signal.reason);
+    if (ctx.signal.aborted) onAbort();
+    else ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const run = new PushRun(items, { ...ctx, signal: controller.signal }, {
+      runner,
+      features,
+      locationId: ctx.config.locationId !== undefined ? locationGid(ctx.config.locationId) : session.locationId,
+      inventoryReason: this.#options.inventoryReason,
+      newKey: () => randomUUID(),
+      customIds: session.customIds,
+    });
+    try {
+      return await run.execute();
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  #session(shopDomain: string, apiVersion: string): Session {
+    const key = `${shopDomain}|${apiVersion}`;
+    let session = this.#sessions.get(key);
+    if (!session) {
+      const o = this.#options;
+      const pacer = new CostPacer({ clock: this.#clock, maxInFlight: o.maxInFlight });
+      const transport = new Transport({
+        shopDomain,
+        apiVersion,
+        accessToken: o.accessToken,
+        endpoint: o.endpoint,
+        timeoutMs: o.requestTimeoutMs,
+        retry: o.retry,
+        maxThrottleRetries: o.maxThrottleRetries,
+        userAgentPrefix: o.userAgentPrefix,
+        pacer,
+        clock: this.#clock,
+      });
+      session = { transport, learned: newCostLearning(), customIds: false, connected: false };
+      this.#sessions.set(key, session);
+    }
+    return session;
+  }
+
+  async #connect(session: Session, configuredLocation: string | undefined, signal: AbortSignal): Promise<void> {
+    const location = configuredLocation !== undefined ? locationGid(configuredLocation) : null;
+    const variables = { locationId: location, namespace: REF_METAFIELD.namespace, key: REF_METAFIELD.key };
+    const cost = requestedCost(adminSchema('2025-01'), parse(CONNECT_QUERY), variables);
+    const r = await session.transport.send(CONNECT_QUERY, variables, cost, true, signal);
+    if (r.kind === 'failed' || r.kind === 'uncertain') {
+      const e = r.error;
+      throw new ConnectionError(KIND_OF[e.code], e.message, e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {});
+    }
+    if (r.kind === 'too_costly') throw new ConnectionError('unknown', r.message);
+    const data = r.data as {
+      shop?: { name: string } | null;
+      location?: { id: string; isActive: boolean } | null;
+      metafieldDefinitions?: { nodes: Array<{ capabilities: { uniqueValues: { enabled: boolean } } }> } | null;
+    };
+    if (!data.shop) throw new ConnectionError('unknown', `Shopify did not return the shop: ${session.transport.scrub(r.errors.map((e) => e.message).join('; ') || 'no data')}`);
+    if (location !== null && !data.location) {
+      throw new ConnectionError('unknown', `The connector's location ${location} is not a location of this store; set it to one of the store's locations.`);
+    }
+    session.shopName = data.shop.name;
+    if (data.location) session.locationId = data.location.id;
+    if (r.meta.servedVersion !== undefined) session.servedVersion = r.meta.servedVersion;
+    if (r.meta.deprecationReason !== undefined) session.deprecationReason = r.meta.deprecationReason;
+    else delete session.deprecationReason;
+    const definitions = data.metafieldDefinitions?.nodes;
+    session.customIds = definitions === undefined ? false : definitions[0] ? definitions[0].capabilities.uniqueValues.enabled : await this.#createRefDefinition(session, signal);
+    session.connected = true;
+  }
+
+  /**
+   * Lets products carry their reference as a custom ID: a metafield definition with unique values,
+   * created once per store. Without it (no permission, a clashing definition), products are found
+   * again by handle and SKU only.
+   */
+  async #createRefDefinition(session: Session, signal: AbortSignal): Promise<boolean> {
+    const definition = { definition: refDefinitionInput() };
+    const created = await session.transport.send(REF_DEFINITION_CREATE, definition, requestedCost(adminSchema('2025-01'), parse(REF_DEFINITION_CREATE), definition), true, signal);
+    if (created.kind !== 'ok') return false;
+    const payload = (created.data as { metafieldDefinitionCreate?: { createdDefinition: { id: string } | null; userErrors: Array<{ code?: string | null }> } | null }).metafieldDefinitionCreate;
+    return !!payload?.createdDefinition || !!payload?.userErrors.some((e) => e.code === 'TAKEN');
+  }
+}
+
+export function createShopifyTarget(options: ShopifyTargetOptions): ShopifyTarget {
+  return new ShopifyTarget(options);
+}

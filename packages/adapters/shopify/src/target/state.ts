@@ -1,0 +1,108 @@
+import { categoryDataSchema, itemKey, productDataSchema, refSchema, variantDataSchema, type Entity, type TargetIdStore } from '@shopsync/core';
+import { z } from 'zod';
+
+/**
+ * What the adapter keeps in core's per-connector id store, besides `entity:ref` -> Shopify GID:
+ * small JSON records under keys of its own, each with a version. A record that does not parse
+ * (a newer or damaged shape) reads as absent: the adapter then finds the item in the store again,
+ * as after a lost mapping.
+ */
+export const stateKeys = {
+  id: (entity: Entity, ref: string): string => itemKey(entity, ref),
+  category: (ref: string): string => `shopify:category:${ref}`,
+  product: (ref: string): string => `shopify:product:${ref}`,
+  variant: (ref: string): string => `shopify:variant:${ref}`,
+};
+
+export const categoryStateSchema = z
+  .object({
+    v: z.literal(1),
+    /** The category as last received (kept so that it can be created when it gets products). */
+    data: categoryDataSchema.optional(),
+    /** Products that belong to it while it has no collection in the store. */
+    pending: z.array(refSchema).default([]),
+  })
+  .strict();
+
+export const productStateSchema = z
+  .object({
+    v: z.literal(1),
+    data: productDataSchema.optional(),
+    /** The host's variants of this product, in order: the list every productSet sends. */
+    variants: z.array(refSchema).default([]),
+    /** The store's default variant, while the product has none of the host's. */
+    defaultVariantId: z.string().optional(),
+    /** Variants the store has that the host never sent (found after a lost mapping): kept, not deleted. */
+    foreign: z.array(z.object({ id: z.string(), sku: z.string().optional(), options: z.record(z.string(), z.string()) }).strict()).default([]),
+    /** Category ref -> collection GID the product was added to ('' while the category has none). */
+    collections: z.record(z.string(), z.string()).default({}),
+    archived: z.boolean().default(false),
+  })
+  .strict();
+
+export const variantStateSchema = z
+  .object({
+    v: z.literal(1),
+    parentRef: refSchema,
+    /** The data last sent: rebuilds the product's variant list when a sibling changes. */
+    data: variantDataSchema,
+    inventoryItemId: z.string().optional(),
+    /** The initial stock was set; afterwards stock goes only with "overwrite stock". */
+    stockInitialized: z.boolean().default(false),
+  })
+  .strict();
+
+export type CategoryState = z.output<typeof categoryStateSchema>;
+export type ProductState = z.output<typeof productStateSchema>;
+export type VariantState = z.output<typeof variantStateSchema>;
+
+/** A read-through cache over the id store; writes are kept and flushed together at the end of a push. */
+export class StateStore {
+  readonly #ids: TargetIdStore;
+  readonly #values = new Map<string, string | null>();
+  readonly #dirty = new Map<string, string | null>();
+
+  constructor(ids: TargetIdStore) {
+    this.#ids = ids;
+  }
+
+  async load(keys: Iterable<string>): Promise<void> {
+    const missing = [...new Set(keys)].filter((k) => !this.#values.has(k));
+    if (missing.length === 0) return;
+    const got = await this.#ids.get(missing);
+    for (const k of missing) if (!this.#values.has(k)) this.#values.set(k, got.get(k) ?? null);
+  }
+
+  get(key: string): string | undefined {
+    return this.#values.get(key) ?? undefined;
+  }
+
+  set(key: string, value: string | null | undefined): void {
+    const v = value ?? null;
+    if (this.#values.get(key) === v && !this.#dirty.has(key)) return;
+    this.#values.set(key, v);
+    this.#dirty.set(key, v);
+  }
+
+  read<S extends z.ZodType>(key: string, schema: S): z.output<S> | undefined {
+    const raw = this.get(key);
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = schema.safeParse(JSON.parse(raw));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  write(key: string, value: object | null): void {
+    this.set(key, value === null ? null : JSON.stringify(value));
+  }
+
+  async flush(): Promise<void> {
+    if (this.#dirty.size === 0) return;
+    const entries = [...this.#dirty].map(([key, id]) => ({ key, id }));
+    this.#dirty.clear();
+    await this.#ids.set(entries);
+  }
+}

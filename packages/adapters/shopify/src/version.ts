@@ -1,0 +1,72 @@
+/**
+ * What changes between the Admin API versions this package speaks, in one place: the adapter picks
+ * its documents by the version that served it, and the simulator builds its schema from the same
+ * gates, so the two cannot disagree. Sources: shopify.dev changelog (read 2026-11-29).
+ *
+ * - 2025-04: `X-Shopify-API-Deprecated-Reason` lists the deprecated fields used (`Type.field, …`)
+ *   instead of a generic URL (changelog "graphql-return-actual-deprecation-reasons").
+ * - 2025-10: a product may have up to 2,048 variants (100 before).
+ * - 2026-01: `inventorySetQuantities` takes `changeFromQuantity` per quantity and accepts an
+ *   `@idempotent(key:)` directive; `compareQuantity` is deprecated.
+ * - 2026-04: `changeFromQuantity` must be passed explicitly (null opts out of the compare-and-swap
+ *   check), `@idempotent` becomes mandatory, and the `compareQuantity`/`ignoreCompareQuantity`
+ *   pair is gone (the 2026-07 reference no longer lists them; the changelog does not name the
+ *   exact version of the removal, so it is gated together with the mandatory `changeFromQuantity`).
+ */
+
+/** `YYYY-MM` or `unstable` (newer than every dated version). */
+export function compareVersions(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a === 'unstable') return 1;
+  if (b === 'unstable') return -1;
+  return a < b ? -1 : 1;
+}
+
+export function atLeast(version: string, min: string): boolean {
+  return compareVersions(version, min) >= 0;
+}
+
+export interface ApiFeatures {
+  readonly version: string;
+  /** `InventoryQuantityInput.changeFromQuantity` exists. */
+  readonly changeFromQuantity: boolean;
+  /** …and must be given (null to opt out of the check). */
+  readonly changeFromQuantityRequired: boolean;
+  /** `compareQuantity` / `ignoreCompareQuantity` exist. */
+  readonly compareQuantity: boolean;
+  /** The `@idempotent(key:)` directive exists. */
+  readonly idempotentDirective: boolean;
+  /** …and inventory mutations must carry it. */
+  readonly idempotentRequired: boolean;
+  /** The deprecation header names the deprecated fields used. */
+  readonly deprecationList: boolean;
+  readonly maxVariantsPerProduct: number;
+}
+
+export function featuresOf(version: string): ApiFeatures {
+  return {
+    version,
+    changeFromQuantity: atLeast(version, '2026-01'),
+    changeFromQuantityRequired: atLeast(version, '2026-04'),
+    compareQuantity: !atLeast(version, '2026-04'),
+    idempotentDirective: atLeast(version, '2026-01'),
+    idempotentRequired: atLeast(version, '2026-04'),
+    deprecationList: atLeast(version, '2025-04'),
+    maxVariantsPerProduct: atLeast(version, '2025-10') ? 2_048 : 100,
+  };
+}
+
+/** The schema variants that exist: a version gets the schema of the newest gate at or below it. */
+export const SCHEMA_GATES = ['2025-01', '2026-01', '2026-04'] as const;
+export type SchemaGate = (typeof SCHEMA_GATES)[number];
+
+export function schemaGateOf(version: string): SchemaGate {
+  let gate: SchemaGate = SCHEMA_GATES[0];
+  for (const g of SCHEMA_GATES) if (atLeast(version, g)) gate = g;
+  return gate;
+}
+
+/** Shopify's single-query limit on requested cost. */
+export const MAX_QUERY_COST = 1_000;
+/** Shopify's limit on the length of any input array. */
+export const MAX_INPUT_ARRAY = 250;

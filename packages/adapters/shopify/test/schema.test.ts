@@ -1,0 +1,157 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  buildSchema,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  isSpecifiedScalarType,
+  isUnionType,
+  parse,
+  validate,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+} from 'graphql';
+import { adminSchema, adminSdl, buildDocument, documentSamples, opCost, productSetOp, requestedCost, SCHEMA_GATES } from '@shopsync/shopify';
+import { category, engineFor, product, realSchema, remove, startSim, targetFor, variant } from './helpers.js';
+
+/** Everything in `ours` that is not in `real`, or differs from it: empty when ours is a subset. */
+function subsetProblems(ours: GraphQLSchema, real: GraphQLSchema): string[] {
+  const problems: string[] = [];
+  const rootName = (s: GraphQLSchema, k: 'query' | 'mutation') => (k === 'query' ? s.getQueryType() : s.getMutationType())?.name;
+  for (const k of ['query', 'mutation'] as const) if (rootName(ours, k) !== rootName(real, k)) problems.push(`${k} root is ${rootName(ours, k)}, Shopify's is ${rootName(real, k)}`);
+  for (const d of ours.getDirectives()) if (!real.getDirective(d.name)) problems.push(`directive @${d.name} is not in Shopify's schema`);
+  for (const type of Object.values(ours.getTypeMap()) as GraphQLNamedType[]) {
+    if (type.name.startsWith('__') || isSpecifiedScalarType(type)) continue;
+    const theirs = real.getType(type.name);
+    if (!theirs) {
+      problems.push(`type ${type.name} does not exist`);
+      continue;
+    }
+    if (theirs.constructor !== type.constructor) {
+      problems.push(`${type.name} is a ${type.constructor.name}, Shopify's is a ${theirs.constructor.name}`);
+      continue;
+    }
+    if (isObjectType(type) || isInterfaceType(type)) {
+      const real = (theirs as typeof type).getFields();
+      for (const f of Object.values(type.getFields())) {
+        const r = real[f.name];
+        if (!r) {
+          problems.push(`${type.name}.${f.name} does not exist`);
+          continue;
+        }
+        if (String(r.type) !== String(f.type)) problems.push(`${type.name}.${f.name} is ${String(f.type)}, Shopify's is ${String(r.type)}`);
+        if (f.deprecationReason && !r.deprecationReason) problems.push(`${type.name}.${f.name} is deprecated here but not in Shopify's schema`);
+        for (const a of f.args) {
+          const ra = r.args.find((x) => x.name === a.name);
+          if (!ra) problems.push(`${type.name}.${f.name}(${a.name}:) does not exist`);
+          else if (String(ra.type) !== String(a.type)) problems.push(`${type.name}.${f.name}(${a.name}:) is ${String(a.type)}, Shopify's is ${String(ra.type)}`);
+        }
+        for (const ra of r.args) {
+          if (isNonNullType(ra.type) && ra.defaultValue === undefined && !f.args.some((a) => a.name === ra.name)) problems.push(`${type.name}.${f.name} lacks Shopify's required argument ${ra.name}`);
+        }
+      }
+    } else if (isInputObjectType(type)) {
+      const real = (theirs as typeof type).getFields();
+      for (const f of Object.values(type.getFields())) {
+        const r = real[f.name];
+        if (!r) problems.push(`${type.name}.${f.name} does not exist`);
+        else if (String(r.type) !== String(f.type)) problems.push(`${type.name}.${f.name} is ${String(f.type)}, Shopify's is ${String(r.type)}`);
+        else if (JSON.stringify(r.defaultValue) !== JSON.stringify(f.defaultValue)) problems.push(`${type.name}.${f.name} defaults to ${JSON.stringify(f.defaultValue)}, Shopify's to ${JSON.stringify(r.defaultValue)}`);
+      }
+      for (const r of Object.values(real)) {
+        if (isNonNullType(r.type) && r.defaultValue === undefined && !type.getFields()[r.name]) problems.push(`${type.name} lacks Shopify's required field ${r.name}`);
+      }
+    } else if (isEnumType(type)) {
+      const values = new Set((theirs as typeof type).getValues().map((v) => v.name));
+      for (const v of type.getValues()) if (!values.has(v.name)) problems.push(`${type.name}.${v.name} does not exist`);
+    } else if (isUnionType(type)) {
+      const members = new Set((theirs as typeof type).getTypes().map((t) => t.name));
+      for (const m of type.getTypes()) if (!members.has(m.name)) problems.push(`${type.name} has no member ${m.name}`);
+    } else if (!isScalarType(type)) problems.push(`${(type as GraphQLNamedType).name}: unexpected kind`);
+  }
+  return problems;
+}
+
+describe("the simulator's schema is Shopify's", () => {
+  it('the 2025-01 schema subset is part of the real 2025-01 Admin schema', (t) => {
+    const real = realSchema(t);
+    if (!real) return;
+    const ours = adminSchema('2025-01');
+    assert.deepEqual(subsetProblems(ours, real), []);
+    // The check itself can fail: a field Shopify does not have, or a type that differs, is caught.
+    const drifted = buildSchema(adminSdl('2025-01').replace('  vendor: String!\n', '  vendor: String!\n  vendorCode: String!\n').replace('  barcode: String\n  position', '  barcode: Int\n  position'));
+    const problems = subsetProblems(drifted, real);
+    assert.ok(problems.includes('Product.vendorCode does not exist'), problems.join('\n'));
+    assert.ok(problems.includes("ProductVariant.barcode is Int, Shopify's is String"), problems.join('\n'));
+  });
+
+  it('every document the adapter can send for 2025-01 validates against the real schema', (t) => {
+    const real = realSchema(t);
+    if (!real) return;
+    const samples = documentSamples('2025-01');
+    assert.ok(samples.length >= 17);
+    for (const s of samples) assert.deepEqual(validate(real, parse(s.query)).map((e) => e.message), [], `${s.name}:\n${s.query}`);
+  });
+
+  it('the documents a real sync sends (batched, aliased) validate against the real schema', async (t) => {
+    const real = realSchema(t);
+    if (!real) return;
+    const sim = await startSim({ recordQueries: true, versions: { supported: ['2025-01'] } });
+    try {
+      const { engine } = engineFor(sim, targetFor(sim), { includeEmptyCategories: true, overwriteStock: true }, { batchSize: 500 });
+      const catalog = [category('C1', 'Shoes', { handle: 'shoes' }), category('C2'), category('C3')];
+      for (let p = 0; p < 30; p++) {
+        catalog.push(product(`P${p}`, { categoryRefs: [`C${(p % 2) + 1}`], handle: `p-${p}`, options: ['Size'] }));
+        for (const size of ['S', 'M']) catalog.push(variant(`P${p}-${size}`, `P${p}`, { optionValues: { Size: size }, stock: 3, weightGrams: 100 }));
+      }
+      await engine.enqueue(catalog);
+      assert.equal((await engine.start()).status, 'completed');
+      await engine.enqueue([product('P0', { categoryRefs: ['C3'] }), variant('P1-S', 'P1', { optionValues: { Size: 'S' }, stock: 9 }), remove('variant', 'P2-M'), remove('product', 'P3'), remove('category', 'C2')]);
+      assert.equal((await engine.start()).status, 'completed');
+      const sent = sim.requests.filter((r) => r.query !== undefined);
+      const fields = new Set(sent.flatMap((r) => r.fields));
+      for (const f of ['shop', 'collections', 'collectionCreate', 'productVariants', 'productByIdentifier', 'productSet', 'collectionAddProducts', 'collectionRemoveProducts', 'inventorySetQuantities', 'productUpdate', 'collectionDelete']) {
+        assert.ok(fields.has(f), `a sync sends ${f}`);
+      }
+      assert.ok(sent.some((r) => r.mutations > 1), 'several mutations share a request');
+      for (const r of sent) assert.deepEqual(validate(real, parse(r.query!)).map((e) => e.message), [], r.query);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('documents of every version validate against the simulator schema of that version', () => {
+    for (const version of [...SCHEMA_GATES, '2026-07', '2026-10']) {
+      const schema = adminSchema(version);
+      for (const s of documentSamples(version)) assert.deepEqual(validate(schema, parse(s.query)).map((e) => e.message), [], `${version} ${s.name}`);
+    }
+  });
+
+  it('fields newer than 2025-01 are used only from the version that has them', () => {
+    const inventory = (v: string) => documentSamples(v).find((s) => s.name === 'mutation:inventorySetQuantities')!;
+    const old = inventory('2025-01');
+    assert.doesNotMatch(old.query, /@idempotent/);
+    assert.match(JSON.stringify(old.variables), /"ignoreCompareQuantity":true/);
+    assert.doesNotMatch(JSON.stringify(old.variables), /changeFromQuantity/);
+    const jan = inventory('2026-01');
+    assert.match(jan.query, /@idempotent\(key: \$a0_idempotent_key\)/);
+    const now = inventory('2026-07');
+    assert.match(now.query, /@idempotent/);
+    assert.match(JSON.stringify(now.variables), /"changeFromQuantity":null/);
+    assert.doesNotMatch(JSON.stringify(now.variables), /ignoreCompareQuantity/);
+    // And the older schema refuses the newer document: the gate is real.
+    assert.ok(validate(adminSchema('2025-01'), parse(now.query)).length > 0);
+  });
+
+  it("a batched document costs the sum of its operations, by Shopify's rule", () => {
+    const op = productSetOp({ title: 'x', productOptions: [], variants: [] }, 3);
+    // 10 for the mutation + product 1 + variants connection (2 + 3 × (variant 1 + inventoryItem 1)) + userErrors 1.
+    assert.equal(opCost(op, '2025-01'), 20);
+    const doc = buildDocument([op, op, op]);
+    assert.equal(requestedCost(adminSchema('2025-01'), parse(doc.query), doc.variables), 60);
+  });
+});
