@@ -82,6 +82,8 @@ export {
   compareEvents,
 } from './storage/rules.js';
 export { MemoryStorage } from './storage/memory.js';
+export { queueInto, finishLeased, storedView, storedKeys } from './storage/stored-item.js';
+export type { StoredItem } from './storage/stored-item.js';
 
 // Engine and target.
 export { SyncEngine, createEngine } from './engine/engine.js';

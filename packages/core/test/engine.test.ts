@@ -314,6 +314,30 @@ describe('sync engine', () => {
     assert.deepEqual(event.pending, { categories: 0, products: 0, variants: 0 });
   });
 
+  it('recover() on restart resumes the event a stopped process left In Progress, and does nothing otherwise', async () => {
+    const storage = new MemoryStorage();
+    const dying = new FakeTarget();
+    const first = new SyncEngine({ connector, target: dying, storage, batchSize: 3, leaseMs: 1_000 });
+    await first.enqueue(products(6));
+    dying.onPush = async (_items, n) => {
+      if (n === 2) await new Promise(() => undefined); // the process "dies" in its second iteration
+    };
+    void first.start();
+    for (let i = 0; i < 100 && dying.pushes.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    const interrupted = await new SyncEngine({ connector, target: new FakeTarget(), storage }).latestEvent();
+    assert.equal(interrupted?.status, 'in_progress');
+
+    const target = new FakeTarget();
+    const restarted = new SyncEngine({ connector, target, storage, batchSize: 3, leaseMs: 1_000 });
+    const event = await restarted.recover();
+    assert.ok(event);
+    assert.equal(event.id, interrupted?.id);
+    assert.equal(event.status, 'completed');
+    assert.equal(syncedTotal(event), 6, 'three before the crash, three after their lease expired');
+    assert.equal(event.trigger, 'manual', 'the event keeps what started it');
+    assert.equal(await restarted.recover(), undefined, 'nothing left to resume');
+  });
+
   it('one run at a time: a second start joins the first', async () => {
     const { engine, target } = setup({}, new FakeTarget({ latencyMs: 20 }));
     await engine.enqueue(products(3));

@@ -1,5 +1,5 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { Entity, ItemState, ItemStatus, LogEntry, QueueEntry, SyncEvent } from '@shopsync/core';
+import type { Entity, ItemState, LogEntry, QueueEntry, StoredItem, SyncEvent } from '@shopsync/core';
 
 /**
  * One row per item key: the item's pending change while it has one and its last outcome once it
@@ -11,16 +11,10 @@ import type { Entity, ItemState, ItemStatus, LogEntry, QueueEntry, SyncEvent } f
  * is pending, so the `byOrder` index holds exactly the queue, in drain order. Finishing an item
  * is one write: the row drops its pending change and takes the outcome.
  */
-export interface ItemRow {
+export interface ItemRow extends StoredItem {
   c: string;
-  key: string;
-  entity: Entity;
-  pending?: QueueEntry;
-  /** When the item last became pending (epoch ms). */
-  lastAt?: number;
   ob?: number;
   os?: number;
-  outcome?: ItemStatus;
   u: number;
   st: ItemState;
   en: Entity;

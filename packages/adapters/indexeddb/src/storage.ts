@@ -2,14 +2,13 @@ import { openDB, type IDBPDatabase, type IDBPTransaction, type StoreNames } from
 import {
   LeaseLostError,
   ShopsyncError,
-  bucketOf,
-  coalesce,
   compareItems,
+  finishLeased,
   matchesItemQuery,
-  mergeReturned,
   newId,
-  pendingItemStatus,
-  settledItemStatus,
+  queueInto,
+  storedKeys,
+  storedView,
   zeroCounts,
   ENTITY_PLURAL,
   type AckCommit,
@@ -24,6 +23,7 @@ import {
   type PageQuery,
   type QueueEntry,
   type StorageAdapter,
+  type StoredItem,
   type SyncEvent,
 } from '@shopsync/core';
 import { StorageBlockedError, StorageClosedError, StorageQuotaError, StorageVersionChangedError, StorageVersionError } from './errors.js';
@@ -38,7 +38,6 @@ export interface IndexedDbStorageOptions {
 
 type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<ShopsyncDB, StoreNames<ShopsyncDB>[], Mode>;
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function zeroMeta(c: string): MetaRow {
   return { c, seq: 0, categories: 0, products: 0, variants: 0 };
@@ -54,26 +53,15 @@ function eventRow(event: SyncEvent): EventRow {
   return { c: event.connectorId, id: event.id, s: Date.parse(event.startedAt), event };
 }
 
-/** What the item tab shows for a row: pending (since `lastAt`, keeping the last outcome's errors) while a change waits, else the outcome. */
-function view(row: ItemRow): ItemStatus {
-  return row.pending ? pendingItemStatus(row.outcome, row.pending, iso(row.lastAt!)) : row.outcome!;
-}
-
-/** Sets a row's index keys: its place in the drain order while a change waits, and what the item tab filters on. */
-function refresh(row: ItemRow): ItemRow {
-  if (row.pending) {
-    row.ob = bucketOf(row.pending.entity, row.pending.change.op);
-    row.os = row.pending.seq;
-    row.u = row.lastAt!;
-    row.st = 'pending';
-  } else {
-    delete row.lastAt;
+/** The row to store for an item: its state plus the keys of the drain-order and item-tab indexes. */
+function toRow(c: string, item: StoredItem): ItemRow {
+  const keys = storedKeys(item);
+  const row: ItemRow = { ...item, c, u: keys.updated, st: keys.status, en: item.entity };
+  if (keys.order) [row.ob, row.os] = keys.order;
+  else {
     delete row.ob;
     delete row.os;
-    row.u = Date.parse(row.outcome!.updatedAt);
-    row.st = row.outcome!.status;
   }
-  row.en = row.entity;
   return row;
 }
 
@@ -180,7 +168,6 @@ export class IndexedDbStorage implements StorageAdapter {
   }
 
   async enqueue(connectorId: string, entries: readonly NewQueueEntry[], now: number): Promise<EntityCounts> {
-    const nowIso = iso(now);
     return this.#tx(['items', 'leases', 'meta'], 'readwrite', async (tx) => {
       const items = tx.objectStore('items');
       const keys = [...new Set(entries.map((e) => e.key))];
@@ -192,16 +179,11 @@ export class IndexedDbStorage implements StorageAdapter {
       const m = meta ?? zeroMeta(connectorId);
       const rows = new Map<string, ItemRow | undefined>(keys.map((k, i) => [k, rowList[i]]));
       for (const e of entries) {
-        const row = rows.get(e.key) ?? ({ c: connectorId, key: e.key, entity: e.entity } as ItemRow);
-        if (!row.pending) m[ENTITY_PLURAL[e.entity]] += 1;
-        // The change in flight belongs to its lease; a new change of that item stands apart from it.
-        const flying = inflight.get(e.key);
-        const current = row.pending && !(flying && flying.seq === row.pending.seq) ? row.pending : undefined;
-        row.pending = coalesce(current, e, ++m.seq, nowIso);
-        row.lastAt = now;
-        rows.set(e.key, row);
+        const { row, added } = queueInto(rows.get(e.key), e, inflight.get(e.key), ++m.seq, now);
+        if (added) m[ENTITY_PLURAL[e.entity]] += 1;
+        rows.set(e.key, toRow(connectorId, row));
       }
-      for (const row of rows.values()) void items.put(refresh(row!));
+      for (const row of rows.values()) void items.put(row!);
       void tx.objectStore('meta').put(m);
       return countsOf(m);
     });
@@ -246,24 +228,9 @@ export class IndexedDbStorage implements StorageAdapter {
     const rows = await Promise.all(lease.entries.map((e) => items.get([c, e.key])));
     const removed = zeroCounts();
     lease.entries.forEach((entry, i) => {
-      const row = rows[i]!;
-      const newer = row.pending!.seq !== entry.seq;
-      const outcome = outcomes.get(entry.key);
-      if (outcome) {
-        row.outcome = settledItemStatus(outcome, newer);
-        if (newer) row.lastAt = Math.max(row.lastAt!, now);
-        else {
-          delete row.pending;
-          removed[ENTITY_PLURAL[entry.entity]] += 1;
-        }
-        void items.put(refresh(row));
-      } else if (newer) {
-        const merged = mergeReturned(entry, row.pending!);
-        if (merged !== row.pending) {
-          row.pending = merged;
-          void items.put(refresh(row));
-        }
-      }
+      const done = finishLeased(rows[i]!, entry, outcomes.get(entry.key), now);
+      if (done.removed) removed[ENTITY_PLURAL[entry.entity]] += 1;
+      if (done.changed) void items.put(toRow(c, done.row));
     });
     void tx.objectStore('leases').delete([c, lease.id]);
     return removed;
@@ -374,7 +341,7 @@ export class IndexedDbStorage implements StorageAdapter {
     return this.#tx(['items'], 'readonly', async (tx) => {
       const store = tx.objectStore('items');
       const rows = await Promise.all(keys.map((k) => store.get([connectorId, k])));
-      return rows.flatMap((r) => (r ? [view(r)] : []));
+      return rows.flatMap((r) => (r ? [storedView(r)] : []));
     });
   }
 
@@ -391,7 +358,7 @@ export class IndexedDbStorage implements StorageAdapter {
       }
       return store.getAll(IDBKeyRange.bound([connectorId, ''], [connectorId, '\uffff']));
     });
-    const matched = rows.map(view).filter((i) => matchesItemQuery(i, query));
+    const matched = rows.map(storedView).filter((i) => matchesItemQuery(i, query));
     matched.sort(compareItems);
     return { items: matched.slice(query.offset, query.offset + query.limit), total: matched.length };
   }

@@ -238,6 +238,20 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     return run.promise;
   }
 
+  /**
+   * Call once when the host starts (or restarts): an event left In Progress by a process that
+   * stopped is resumed, and so is a Paused one if the connector is enabled. Its items leased by
+   * the dead process return to the queue when their lease expires. Resolves with the event when
+   * that run ends, or undefined when there was nothing to resume.
+   */
+  async recover(): Promise<SyncEvent | undefined> {
+    this.#assertOpen();
+    if (this.#run) return this.#run.promise;
+    const latest = await this.latestEvent();
+    if (!latest || !this.#config.enabled || (latest.status !== 'in_progress' && latest.status !== 'paused')) return undefined;
+    return this.start({ trigger: 'resume' });
+  }
+
   /** Resolves when no run is under way (with the event the last run ended with, if any). */
   async idle(): Promise<SyncEvent | undefined> {
     let last: SyncEvent | undefined;
