@@ -1,6 +1,8 @@
 // One build for every package: each export of a package.json that names a `source` (.ts)
 // and a `default` (.js) is bundled from the one to the other as ESM, dependencies external.
-// Declarations come from `tsc -b` (npm run build:types), which runs first.
+// Declarations come from `tsc -b` (npm run build:types), which runs first. A package may also
+// name a `selfContained` entry ({ source, default }): bundled with every dependency and minified,
+// for a plain <script type="module"> (the widget's `shopsync-panel.bundle.js`).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
@@ -39,4 +41,17 @@ export function packageConfig(dir) {
   };
 }
 
-export default packageDirs().map(packageConfig).filter(Boolean);
+/** The self-contained bundle of one package, or null if it names none. */
+export function selfContainedConfig(dir) {
+  const entry = readJson(join(dir, 'package.json')).selfContained;
+  if (!entry?.source || !entry?.default) return null;
+  return {
+    input: join(dir, entry.source),
+    output: { file: join(dir, entry.default), format: 'es', sourcemap: true, inlineDynamicImports: true },
+    plugins: [nodeResolve({ exportConditions: ['source'], browser: true }), esbuild({ target: 'es2022', minify: true, tsconfig: join(dir, 'tsconfig.json') })],
+  };
+}
+
+export default packageDirs()
+  .flatMap((dir) => [packageConfig(dir), selfContainedConfig(dir)])
+  .filter(Boolean);

@@ -113,3 +113,21 @@ export { exportLogs, logsToCsv, logsToJsonl, logFile, csvCell, LOG_CSV_COLUMNS }
 export type { LogFormat } from './logs/export.js';
 export { redactSecrets, remoteText } from './logs/redact.js';
 export { newId } from './ids.js';
+
+// What the widget reads: the SyncSource interface and its local implementation.
+export { LocalSyncSource } from './source/local-source.js';
+export type {
+  SyncSource,
+  SourceChange,
+  SourceChangeType,
+  SourceListener,
+  ConnectorState,
+  EventPageQuery,
+  ItemFilterQuery,
+  ItemPageQuery,
+  ItemView,
+  ItemRef,
+  ItemErrorGroup,
+  ItemErrorSummary,
+  LogDownload,
+} from './source/sync-source.js';

@@ -1,0 +1,184 @@
+import type { SyncEngine } from '../engine/engine.js';
+import type { EngineEvents } from '../engine/events.js';
+import { estimateRemaining } from '../engine/throughput.js';
+import { logFile, type LogFormat } from '../logs/export.js';
+import type { SyncEvent } from '../schemas/event.js';
+import type { ItemStatus } from '../schemas/item.js';
+import type { Page } from '../storage/adapter.js';
+import type {
+  ConnectorState,
+  EventPageQuery,
+  ItemErrorGroup,
+  ItemErrorSummary,
+  ItemFilterQuery,
+  ItemPageQuery,
+  ItemRef,
+  ItemView,
+  LogDownload,
+  SourceChange,
+  SourceListener,
+  SyncSource,
+} from './sync-source.js';
+
+/** Items read per page while summarizing errors (the engine's largest page). */
+const SCAN_PAGE = 1_000;
+/** Groups returned by `summarizeItemErrors`, largest first. */
+const MAX_GROUPS = 50;
+
+function view(item: ItemStatus): ItemView {
+  const { change: _change, ...rest } = item;
+  return rest;
+}
+
+/** Plain data only: a deep copy that a JSON round trip would not change. */
+function plain<T>(value: T): T {
+  return structuredClone(value);
+}
+
+function filterOf(f: ItemFilterQuery): ItemFilterQuery {
+  const out: ItemFilterQuery = {};
+  if (f.ref !== undefined && f.ref !== '') out.ref = f.ref;
+  if (f.status !== undefined) out.status = f.status;
+  if (f.entity !== undefined) out.entity = f.entity;
+  if (f.since !== undefined) out.since = f.since;
+  return out;
+}
+
+/**
+ * A `SyncSource` over a `SyncEngine` (and its storage) in the same page or process. It is also
+ * what a server wraps to serve the same interface over HTTP and Server-Sent Events.
+ */
+export class LocalSyncSource implements SyncSource {
+  readonly engine: SyncEngine;
+  readonly #listeners = new Set<SourceListener>();
+
+  constructor(engine: SyncEngine) {
+    this.engine = engine;
+  }
+
+  get connectorId(): string {
+    return this.engine.connectorId;
+  }
+
+  async listEvents(query: EventPageQuery = {}): Promise<Page<SyncEvent>> {
+    const page = await this.engine.listEvents(query);
+    const current = this.engine.currentEvent;
+    return plain({ ...page, items: page.items.map((e) => (current && e.id === current.id ? current : e)) });
+  }
+
+  async getEvent(eventId: string): Promise<SyncEvent | undefined> {
+    const current = this.engine.currentEvent;
+    if (current?.id === eventId) return current;
+    const event = await this.engine.getEvent(eventId);
+    return event && plain(event);
+  }
+
+  async queryItems(query: ItemPageQuery = {}): Promise<Page<ItemView>> {
+    const page = await this.engine.queryItems({ ...filterOf(query), offset: query.offset ?? 0, limit: query.limit ?? 50 });
+    return { total: page.total, items: page.items.map((i) => plain(view(i))) };
+  }
+
+  async summarizeItemErrors(filter: ItemFilterQuery = {}): Promise<ItemErrorSummary> {
+    const groups = new Map<string, ItemErrorGroup>();
+    let failedItems = 0;
+    let repeatedFailures = 0;
+    const f = { ...filterOf(filter), status: 'error' as const };
+    for (let offset = 0; ; offset += SCAN_PAGE) {
+      const page = await this.engine.queryItems({ ...f, offset, limit: SCAN_PAGE });
+      for (const item of page.items) {
+        failedItems += 1;
+        if (item.consecutiveFailures >= 2) repeatedFailures += 1;
+        // An item counts once per distinct cause, however many times that cause appears in it.
+        const seen = new Set<string>();
+        for (const e of item.errors) {
+          const key = JSON.stringify([e.code ?? null, e.field ?? null, e.message]);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const g = groups.get(key);
+          if (g) g.count += 1;
+          else {
+            const group: ItemErrorGroup = { message: e.message, count: 1 };
+            if (e.code !== undefined) group.code = e.code;
+            if (e.field !== undefined) group.field = [...e.field];
+            groups.set(key, group);
+          }
+        }
+      }
+      if (page.items.length < SCAN_PAGE) break;
+    }
+    const sorted = [...groups.values()].sort((a, b) => b.count - a.count || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+    return { failedItems, repeatedFailures, groups: sorted.slice(0, MAX_GROUPS) };
+  }
+
+  async downloadLogs(eventId: string, format: LogFormat): Promise<LogDownload> {
+    const content = await this.engine.exportLogs(eventId, format);
+    return { ...logFile(eventId, format), content };
+  }
+
+  async connectorState(): Promise<ConnectorState> {
+    const current = this.engine.currentEvent;
+    return this.#state(current);
+  }
+
+  subscribe(listener: SourceListener): () => void {
+    const engine = this.engine;
+    const emit = (change: SourceChange) => {
+      listener(change);
+    };
+    const handlers: { [K in keyof EngineEvents]: (...args: EngineEvents[K]) => void } = {
+      statusChanged: (p) => {
+        emit({ type: 'statusChanged', connectorId: p.connectorId, eventId: p.eventId, status: p.status, previous: p.previous, event: plain(p.event) });
+        emit({ type: 'connectorChanged', connectorId: p.connectorId, state: this.#state(p.event) });
+      },
+      iterationCompleted: (p) => {
+        emit({ type: 'iterationCompleted', connectorId: p.connectorId, eventId: p.eventId, iteration: plain(p.iteration), event: plain(p.event) });
+        emit({ type: 'connectorChanged', connectorId: p.connectorId, state: this.#state(p.event) });
+      },
+      pendingChanged: (p) => emit({ type: 'pendingChanged', connectorId: p.connectorId, ...(p.eventId !== undefined ? { eventId: p.eventId } : {}), pending: { ...p.pending } }),
+      itemsUpdated: (p) =>
+        emit({ type: 'itemsUpdated', connectorId: p.connectorId, ...(p.eventId !== undefined ? { eventId: p.eventId } : {}), items: p.items.map((i) => plain(view(i))) }),
+      generalError: (p) => emit({ type: 'generalErrorOccurred', connectorId: p.connectorId, eventId: p.eventId, error: plain(p.error) }),
+      logsAvailable: (p) => emit({ type: 'logsBecameAvailable', connectorId: p.connectorId, eventId: p.eventId }),
+    };
+    for (const [name, fn] of Object.entries(handlers)) engine.on(name as keyof EngineEvents, fn as never);
+    this.#listeners.add(listener);
+    return () => {
+      for (const [name, fn] of Object.entries(handlers)) engine.off(name as keyof EngineEvents, fn as never);
+      this.#listeners.delete(listener);
+    };
+  }
+
+  async retryItem(item: ItemRef): Promise<number> {
+    return this.engine.retryItems([{ entity: item.entity, ref: item.ref }]);
+  }
+
+  async retryFailed(filter: ItemFilterQuery = {}): Promise<number> {
+    const { status, ...rest } = filterOf(filter);
+    // Only failed items are retried: a filter on another status names none.
+    if (status !== undefined && status !== 'error') return 0;
+    return this.engine.retryFailed(rest);
+  }
+
+  async setEnabled(enabled: boolean): Promise<void> {
+    await this.engine.setEnabled(enabled);
+    const state = await this.connectorState();
+    for (const listener of [...this.#listeners]) listener({ type: 'connectorChanged', connectorId: this.connectorId, state });
+  }
+
+  /**
+   * The connector now. During a status change the engine still holds the run that is ending,
+   * so "running" follows the event the change is about when there is one.
+   */
+  #state(event: SyncEvent | undefined): ConnectorState {
+    const engine = this.engine;
+    const state: ConnectorState = { connectorId: engine.connectorId, enabled: engine.config.enabled, running: false };
+    const nextRunAt = engine.nextRunAt;
+    if (nextRunAt !== undefined) state.nextRunAt = nextRunAt;
+    if (event && event.status === 'in_progress' && engine.running) {
+      state.running = true;
+      state.runningEventId = event.id;
+      state.throughput = estimateRemaining(event);
+    }
+    return state;
+  }
+}

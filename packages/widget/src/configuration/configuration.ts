@@ -1,0 +1,94 @@
+import { html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { ConfigSnapshot } from '@shopsync/core';
+import { LocalizedElement } from '../base/localized-element.js';
+import { icons } from '../styles/icons.js';
+import { styles } from './configuration.styles.js';
+
+const DAY_MS = 86_400_000;
+
+/** Where the API version stands now, from the snapshot and today's date (it may have aged since). */
+export function apiVersionStanding(config: ConfigSnapshot, now: number, warningDays = 90): 'supported' | 'ends-soon' | 'deprecated' | 'unknown' {
+  const api = config.apiVersion;
+  const ends = api.supportEndsAt ? Date.parse(api.supportEndsAt) : undefined;
+  if (api.status === 'deprecated' || (ends !== undefined && now >= ends)) return 'deprecated';
+  if (api.status === 'unknown') return 'unknown';
+  if (api.endsSoon || (ends !== undefined && ends - now <= warningDays * DAY_MS)) return 'ends-soon';
+  return 'supported';
+}
+
+/**
+ * @tag shopsync-configuration
+ * @summary The Configuration section of a sync event: the Shopify API version in use (with a
+ * warning when it is deprecated or will be within the warning window, and the date to update
+ * by) and the parameters applied, as they were when the event started.
+ *
+ * @csspart api-version - The API version line.
+ * @csspart api-warning - The deprecation warning.
+ * @csspart parameters - The list of applied parameters.
+ */
+export class ShopsyncConfiguration extends LocalizedElement {
+  static override styles = styles;
+
+  @property({ attribute: false }) config: ConfigSnapshot | undefined;
+  /** Days before the end of support from which a warning is shown. */
+  @property({ type: Number, attribute: 'warning-days' }) warningDays = 90;
+  /** "Now", for the warning (epoch ms); defaults to the current time at each render. */
+  @property({ attribute: false }) now: number | undefined;
+
+  protected override render() {
+    const c = this.config;
+    if (!c) return nothing;
+    const l = this.l;
+    const { m } = l;
+    const api = c.apiVersion;
+    const inUse = api.served ?? api.requested;
+    const standing = apiVersionStanding(c, this.now ?? Date.now(), this.warningDays);
+    const endDate = api.supportEndsAt ? l.date(api.supportEndsAt) : undefined;
+    const flag = (on: boolean) => html`<span class="flag ${on ? 'on' : ''}">${on ? m.yes : m.no}</span>`;
+    return html`<section aria-labelledby="config-heading">
+      <h3 id="config-heading">${m.configHeading}</h3>
+      <p class="muted">${m.configIntro}</p>
+      <dl>
+        <dt>${m.apiVersion}</dt>
+        <dd part="api-version">
+          <span class="version">${inUse}</span>
+          ${api.served && api.served !== api.requested ? html` <span class="sub">(${m.apiRequested(api.requested)})</span>` : nothing}
+          ${standing === 'supported' && endDate ? html`<div class="sub">${m.apiSupportedUntil(endDate)}</div>` : nothing}
+        </dd>
+        <dt>${m.store}</dt>
+        <dd>${c.shopDomain}</dd>
+      </dl>
+      ${standing === 'deprecated' || standing === 'ends-soon' || standing === 'unknown'
+        ? html`<div class="callout ${standing === 'unknown' ? 'info' : 'warning'}" part="api-warning" role="note" data-standing=${standing}>
+            ${icons.warning}
+            <div>
+              <p>
+                <strong
+                  >${standing === 'deprecated'
+                    ? endDate
+                      ? m.apiDeprecated(endDate)
+                      : m.apiDeprecatedNoDate
+                    : standing === 'ends-soon'
+                      ? m.apiEndsSoon(endDate ?? '')
+                      : m.apiUnknown}</strong
+                >
+              </p>
+              ${api.deprecationReason ? html`<p class="text">${m.apiReason(api.deprecationReason)}</p>` : nothing}
+            </div>
+          </div>`
+        : nothing}
+      <h4 id="params-heading">${m.parametersHeading}</h4>
+      <dl part="parameters" aria-labelledby="params-heading">
+        <dt>${m.disableDeletions}</dt>
+        <dd data-param="disableDeletions">${flag(c.disableDeletions)}</dd>
+        <dt>${m.overwriteStock}</dt>
+        <dd data-param="overwriteStock">${flag(c.overwriteStock)}</dd>
+        <dt>${m.includeEmptyCategories}</dt>
+        <dd data-param="includeEmptyCategories">${flag(c.includeEmptyCategories)}</dd>
+        <dt>${m.language}</dt>
+        <dd data-param="language">${l.languageName(c.language)} <span class="sub">(${c.language})</span></dd>
+      </dl>
+    </section>`;
+  }
+}

@@ -1,0 +1,134 @@
+import { consume } from '@lit/context';
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { Page, SourceChange, SyncEvent, SyncSource } from '@shopsync/core';
+import { LocalizedElement } from '../base/localized-element.js';
+import { sourceContext } from '../context.js';
+import { SourceController } from '../controllers/source-controller.js';
+import { ShopsyncEventSelectEvent } from '../events.js';
+import { icons } from '../styles/icons.js';
+import { styles } from './event-list.styles.js';
+
+const total = (c: { categories: number; products: number; variants: number }) => c.categories + c.products + c.variants;
+
+/**
+ * @tag shopsync-event-list
+ * @summary The Activity Register: sync events, newest first, paginated, live. Choosing one
+ * dispatches `shopsync-event-select`; the panel then shows it. Where runs are scheduled, says
+ * when the next one starts.
+ *
+ * @event shopsync-event-select - An event was chosen (`detail.eventId`).
+ *
+ * @csspart event - One event's row (a button).
+ * @csspart pager - The pagination bar.
+ */
+export class ShopsyncEventList extends LocalizedElement {
+  static override styles = styles;
+
+  @consume({ context: sourceContext, subscribe: true })
+  @property({ attribute: false })
+  source: SyncSource | undefined;
+
+  /** The event shown by the panel (marked as current). */
+  @property({ attribute: 'selected-id' }) selectedId = '';
+  @property({ type: Number, attribute: 'page-size' }) pageSize = 10;
+  /** When the next scheduled run starts (ISO), if runs are scheduled. */
+  @property({ attribute: 'next-run-at' }) nextRunAt = '';
+
+  @state() private offset = 0;
+  @state() private error = '';
+
+  #page: Page<SyncEvent> | undefined;
+  #gen = 0;
+
+  readonly #controller = new SourceController(this, {
+    source: () => this.source,
+    onAttach: () => void this.#load(),
+    onChange: (c) => this.#onChange(c),
+  });
+
+  /** Resolves when the current page has loaded. */
+  get loaded(): Promise<void> {
+    return this.#loaded;
+  }
+  #loaded: Promise<void> = Promise.resolve();
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if ((changed.has('offset') && changed.get('offset') !== undefined) || (changed.has('pageSize') && changed.get('pageSize') !== undefined)) void this.#load();
+  }
+
+  #load(): Promise<void> {
+    const source = this.#controller.source;
+    if (!source) return Promise.resolve();
+    const gen = ++this.#gen;
+    this.#loaded = source.listEvents({ offset: this.offset, limit: this.pageSize }).then(
+      (page) => {
+        if (gen !== this.#gen) return;
+        this.#page = page;
+        this.error = '';
+        this.requestUpdate();
+      },
+      (err: unknown) => {
+        if (gen === this.#gen) this.error = err instanceof Error ? err.message : String(err);
+      },
+    );
+    return this.#loaded;
+  }
+
+  #onChange(c: SourceChange) {
+    if (c.type !== 'statusChanged' && c.type !== 'iterationCompleted' && c.type !== 'pendingChanged') return;
+    const page = this.#page;
+    if (!page) return;
+    if (c.type === 'pendingChanged') return;
+    const i = page.items.findIndex((e) => e.id === c.event.id);
+    if (i >= 0) page.items[i] = c.event;
+    else void this.#load(); // A new event: it goes first, shifting every page.
+  }
+
+  #select(id: string) {
+    this.dispatchEvent(new ShopsyncEventSelectEvent(id));
+  }
+
+  protected override render() {
+    const l = this.l;
+    const { m, number } = l;
+    const page = this.#page;
+    return html`<section aria-labelledby="events-heading">
+      <div class="head">
+        <h3 id="events-heading">${m.eventsHeading}</h3>
+        ${this.nextRunAt ? html`<span class="next">${icons.clock}${m.nextRun(l.dateTime(this.nextRunAt))}</span>` : nothing}
+      </div>
+      ${this.error ? html`<p class="callout danger" role="alert">${m.sourceFailed(this.error)}</p>` : nothing}
+      ${!page
+        ? html`<p class="muted">${m.loading}</p>`
+        : page.total === 0
+          ? html`<p class="muted">${m.eventsEmpty}</p>`
+          : html`<ol>
+                ${repeat(
+                  page.items,
+                  (e) => e.id,
+                  (e) => {
+                    const synced = e.iterations.reduce((n, it) => n + total(it.synced), 0);
+                    const failed = e.iterations.reduce((n, it) => n + total(it.failed), 0);
+                    return html`<li>
+                      <button part="event" data-event-id=${e.id} aria-current=${e.id === this.selectedId ? 'true' : 'false'} @click=${() => this.#select(e.id)}>
+                        <span class="when"><time datetime=${e.startedAt}>${l.dateTime(e.startedAt)}</time><span>${m.trigger[e.trigger] ?? e.trigger}</span></span>
+                        <span class="counts">${m.eventSummary(number(synced), number(failed))}</span>
+                        <span class="badge-cell">
+                          ${e.generalErrors.length ? html`<span class="errors">${icons.exclamation}${number(e.generalErrors.length)}<span class="visually-hidden">${m.generalErrorsCount(e.generalErrors.length, l.plural)}</span></span>` : nothing}
+                          <shopsync-status-badge .status=${e.status}></shopsync-status-badge>
+                        </span>
+                      </button>
+                    </li>`;
+                  },
+                )}
+              </ol>
+              <div class="pager" part="pager">
+                <button class="button" ?disabled=${this.offset === 0} @click=${() => (this.offset = Math.max(0, this.offset - this.pageSize))}>${m.previousPage}</button>
+                <span class="muted">${m.pageOf(number(this.offset + 1), number(Math.min(page.total, this.offset + page.items.length)), number(page.total))}</span>
+                <button class="button" ?disabled=${this.offset + this.pageSize >= page.total} @click=${() => (this.offset += this.pageSize)}>${m.nextPage}</button>
+              </div>`}
+    </section>`;
+  }
+}

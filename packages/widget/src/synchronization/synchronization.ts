@@ -1,0 +1,198 @@
+import { consume } from '@lit/context';
+import { html, nothing } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import type { ConnectorState, GeneralError, SyncEvent, SyncSource } from '@shopsync/core';
+import { LocalizedElement } from '../base/localized-element.js';
+import { sourceContext } from '../context.js';
+import type { ShopsyncErrorDialog } from '../error-dialog/error-dialog.js';
+import { ShopsyncConnectorToggleRequestEvent, ShopsyncShowItemsEvent } from '../events.js';
+import type { Localizer } from '../i18n/localizer.js';
+import { icons } from '../styles/icons.js';
+import { styles } from './synchronization.styles.js';
+
+const sum = (c: { categories: number; products: number; variants: number }) => c.categories + c.products + c.variants;
+
+/** What to check when the connector could not start, by general-error code. */
+function advice(l: Localizer, errors: GeneralError[]): string {
+  const code = errors[0]?.code;
+  const { m } = l;
+  switch (code) {
+    case 'auth':
+      return m.adviceAuth;
+    case 'not_found':
+      return m.adviceNotFound;
+    case 'network':
+      return m.adviceNetwork;
+    case 'timeout':
+      return m.adviceTimeout;
+    case 'version':
+      return m.adviceVersion;
+    case 'server_error':
+      return m.adviceServer;
+    default:
+      return m.adviceOther;
+  }
+}
+
+/**
+ * @tag shopsync-synchronization
+ * @summary The Synchronization section of one sync event: status (words, icon and, when general
+ * errors exist, a red exclamation button opening them in a modal), start time, a link to the
+ * Item Synchronization Status tab, pending items per entity, and what the status means: the
+ * time remaining while in progress, why it paused and how to resume, why it could not start and
+ * what to check, a warning when errors occurred.
+ *
+ * @event shopsync-show-items - The user followed the link to the Item Synchronization Status tab.
+ * @event shopsync-connector-toggle-request - The user asked to enable the connector (cancelable).
+ *
+ * @csspart status - The status badge.
+ * @csspart general-errors-button - The red exclamation button (only when general errors exist).
+ * @csspart items-link - The link to the Item Synchronization Status tab.
+ * @csspart pending - The pending counters.
+ * @csspart warning - The warning shown when errors occurred.
+ * @csspart error-details - Why the connector could not start.
+ * @csspart paused-details - Why the event is paused, and the button to resume.
+ * @csspart eta - The estimate of time remaining.
+ * @csspart enable-button - The button that enables the connector again (Paused).
+ */
+export class ShopsyncSynchronization extends LocalizedElement {
+  static override styles = styles;
+
+  @property({ attribute: false }) event: SyncEvent | undefined;
+  @property({ attribute: false }) connector: ConnectorState | undefined;
+
+  @consume({ context: sourceContext, subscribe: true })
+  @property({ attribute: false })
+  source: SyncSource | undefined;
+
+  @state() private actionError = '';
+
+  @query('shopsync-error-dialog') private dialog!: ShopsyncErrorDialog;
+
+  /** Opens the general-errors modal (as the red icon does). */
+  async showGeneralErrors(): Promise<void> {
+    const trigger = this.renderRoot.querySelector<HTMLElement>('[part="general-errors-button"]') ?? undefined;
+    await this.dialog.show(trigger);
+  }
+
+  #showItems(e: Event, filter = {}) {
+    e.preventDefault();
+    this.dispatchEvent(new ShopsyncShowItemsEvent(filter));
+  }
+
+  async #enable() {
+    if (!this.dispatchEvent(new ShopsyncConnectorToggleRequestEvent(true)) || !this.source) return;
+    this.actionError = '';
+    try {
+      await this.source.setEnabled(true);
+    } catch (err) {
+      this.actionError = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  protected override render() {
+    const ev = this.event;
+    if (!ev) return nothing;
+    const l = this.l;
+    const { m, plural } = l;
+    const general = ev.generalErrors;
+    const failedItems = ev.iterations.reduce((n, it) => n + sum(it.failed), 0);
+    const errorsOccurred = ev.status !== 'error' && (general.length > 0 || failedItems > 0);
+    return html`<section aria-labelledby="sync-heading">
+      <div class="head">
+        <h3 id="sync-heading">${m.syncHeading}</h3>
+        <div class="status-row">
+          <span class="status-label visually-hidden">${m.status}:</span>
+          <shopsync-status-badge part="status" exportparts="base:status-base" .status=${ev.status}></shopsync-status-badge>
+          ${general.length > 0
+            ? html`<button
+                part="general-errors-button"
+                aria-haspopup="dialog"
+                aria-label=${m.showGeneralErrors(general.length, plural)}
+                title=${m.showGeneralErrors(general.length, plural)}
+                @click=${() => this.showGeneralErrors()}
+              >
+                ${icons.exclamation}
+              </button>`
+            : nothing}
+        </div>
+      </div>
+
+      <dl class="meta">
+        <div><dt>${m.startedAt}</dt><dd><time datetime=${ev.startedAt}>${l.dateTime(ev.startedAt)}</time></dd></div>
+        ${ev.endedAt ? html`<div><dt>${m.endedAt}</dt><dd><time datetime=${ev.endedAt}>${l.dateTime(ev.endedAt)}</time></dd></div>` : nothing}
+      </dl>
+
+      ${this.#statusDetails(ev, failedItems)}
+      ${errorsOccurred
+        ? html`<div class="callout warning" part="warning" role="note">
+            ${icons.warning}
+            <div>
+              <p><strong>${m.errorsOccurred}</strong></p>
+              <p class="text">
+                ${[general.length ? m.generalErrorsCount(general.length, plural) : '', failedItems ? m.itemErrorsCount(failedItems, plural) : '']
+                  .filter(Boolean)
+                  .join(' · ')}
+              </p>
+              ${failedItems
+                ? html`<p><a href="#items" part="review-link" @click=${(e: Event) => this.#showItems(e, { status: 'error' })}>${m.reviewItemErrors}</a></p>`
+                : nothing}
+            </div>
+          </div>`
+        : nothing}
+
+      <div>
+        <div class="pending-head">
+          <h4 id="pending-heading">${m.pendingHeading}</h4>
+          ${this.#eta(ev)}
+        </div>
+        <shopsync-pending-counters part="pending" .pending=${ev.pending}></shopsync-pending-counters>
+      </div>
+
+      <p><a href="#items" part="items-link" @click=${(e: Event) => this.#showItems(e)}>${m.viewItems}</a></p>
+
+      <shopsync-error-dialog .errors=${general}></shopsync-error-dialog>
+    </section>`;
+  }
+
+  #statusDetails(ev: SyncEvent, _failed: number) {
+    const { m } = this.l;
+    if (ev.status === 'error') {
+      return html`<div class="callout danger" part="error-details" role="alert">
+        ${icons.error}
+        <div>
+          <h4>${m.errorHeading}</h4>
+          ${ev.generalErrors.map((g) => html`<p class="message text">${g.message}</p>`)}
+          <p class="text"><strong>${m.errorWhatToCheck}:</strong> ${advice(this.l, ev.generalErrors)}</p>
+        </div>
+      </div>`;
+    }
+    if (ev.status === 'paused') {
+      const enabled = this.connector?.enabled ?? false;
+      return html`<div class="callout paused" part="paused-details">
+        ${icons.paused}
+        <div>
+          <p class="text">${m.pausedNote}</p>
+          ${enabled || !this.source
+            ? nothing
+            : html`<div class="actions"><button class="button primary" part="enable-button" @click=${() => this.#enable()}>${m.enableConnector}</button></div>`}
+          ${this.actionError ? html`<p class="message text" role="alert">${this.actionError}</p>` : nothing}
+        </div>
+      </div>`;
+    }
+    if (ev.status === 'in_progress') {
+      return html`<div class="callout info" part="progress-details">${icons.info}<p class="text">${m.inProgressNote}</p></div>`;
+    }
+    return nothing;
+  }
+
+  #eta(ev: SyncEvent) {
+    if (ev.status !== 'in_progress') return nothing;
+    const l = this.l;
+    const t = this.connector?.runningEventId === ev.id ? this.connector.throughput : undefined;
+    if (!t || t.etaMs === null || t.itemsPerSecond === null) return html`<span class="eta" part="eta">${icons.clock}${l.m.etaUnknown}</span>`;
+    return html`<span class="eta" part="eta"
+      >${icons.clock}${l.m.eta(l.duration(t.etaMs))} · ${l.m.rate(l.number(t.itemsPerSecond, { maximumFractionDigits: t.itemsPerSecond < 10 ? 1 : 0 }))}</span
+    >`;
+  }
+}

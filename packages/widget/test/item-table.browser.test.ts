@@ -1,0 +1,188 @@
+/// <reference types="mocha" />
+import { expect, fixture, html } from '@open-wc/testing';
+import type { ItemView } from '@shopsync/core';
+import type { ShopsyncItemTable, ShopsyncPanel } from '../src/index.js';
+import { completedWithErrors, deep, deepAll, failBad, makeSource, product, products, settle, text, until } from './helpers.js';
+import { FakeTarget } from '@shopsync/core/testing';
+import { setupIgnoreWindowResizeObserverLoopErrors } from '@lit-labs/virtualizer/support/resize-observer-errors.js';
+
+// The virtualizer measures rows with a ResizeObserver; Chromium reports a benign "loop completed
+// with undelivered notifications" error when a layout settles over several frames.
+setupIgnoreWindowResizeObserverLoopErrors(beforeEach, afterEach);
+
+async function itemsTab(source: unknown) {
+  const panel = await fixture<ShopsyncPanel>(html`<shopsync-panel .source=${source} locale="en" tab="items"></shopsync-panel>`);
+  await panel.ready;
+  await settle(panel);
+  const table = deep<ShopsyncItemTable>(panel, 'shopsync-item-table');
+  await table.loaded;
+  await settle(panel);
+  return { panel, table };
+}
+
+const rows = (table: Element) => deepAll<HTMLButtonElement>(table, '[part="row"]');
+const keys = (table: Element) => rows(table).map((r) => r.dataset.key);
+const sameSet = (a: Array<string | undefined>, b: string[]) => a.length === b.length && b.every((x) => a.includes(x));
+
+async function setSelect(table: ShopsyncItemTable, name: string, value: string) {
+  const select = deep<HTMLSelectElement>(table, `select[name="${name}"]`);
+  select.value = value;
+  select.dispatchEvent(new Event('change'));
+  await table.updateComplete;
+  await table.loaded;
+  await settle(table);
+}
+
+describe('<shopsync-item-table>', () => {
+  it('lists items, filters by reference (substring, case-sensitive), status, type and date; accessible', async () => {
+    const { source } = await completedWithErrors();
+    const { table } = await itemsTab(source);
+    expect(text(deep(table, '.count'))).to.equal('10 items');
+    await until(() => rows(table).length === 10);
+    await expect(table).to.be.accessible();
+
+    const ref = deep<HTMLInputElement>(table, 'input[name="ref"]');
+    ref.value = 'BAD';
+    ref.dispatchEvent(new Event('change'));
+    await table.loaded;
+    await settle(table);
+    await until(() => sameSet(keys(table), ['product:BAD000', 'product:BAD001']));
+    ref.value = 'bad';
+    ref.dispatchEvent(new Event('change'));
+    await table.loaded;
+    await settle(table);
+    expect(text(deep(table, '.count'))).to.equal('0 items');
+    expect(text(deep(table, '[part="list"]'))).to.equal('No item matches these filters.');
+    ref.value = '';
+    ref.dispatchEvent(new Event('change'));
+    await table.loaded;
+
+    await setSelect(table, 'status', 'error');
+    await until(() => sameSet(keys(table), ['product:BAD000', 'product:BAD001']));
+    await setSelect(table, 'status', 'complete');
+    await until(() => rows(table).length === 8);
+    await setSelect(table, 'status', '');
+    await setSelect(table, 'entity', 'variant');
+    await until(() => sameSet(keys(table), ['variant:V1']));
+    await setSelect(table, 'entity', 'category');
+    await until(() => sameSet(keys(table), ['category:C1']));
+    await setSelect(table, 'entity', '');
+
+    const since = deep<HTMLInputElement>(table, 'input[name="since"]');
+    since.value = '2999-01-01';
+    since.dispatchEvent(new Event('change'));
+    await table.updateComplete;
+    await table.loaded;
+    await settle(table);
+    expect(table.filter.since).to.equal(new Date('2999-01-01T00:00:00').toISOString());
+    await until(() => rows(table).length === 0);
+    since.value = '2000-01-01';
+    since.dispatchEvent(new Event('change'));
+    await table.updateComplete;
+    await table.loaded;
+    await settle(table);
+    await until(() => rows(table).length === 10);
+  });
+
+  it("shows an item's errors in full, groups errors by cause, flags repeated failures, retries one item", async () => {
+    const { source, engine } = await completedWithErrors();
+    await source.retryItem({ entity: 'product', ref: 'BAD000' });
+    await engine.start();
+    const { table } = await itemsTab(source);
+    const groups = deep(table, '[part="error-groups"]');
+    expect(text(groups)).to.match(/2 INVALID Price must be greater than 0 \( ?variants\.0\.price ?\)/);
+    expect(text(groups)).to.contain('1 item failed in several events in a row');
+    const bad0 = rows(table).find((r) => r.dataset.key === 'product:BAD000')!;
+    expect(text(bad0)).to.contain('Failed in 2 events in a row');
+    bad0.click();
+    await settle(table);
+    expect(bad0.getAttribute('aria-current')).to.equal('true');
+    const detail = deep(table, '[part="detail"]');
+    expect(text(detail)).to.contain('BAD000');
+    expect(text(detail)).to.contain('Price must be greater than 0');
+    expect(text(detail)).to.contain('Field: variants.0.price');
+    await expect(table).to.be.accessible();
+
+    const asked: unknown[] = [];
+    table.addEventListener('shopsync-retry-request', (e) => asked.push(e.detail));
+    deep<HTMLButtonElement>(detail, '[part="retry-item"]').click();
+    await until(() => text(table).includes('1 item was queued again.'));
+    expect(asked).to.deep.equal([{ item: { entity: 'product', ref: 'BAD000' } }]);
+    expect((await source.queryItems({ ref: 'BAD000' })).items[0]!.status).to.equal('pending');
+  });
+
+  it('retries all failed items of the current filter through the source; a host may veto', async () => {
+    const { source } = await completedWithErrors();
+    const { table } = await itemsTab(source);
+    const ref = deep<HTMLInputElement>(table, 'input[name="ref"]');
+    ref.value = 'BAD001';
+    ref.dispatchEvent(new Event('change'));
+    await table.loaded;
+    await settle(table);
+    const button = deep<HTMLButtonElement>(table, '[part="retry-failed"]');
+    expect(text(button)).to.equal('Retry all failed items (1)');
+
+    let veto = true;
+    table.addEventListener('shopsync-retry-request', (e) => veto && e.preventDefault());
+    button.click();
+    await settle(table);
+    expect((await source.queryItems({ status: 'pending' })).total).to.equal(0, 'vetoed');
+    veto = false;
+    button.click();
+    await until(() => text(table).includes('1 item was queued again.'));
+    const pending = await source.queryItems({ status: 'pending' });
+    expect(pending.items.map((i: ItemView) => i.ref)).to.deep.equal(['BAD001'], 'only the failed items of the filter');
+  });
+
+  it('updates live as items change', async () => {
+    const { source, engine } = makeSource({}, new FakeTarget({ outcomes: failBad }));
+    await engine.enqueue(products(3));
+    const { table } = await itemsTab(source);
+    expect(text(deep(table, '.count'))).to.equal('3 items');
+    await engine.enqueue([product('NEW1'), product('BAD9')]);
+    await engine.start();
+    await until(() => text(deep(table, '.count')) === '5 items');
+    await until(() => rows(table).some((r) => r.dataset.key === 'product:BAD9' && text(r).includes('Error')));
+  });
+
+  it('a virtualized list: 100,000 items render only the rows in view and load pages as it scrolls', async () => {
+    const total = 100_000;
+    const item = (i: number): ItemView => ({
+      v: 1,
+      entity: 'product',
+      ref: `SKU-${String(i).padStart(6, '0')}`,
+      op: 'upsert',
+      status: i % 10 === 0 ? 'error' : 'complete',
+      errors: i % 10 === 0 ? [{ message: 'bad' }] : [],
+      updatedAt: new Date(Date.UTC(2026, 0, 1) - i * 1000).toISOString(),
+      consecutiveFailures: 0,
+    });
+    const queries: number[] = [];
+    const source = {
+      connectorId: 'x',
+      listEvents: async () => ({ items: [], total: 0 }),
+      getEvent: async () => undefined,
+      queryItems: async (q: { offset?: number; limit?: number }) => {
+        queries.push(q.offset ?? 0);
+        const offset = q.offset ?? 0;
+        const n = Math.min(q.limit ?? 50, total - offset);
+        return { total, items: Array.from({ length: n }, (_, i) => item(offset + i)) };
+      },
+      summarizeItemErrors: async () => ({ failedItems: 10_000, repeatedFailures: 0, groups: [{ message: 'bad', count: 10_000 }] }),
+      downloadLogs: async () => ({ filename: '', contentType: '', content: '' }),
+      connectorState: async () => ({ connectorId: 'x', enabled: true, running: false }),
+      subscribe: () => () => undefined,
+      retryItem: async () => 0,
+      retryFailed: async () => 0,
+      setEnabled: async () => undefined,
+    };
+    const { table } = await itemsTab(source);
+    expect(text(deep(table, '.count'))).to.equal('100,000 items');
+    expect(rows(table).length).to.be.within(5, 60, 'only the rows in view (and a margin) are in the DOM');
+    const list = deep(table, '[part="list"]');
+    list.scrollTop = list.scrollHeight / 2;
+    await until(() => keys(table).some((k) => k === 'product:SKU-050000' || k?.startsWith('product:SKU-0499') || k?.startsWith('product:SKU-0500')));
+    expect(queries.some((o) => o >= 49_000 && o <= 50_100)).to.equal(true);
+    expect(rows(table).length).to.be.below(60);
+  });
+});
