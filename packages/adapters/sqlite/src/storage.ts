@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Sqlite, { type Database, type Statement } from 'better-sqlite3';
+import Sqlite, { type Database, type Statement, type Transaction } from 'better-sqlite3';
 import {
   LeaseLostError,
   ShopsyncError,
   finishLeased,
   newId,
   queueInto,
+  settledItemStatus,
   storedKeys,
   storedView,
   zeroCounts,
@@ -92,11 +93,14 @@ export class SqliteStorage implements StorageAdapter {
   readonly #db: Database;
   #closed = false;
   readonly #s: ReturnType<typeof prepare>;
+  /** One transaction wrapper, made once: `immediate(fn)` runs `fn` as a writer from the start. */
+  readonly #transaction: Transaction<(fn: () => unknown) => unknown>;
 
   private constructor(path: string, db: Database) {
     this.path = path;
     this.#db = db;
     this.#s = prepare(db);
+    this.#transaction = db.transaction((fn: () => unknown) => fn());
   }
 
   /** Opens (creating or migrating) the database. Throws a typed error if it cannot. */
@@ -119,6 +123,8 @@ export class SqliteStorage implements StorageAdapter {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
+      db.pragma('cache_size = -65536');
+      db.pragma('wal_autocheckpoint = 10000');
       db.pragma('foreign_keys = ON');
       migrate(db, target);
       return new SqliteStorage(path, db);
@@ -141,9 +147,9 @@ export class SqliteStorage implements StorageAdapter {
 
   /** Runs `fn` in one immediate transaction (a writer from the start), translating SQLite's errors. */
   #tx<T>(fn: () => T): T {
-    const db = this.#conn();
+    this.#conn();
     try {
-      return db.transaction(fn).immediate();
+      return this.#transaction.immediate(fn) as T;
     } catch (err) {
       throw err instanceof ShopsyncError ? err : classify(err, this.path);
     }
@@ -158,9 +164,10 @@ export class SqliteStorage implements StorageAdapter {
     return r && toStored(r);
   }
 
-  #putItem(c: string, item: StoredItem): void {
+  /** Writes an item's row; with `insert`, only if none exists (returns whether it wrote). */
+  #putItem(c: string, item: StoredItem, mode: 'upsert' | 'insert' = 'upsert'): boolean {
     const keys = storedKeys(item);
-    this.#s.putItem.run({
+    const params = {
       c,
       key: item.key,
       entity: item.entity,
@@ -172,7 +179,8 @@ export class SqliteStorage implements StorageAdapter {
       outcome: item.outcome ? JSON.stringify(item.outcome) : null,
       u: keys.updated,
       st: keys.status,
-    });
+    };
+    return (mode === 'insert' ? this.#s.insertItem : this.#s.putItem).run(params).changes > 0;
   }
 
   /** The changes in flight (leased, lease not ended), by key. */
@@ -186,13 +194,25 @@ export class SqliteStorage implements StorageAdapter {
     return this.#tx(() => {
       const m = this.#meta(connectorId);
       const inflight = this.#inflight(connectorId);
-      const rows = new Map<string, StoredItem>();
+      const seen = new Map<string, StoredItem>();
       for (const e of entries) {
-        const { row, added } = queueInto(rows.get(e.key) ?? this.#loadItem(connectorId, e.key), e, inflight.get(e.key), ++m.seq, now);
+        let before = seen.get(e.key);
+        if (!before) {
+          // Most keys are new: insert at once, and only read the row when one exists.
+          const fresh = queueInto(undefined, e, undefined, m.seq + 1, now).row;
+          if (this.#putItem(connectorId, fresh, 'insert')) {
+            m.seq += 1;
+            m[ENTITY_PLURAL[e.entity]] += 1;
+            seen.set(e.key, fresh);
+            continue;
+          }
+          before = this.#loadItem(connectorId, e.key);
+        }
+        const { row, added } = queueInto(before, e, inflight.get(e.key), ++m.seq, now);
         if (added) m[ENTITY_PLURAL[e.entity]] += 1;
-        rows.set(e.key, row);
+        this.#putItem(connectorId, row);
+        seen.set(e.key, row);
       }
-      for (const row of rows.values()) this.#putItem(connectorId, row);
       this.#s.putMeta.run({ c: connectorId, ...m });
       return countsOf(m);
     });
@@ -221,10 +241,20 @@ export class SqliteStorage implements StorageAdapter {
   }
 
   /** Ends a lease: finished items take their outcome; the others are pending again. Returns what left the queue. */
-  #endLease(c: string, lease: LeaseDbRow, outcomes: ReadonlyMap<string, ItemStatus>, now: number): EntityCounts {
+  #endLease(c: string, lease: LeaseDbRow, outcomes: ReadonlyMap<string, ItemStatus>, now: number, entries = JSON.parse(lease.entries) as QueueEntry[]): EntityCounts {
     const removed = zeroCounts();
-    for (const entry of JSON.parse(lease.entries) as QueueEntry[]) {
-      const done = finishLeased(this.#loadItem(c, entry.key)!, entry, outcomes.get(entry.key), now);
+    for (const entry of entries) {
+      const outcome = outcomes.get(entry.key);
+      if (outcome) {
+        // The common case in one statement: no newer change waits (the row's pending seq is the leased one).
+        const settled = settledItemStatus(outcome, false);
+        const done = this.#s.finishCurrent.run({ c, key: entry.key, os: entry.seq, outcome: JSON.stringify(settled), u: Date.parse(settled.updatedAt), st: settled.status });
+        if (done.changes > 0) {
+          removed[ENTITY_PLURAL[entry.entity]] += 1;
+          continue;
+        }
+      }
+      const done = finishLeased(this.#loadItem(c, entry.key)!, entry, outcome, now);
       if (done.removed) removed[ENTITY_PLURAL[entry.entity]] += 1;
       if (done.changed) this.#putItem(c, done.row);
     }
@@ -246,14 +276,15 @@ export class SqliteStorage implements StorageAdapter {
         lost = true;
         return undefined;
       }
-      const leased = new Set((JSON.parse(lease.entries) as QueueEntry[]).map((e) => e.key));
+      const entries = JSON.parse(lease.entries) as QueueEntry[];
+      const leased = new Set(entries.map((e) => e.key));
       const outcomes = new Map<string, ItemStatus>();
       for (const item of commit.items) {
         const key = `${item.entity}:${item.ref}`;
         if (!leased.has(key)) throw new ShopsyncError('not_leased', `Item ${key} is not part of lease ${leaseId}.`);
         outcomes.set(key, item);
       }
-      this.#endLease(connectorId, lease, outcomes, commit.now);
+      this.#endLease(connectorId, lease, outcomes, commit.now, entries);
       for (const { key, hash } of commit.hashes ?? []) {
         if (hash === null) this.#s.deleteHash.run(connectorId, key);
         else this.#s.putHash.run(connectorId, key, hash);
@@ -402,6 +433,12 @@ function prepare(db: Database) {
     putItem: db.prepare(
       'INSERT INTO items (connector, key, entity, ref, pending, last_at, ob, os, outcome, u, st) VALUES (@c, @key, @entity, @ref, @pending, @last_at, @ob, @os, @outcome, @u, @st) ' +
         'ON CONFLICT (connector, key) DO UPDATE SET pending = excluded.pending, last_at = excluded.last_at, ob = excluded.ob, os = excluded.os, outcome = excluded.outcome, u = excluded.u, st = excluded.st',
+    ),
+    insertItem: db.prepare(
+      'INSERT INTO items (connector, key, entity, ref, pending, last_at, ob, os, outcome, u, st) VALUES (@c, @key, @entity, @ref, @pending, @last_at, @ob, @os, @outcome, @u, @st) ON CONFLICT (connector, key) DO NOTHING',
+    ),
+    finishCurrent: db.prepare(
+      'UPDATE items SET pending = NULL, last_at = NULL, ob = NULL, os = NULL, outcome = @outcome, u = @u, st = @st WHERE connector = @c AND key = @key AND os = @os',
     ),
     nextInOrder: db.prepare('SELECT key, pending FROM items WHERE connector = ? AND ob IS NOT NULL ORDER BY ob, os LIMIT ?'),
     allLeases: db.prepare('SELECT id, expires_at, entries FROM leases WHERE connector = ?'),
