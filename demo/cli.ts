@@ -4,6 +4,7 @@
  * run and a pause/resume, so that every status of the Activity Register shows up.
  */
 import { SyncEngine, totalOf, type Change, type SyncEvent } from '@shopsync/core';
+import { SqliteStorage } from '@shopsync/sqlite';
 import { FakeTarget } from '@shopsync/core/testing';
 
 const target = new FakeTarget({
@@ -13,9 +14,12 @@ const target = new FakeTarget({
       ? { errors: [{ code: 'INVALID', field: ['input', 'title'], message: 'Title is too long (maximum is 255 characters)' }] }
       : 'synced',
 });
+// Durable: the queue, history and item statuses survive restarts of the demo (delete the folder to start afresh).
+const storage = SqliteStorage.open({ path: new URL('./data/shopsync.sqlite', import.meta.url).pathname });
 const engine = new SyncEngine({
   connector: { id: 'demo', shopDomain: 'demo-store.myshopify.com', apiVersion: '2026-01' },
   target,
+  storage,
   batchSize: 25,
   iterationDelayMs: 50,
 });
@@ -40,6 +44,11 @@ engine.on('iterationCompleted', ({ iteration: it, event }) => {
 engine.on('generalError', ({ error }) => line(`  ! general error (${error.code}): ${error.message}`));
 engine.on('logsAvailable', () => line('  logs are now available for download'));
 
+const history = await engine.listEvents({ limit: 1 });
+line(`${history.total} earlier synchronization events in demo/data/shopsync.sqlite.`);
+// An event a previous demo left In Progress (stopped with Ctrl-C) resumes first.
+const recovered = await engine.recover();
+if (recovered) line(`Resumed the interrupted event ${recovered.id}: ${recovered.status}.`);
 const snapshot = (await engine.enqueue(catalog)).pending;
 line(`Queued ${snapshot.categories} categories, ${snapshot.products} products, ${snapshot.variants} variants.`);
 target.failNextPush({ code: 'server_error', message: 'Shopify answered 503 Service Unavailable', httpStatus: 503 });
@@ -64,4 +73,5 @@ const event = await finished;
 const failed = await engine.queryItems({ status: 'error', limit: 3 });
 line(`\nDone: ${event.status}, ${event.iterations.length} iterations, ${event.generalErrors.length} general errors, ${failed.total} items with errors, e.g.:`);
 for (const item of failed.items) line(`  ${item.entity} ${item.ref}: ${item.errors[0]?.message}`);
-line('\nThe web panel and the Shopify simulator replace this terminal demo as they land (see the README).');
+line('\nRun it again: unchanged items are skipped, and the history grows. The web panel replaces this terminal demo with issue #6.');
+await storage.close();
