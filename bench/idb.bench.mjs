@@ -1,32 +1,10 @@
 // `npm run bench:idb`: bundles bench/idb.page.ts, serves it on 127.0.0.1, runs it in Debian's
 // Chromium (puppeteer-core, no downloaded browser) and writes the table to bench/RESULTS.md.
-import { createServer } from 'node:http';
-import { build } from 'esbuild';
-import puppeteer from 'puppeteer-core';
-import { CHROMIUM_ARGS } from '../web-test-runner.config.mjs';
+import { launchChromium, servePage } from './browser-page.mjs';
 
-const bundle = await build({
-  entryPoints: ['bench/idb.page.ts'],
-  bundle: true,
-  format: 'esm',
-  write: false,
-  conditions: ['source'],
-  platform: 'browser',
-  target: 'es2022',
-});
-const js = bundle.outputFiles[0].text;
-const server = createServer((req, res) => {
-  if (req.url === '/bench.js') {
-    res.writeHead(200, { 'content-type': 'text/javascript' });
-    res.end(js);
-  } else {
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end('<!doctype html><title>idb bench</title><script type="module" src="/bench.js"></script>');
-  }
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${server.address().port}/`;
-const browser = await puppeteer.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+const served = await servePage('bench/idb.page.ts', { title: 'idb bench' });
+const url = served.url;
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error(e));
@@ -55,5 +33,5 @@ try {
   console.log(`RESULT queue.indexeddb ratio=${ratio.toFixed(3)} ops_per_s=${oursOps}`);
 } finally {
   await browser.close();
-  server.close();
+  served.close();
 }

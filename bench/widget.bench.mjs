@@ -1,11 +1,9 @@
 // `npm run bench:widget`: bundles bench/widget.page.ts, serves it on 127.0.0.1, runs it in Debian's
 // Chromium (puppeteer-core), measures the widget's bundle size, and writes the table to bench/RESULTS.md.
 // Goals: first render <= 50 ms, <= 1 render per frame, bundle <= 30 KB min+gzip with lit external.
-import { createServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import puppeteer from 'puppeteer-core';
-import { CHROMIUM_ARGS } from '../web-test-runner.config.mjs';
+import { launchChromium, servePage } from './browser-page.mjs';
 
 const tsconfigRaw = { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } };
 
@@ -18,24 +16,13 @@ const LIT = ['lit', 'lit/*', 'lit-html', 'lit-html/*', 'lit-element', 'lit-eleme
 const litExternal = await gzipKb([...LIT, '@shopsync/core']);
 const depsExternal = await gzipKb([...LIT, '@lit/*', '@lit-labs/*', '@shopsync/core']);
 const selfContained = gzipSync(
-  (await build({ entryPoints: ['packages/widget/src/define.ts'], bundle: true, minify: true, format: 'esm', write: false, conditions: ['source'], target: 'es2022', tsconfigRaw })).outputFiles[0].contents,
+  (await build({ entryPoints: ['packages/widget/src/bundle.ts'], bundle: true, minify: true, format: 'esm', write: false, conditions: ['source'], target: 'es2022', tsconfigRaw })).outputFiles[0].contents,
   { level: 9 },
 ).length / 1024;
 
-const page = await build({ entryPoints: ['bench/widget.page.ts'], bundle: true, format: 'esm', write: false, minify: true, conditions: ['source'], platform: 'browser', target: 'es2022', tsconfigRaw });
-const js = page.outputFiles[0].text;
-const server = createServer((req, res) => {
-  if (req.url === '/bench.js') {
-    res.writeHead(200, { 'content-type': 'text/javascript' });
-    res.end(js);
-  } else {
-    res.writeHead(200, { 'content-type': 'text/html' });
-    res.end('<!doctype html><html lang="en"><title>widget bench</title><body style="margin:0;width:1200px"><script type="module" src="/bench.js"></script>');
-  }
-});
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${server.address().port}/`;
-const browser = await puppeteer.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+const served = await servePage('bench/widget.page.ts', { title: 'widget bench', bodyStyle: 'margin:0;width:1200px', tsconfigRaw });
+const url = served.url;
+const browser = await launchChromium();
 try {
   async function run(query) {
     const tab = await browser.newPage();
@@ -85,5 +72,5 @@ try {
   console.log(`RESULT widget first_render_ms=${first.toFixed(1)} renders_per_s=${rendersPerS.toFixed(1)} bundle_gzip_kb=${litExternal.toFixed(1)}`);
 } finally {
   await browser.close();
-  server.close();
+  served.close();
 }
