@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { TestContext } from 'node:test';
 import { buildClientSchema, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
-import { MemoryStorage, SyncEngine, type Change, type ConnectorConfigInput, type EngineTuning } from '@shopsync/core';
+import { MemoryStorage, SyncEngine, type Change, type Clock, type ConnectorConfigInput, type EngineTuning } from '@shopsync/core';
 import { ShopifyTarget, type ShopifyTargetOptions } from '@shopsync/shopify';
 import { ShopifySimulator, type SimulatorOptions } from '@shopsync/shopify/simulator';
 
@@ -58,7 +58,7 @@ export function engineFor(
   sim: ShopifySimulator,
   target: ShopifyTarget,
   connector: Partial<ConnectorConfigInput> = {},
-  tuning: EngineTuning & { storage?: MemoryStorage } = {},
+  tuning: EngineTuning & { storage?: MemoryStorage; clock?: Clock } = {},
 ): { engine: SyncEngine; storage: MemoryStorage } {
   const { storage = new MemoryStorage(), ...rest } = tuning;
   const engine = new SyncEngine({

@@ -213,7 +213,8 @@ describe('Shopify target against the simulator', () => {
 
   it("maps Shopify's userErrors to item errors with code, field and message", async () => {
     sim.seedProduct({ title: 'Theirs', handle: 'h-taken', variants: [{ optionValues: [{ optionName: 'Title', name: 'Default Title' }], inventoryItem: { sku: 'H-TAKEN-SKU' } }], productOptions: [{ name: 'Title', values: [{ name: 'Default Title' }] }] });
-    const { engine } = engineFor(sim, targetFor(sim));
+    // A variant whose product never comes fails at once (by default it waits for it a while).
+    const { engine } = engineFor(sim, targetFor(sim, { productWaitMs: 0 }));
     // A simple product of the host's: its SKU is on its default variant.
     await engine.enqueue([product('H-x')]);
     await engine.start();

@@ -52,6 +52,13 @@ export const shopifyTargetOptionsSchema = z
       .default({ maxAttempts: 5, baseMs: 500, maxMs: 15_000 }),
     /** THROTTLED answers in a row for one request before it is given up (each waits what the bucket needs). */
     maxThrottleRetries: z.number().int().min(0).max(1_000).default(30),
+    /**
+     * How long a variant whose product is not in the store waits for it, returning to the queue,
+     * before it fails with PRODUCT_NOT_FOUND. Items may arrive in any order (after a crash, a
+     * product leased by the dead process comes back only when its lease expires, while its
+     * variants go on), so this should exceed the engine's lease.
+     */
+    productWaitMs: z.number().int().min(0).max(86_400_000).default(900_000),
     /** The reason stock changes are recorded with in Shopify's inventory history. */
     inventoryReason: z.enum(INVENTORY_REASONS).default('correction'),
     userAgentPrefix: z.string().min(1).max(100).default('shopsync'),

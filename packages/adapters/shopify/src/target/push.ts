@@ -35,6 +35,7 @@ import { MAX_INPUT_ARRAY, type ApiFeatures } from '../version.js';
 import { collectionInput, pickText, productSetPlan, type VariantSlot } from './content.js';
 import type { OpOutcome, OpRunner } from './runner.js';
 import {
+  awaitingStateSchema,
   categoryStateSchema,
   productStateSchema,
   stateKeys as K,
@@ -54,6 +55,10 @@ export interface PushEnv {
   newKey: () => string;
   /** The store has the unique reference metafield: products carry and are found by it. */
   customIds: boolean;
+  /** Time now, in ms since the epoch. */
+  now: () => number;
+  /** How long variants wait for a product the store does not have before they fail. */
+  productWaitMs: number;
 }
 
 /** Rounds of productSet / collection writes a push makes before it leaves an item for later. */
@@ -105,6 +110,11 @@ interface Group {
   wave: 1 | 2;
   needsLookup: boolean;
   needsSet: boolean;
+  /**
+   * The state may be behind the store (lost, or a productSet's answer was never saved): the
+   * store's variants are read before the list is sent, so that none it has is deleted by mistake.
+   */
+  verify: boolean;
   status: 'pending' | 'ok' | 'failed' | 'unresolved';
   defaultVariantId?: string;
   collections?: Record<string, string>;
@@ -231,7 +241,7 @@ export class PushRun {
   }
 
   #productKeys(ref: string): string[] {
-    return [K.id('product', ref), K.product(ref)];
+    return [K.id('product', ref), K.product(ref), K.awaiting(ref)];
   }
 
   #categoryKeys(ref: string): string[] {
@@ -440,7 +450,7 @@ export class PushRun {
   }
 
   #newGroup(ref: string): Group {
-    const g: Group = { ref, entries: [], variantItems: [], deleteItems: [], removed: new Set(), wave: 2, needsLookup: false, needsSet: false, status: 'pending' };
+    const g: Group = { ref, entries: [], variantItems: [], deleteItems: [], removed: new Set(), wave: 2, needsLookup: false, needsSet: false, verify: false, status: 'pending' };
     const state = this.#productState(ref);
     if (state) g.state = state;
     const id = this.#state.get(K.id('product', ref));
@@ -489,6 +499,7 @@ export class PushRun {
       if (!g.data && g.state?.data) g.data = g.state.data;
       this.#entries(g);
       if (!g.id) g.needsLookup = true;
+      g.verify = !g.state || g.state.unconfirmed === true;
       g.needsSet = this.#needsSet(g);
     }
   }
@@ -499,7 +510,8 @@ export class PushRun {
     for (const v of g.variantItems) batch.set(v.ref, v);
     const refs = (g.state?.variants ?? []).filter((r) => !g.removed.has(r));
     for (const v of g.variantItems) if (!refs.includes(v.ref)) refs.push(v.ref);
-    const foreign = [...(g.state?.foreign ?? [])];
+    // The store's variants the host never sent, but not one the host now deletes by its SKU.
+    const foreign = (g.state?.foreign ?? []).filter((f) => f.sku === undefined || !g.removed.has(f.sku));
     for (const ref of refs) {
       const item = batch.get(ref);
       const state = this.#variantState(ref);
@@ -526,9 +538,9 @@ export class PushRun {
     if (g.state?.defaultVariantId) g.defaultVariantId = g.state.defaultVariantId;
   }
 
-  /** A push that only changes stock, with stock not overwritten, needs no productSet. */
+  /** A push that only changes stock, with stock not overwritten, needs no productSet (unless the state must be confirmed). */
   #needsSet(g: Group): boolean {
-    if (g.item || g.removed.size || !g.id) return true;
+    if (g.item || g.removed.size || !g.id || g.verify) return true;
     const strip = (d: VariantData | undefined) => (d ? canonicalJson({ ...d, stock: undefined }) : undefined);
     return g.entries.some((e) => e.item && (!e.id || !e.inventoryItemId || strip(e.data) !== strip(e.prev)));
   }
@@ -539,6 +551,7 @@ export class PushRun {
     for (const g of groups) if (!g.needsSet) g.status = 'ok';
     for (let round = 0; round < MAX_ROUNDS && groups.some((g) => g.status === 'pending'); round++) {
       await this.#lookupProducts(groups.filter((g) => g.status === 'pending' && g.needsLookup));
+      await this.#fetchStoreVariants(groups.filter((g) => g.status === 'pending' && !g.needsLookup && g.id !== undefined && g.verify));
       for (const wave of [1, 2] as const) {
         const ready = groups.filter((g) => g.status === 'pending' && !g.needsLookup && g.wave === wave);
         const ops: Op[] = [];
@@ -561,6 +574,14 @@ export class PushRun {
           ops.push(productSetOp(plan.input, plan.variantCount));
           sent.push(g);
         }
+        // Saved before the store may apply them: a push that dies before its state is saved
+        // leaves these products marked, and the next one reads their variants from the store.
+        for (const g of sent) {
+          this.#markUnconfirmed(g.ref);
+          // Its upsert is on its way: its variants wait for it again, whatever the store said last time.
+          if (g.item) this.#state.set(K.awaiting(g.ref), null);
+        }
+        if (sent.length) await this.#state.flush();
         const results = await this.#run(ops);
         sent.forEach((g, i) => this.#afterProductSet(g, results[i]!));
       }
@@ -571,6 +592,11 @@ export class PushRun {
         this.#failGroup(g, [{ message: `Product ${g.ref} could not be saved in ${MAX_ROUNDS} attempts; it will be tried again.` }]);
       }
     }
+  }
+
+  #markUnconfirmed(ref: string): void {
+    const s: ProductState = this.#productState(ref) ?? { v: 1, variants: [], foreign: [], collections: {}, archived: false };
+    if (!s.unconfirmed) this.#state.write(K.product(ref), { ...s, unconfirmed: true });
   }
 
   #groupItems(g: Group): TargetItem[] {
@@ -587,6 +613,13 @@ export class PushRun {
     for (const item of this.#groupItems(g)) this.#hold(item);
   }
 
+  /** A product the store does not have refused its upsert: its variants need not wait for it. */
+  #refused(g: Group): void {
+    if (!g.item || g.id) return;
+    const since = this.#state.read(K.awaiting(g.ref), awaitingStateSchema)?.since ?? this.#env.now();
+    this.#state.write(K.awaiting(g.ref), { v: 1, since, refused: true });
+  }
+
   #afterProductSet(g: Group, r: OpOutcome): void {
     if (r.status === 'uncertain') {
       // Maybe created: find it before sending again, so that no twin is made.
@@ -594,7 +627,10 @@ export class PushRun {
       return;
     }
     if (r.status === 'unsent') return this.#holdGroup(g);
-    if (r.status === 'error') return this.#failGroup(g, r.errors);
+    if (r.status === 'error') {
+      this.#refused(g);
+      return this.#failGroup(g, r.errors);
+    }
     const payload = r.data as {
       product?: { id: string; variants: { nodes: Array<{ id: string; sku: string | null; inventoryItem: { id: string } }> } } | null;
       userErrors: Array<{ code?: string | null; field?: string[] | null; message: string }>;
@@ -622,6 +658,11 @@ export class PushRun {
       g.status = 'ok';
       return;
     }
+    if (g.entries.length === 0 && g.defaultVariantId && payload.userErrors.length && payload.userErrors.every((u) => u.code === 'PRODUCT_VARIANT_DOES_NOT_EXIST')) {
+      // The default variant the state knew is gone from the store: the product gets one anew.
+      delete g.defaultVariantId;
+      return;
+    }
     const productErrors: ItemError[] = [];
     const byVariant = new Map<number, ItemError[]>();
     for (const u of payload.userErrors) {
@@ -643,6 +684,8 @@ export class PushRun {
         delete e.inventoryItemId;
       }
       g.needsLookup = true;
+      // Found again under another id, its variants are read from the store first.
+      g.verify = true;
       return;
     }
     if (productErrors.length) {
@@ -650,6 +693,7 @@ export class PushRun {
         const item = g.entries[i]?.item;
         if (item) this.#fail(item, errs);
       }
+      this.#refused(g);
       return this.#failGroup(g, productErrors);
     }
     // Errors of single variants: send the product again without the new variants that were
@@ -727,7 +771,6 @@ export class PushRun {
         if (p?.id) byRef.set(g, p.id);
       });
     }
-    const fetch: Group[] = [];
     for (const g of groups) {
       g.needsLookup = false;
       // Products that share a SKU with this one: its own (the same reference, or none: a product the
@@ -750,14 +793,10 @@ export class PushRun {
         if (score.has(owner)) found = owner;
       } else found = [...score.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
       if (!found) {
+        // It will be created: there is nothing of it in the store to read.
+        g.verify = false;
         // Without the product's data (never synchronized), its variants cannot make it.
-        if (!g.item && !g.data) {
-          for (const item of this.#groupItems(g)) {
-            if (item.op === 'delete') this.#sync(item);
-            else this.#fail(item, [{ code: 'PRODUCT_NOT_FOUND', message: `Product ${g.ref} is not in the store: synchronize the product before its variants.` }]);
-          }
-          g.status = 'failed';
-        }
+        if (!g.item && !g.data) this.#awaitProduct(g);
         continue;
       }
       g.id = found;
@@ -769,9 +808,36 @@ export class PushRun {
           e.inventoryItemId = hit.inventoryItemId;
         }
       }
-      if (!g.state && (g.item || g.variantItems.length)) fetch.push(g);
     }
-    if (fetch.length) await this.#fetchStoreVariants(fetch);
+  }
+
+  /**
+   * Variants of a product the store does not have (and whose data was never received). The
+   * product may be on its way (after a crash, items come back in any order: a product leased by a
+   * dead process returns when its lease expires, while its variants go on), so its variants go
+   * back to the queue and wait for it, from the first time one waited, for `productWaitMs`; then
+   * they fail, as they do at once when the store refused the product. Deletions are done: there
+   * is nothing to delete.
+   */
+  #awaitProduct(g: Group): void {
+    g.status = 'failed';
+    for (const d of g.deleteItems) this.#sync(d);
+    const waiting = g.variantItems.filter((i) => this.#open(i));
+    if (waiting.length === 0) return;
+    const now = this.#env.now();
+    const record = this.#state.read(K.awaiting(g.ref), awaitingStateSchema);
+    let since = record?.since;
+    if (since === undefined || since > now) {
+      since = now;
+      this.#state.write(K.awaiting(g.ref), { v: 1, since, refused: record?.refused ?? false });
+    }
+    if (!record?.refused && now - since < this.#env.productWaitMs) {
+      g.status = 'unresolved';
+      for (const i of waiting) this.#hold(i);
+      return;
+    }
+    const why = record?.refused ? ' (the store refused it)' : '';
+    for (const i of waiting) this.#fail(i, [{ code: 'PRODUCT_NOT_FOUND', message: `Product ${g.ref} is not in the store${why}: synchronize the product before its variants.` }]);
   }
 
   /** The largest n (at most `max`) for which the op built for n items fits one request. */
@@ -783,27 +849,67 @@ export class PushRun {
     return Math.max(1, Math.min(max, 1 + Math.floor((limit - one) / per)));
   }
 
-  /** After a lost state: the product's variants as the store has them, so none is deleted by mistake. */
+  /**
+   * After a lost or unconfirmed state: the product's variants as the store has them, so that none
+   * is deleted by mistake. The host's take the store's ids by SKU (an id the store no longer has
+   * is dropped: the variant is made again); the store's default variant is taken as such; any
+   * other variant is kept as it is (one the host sent in a push whose answer was lost becomes the
+   * host's again when its item comes back), except those the host deletes in this push.
+   */
   async #fetchStoreVariants(groups: Group[]): Promise<void> {
+    if (groups.length === 0) return;
     const page = this.#fits((n) => productVariantsOp('gid://shopify/Product/1', n), MAX_INPUT_ARRAY);
     const results = await this.#run(groups.map((g) => productVariantsOp(g.id!, page)));
     groups.forEach((g, i) => {
       const r = results[i]!;
       if (r.status !== 'ok') return this.#holdGroup(g);
-      const nodes = (r.data as { variants: { nodes: Array<{ id: string; sku: string | null; selectedOptions: Array<{ name: string; value: string }>; inventoryItem: { id: string } }> } }).variants.nodes;
+      const product = r.data as { variants: { nodes: Array<{ id: string; sku: string | null; selectedOptions: Array<{ name: string; value: string }>; inventoryItem: { id: string } }> } } | null;
+      if (!product) {
+        // Not there any more: made again.
+        g.id = undefined;
+        this.#state.set(K.id('product', g.ref), null);
+        g.entries = g.entries.filter((e) => !e.foreign);
+        for (const e of g.entries) {
+          delete e.id;
+          delete e.inventoryItemId;
+        }
+        delete g.defaultVariantId;
+        g.needsLookup = true;
+        return;
+      }
+      const nodes = product.variants.nodes;
+      const claimed = new Set<string>();
+      for (const e of g.entries) {
+        if (e.foreign) continue;
+        const n = nodes.find((x) => x.sku === e.ref);
+        if (n) {
+          e.id = n.id;
+          e.inventoryItemId = n.inventoryItem.id;
+          claimed.add(n.id);
+        } else {
+          delete e.id;
+          delete e.inventoryItemId;
+        }
+      }
+      // The store's own variants already known: kept while the store has them.
+      g.entries = g.entries.filter((e) => {
+        if (!e.foreign) return true;
+        if (!e.id || claimed.has(e.id) || !nodes.some((n) => n.id === e.id)) return false;
+        claimed.add(e.id);
+        return true;
+      });
+      delete g.defaultVariantId;
       for (const n of nodes) {
-        const mine = g.entries.find((e) => !e.foreign && e.ref === n.sku);
-        if (mine) {
-          mine.id = n.id;
-          mine.inventoryItemId = n.inventoryItem.id;
-        } else if (n.sku === g.ref) {
+        if (claimed.has(n.id)) continue;
+        if (n.sku !== null && n.sku === g.ref) {
           g.defaultVariantId = n.id;
-        } else if (!g.removed.has(n.sku ?? '')) {
+        } else if (n.sku === null || !g.removed.has(n.sku)) {
           const options: Record<string, string> = {};
           for (const o of n.selectedOptions) options[o.name] = o.value;
           g.entries.push({ ref: `foreign:${n.id}`, id: n.id, foreign: { ...(n.sku !== null ? { sku: n.sku } : {}), options } });
         }
       }
+      g.verify = false;
     });
   }
 
@@ -1068,6 +1174,7 @@ export class PushRun {
       for (const ref of g.removed) this.#forgetVariant(ref, g.ref);
       for (const d of g.deleteItems) this.#sync(d);
       if (g.item) this.#sync(g.item, g.id);
+      if (g.id && this.#state.get(K.awaiting(g.ref)) !== undefined) this.#state.set(K.awaiting(g.ref), null);
       const base: ProductState = g.state ?? { v: 1, variants: [], foreign: [], collections: {}, archived: false };
       const next: ProductState = {
         ...base,
@@ -1079,6 +1186,8 @@ export class PushRun {
       if (g.data) next.data = g.data;
       if (entries.length === 0 && g.defaultVariantId) next.defaultVariantId = g.defaultVariantId;
       else delete next.defaultVariantId;
+      // The store answered (or nothing was sent): this record is what it has.
+      delete next.unconfirmed;
       this.#state.write(K.product(g.ref), next);
     }
   }

@@ -128,6 +128,8 @@ export class ShopifyTarget implements Target {
       inventoryReason: this.#options.inventoryReason,
       newKey: () => randomUUID(),
       customIds: session.customIds,
+      now: () => this.#clock.now(),
+      productWaitMs: this.#options.productWaitMs,
     });
     try {
       return await run.execute();

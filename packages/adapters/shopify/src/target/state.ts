@@ -12,6 +12,8 @@ export const stateKeys = {
   category: (ref: string): string => `shopify:category:${ref}`,
   product: (ref: string): string => `shopify:product:${ref}`,
   variant: (ref: string): string => `shopify:variant:${ref}`,
+  /** A product the store does not have, that its variants wait for (see `awaitingStateSchema`). */
+  awaiting: (ref: string): string => `shopify:awaiting:${ref}`,
 };
 
 export const categoryStateSchema = z
@@ -37,6 +39,24 @@ export const productStateSchema = z
     /** Category ref -> collection GID the product was added to ('' while the category has none). */
     collections: z.record(z.string(), z.string()).default({}),
     archived: z.boolean().default(false),
+    /**
+     * Written (and saved) before a productSet is sent, cleared with the state saved after its
+     * answer: while it is set, the store may hold what the lost answer would have recorded (the
+     * process died in between), so the next push reads the product's variants from the store
+     * before it sends the list again, rather than delete those this record does not know.
+     */
+    unconfirmed: z.literal(true).optional(),
+  })
+  .strict();
+
+/** A product the store does not have, whose variants arrived without it. */
+export const awaitingStateSchema = z
+  .object({
+    v: z.literal(1),
+    /** Since when (ms since the epoch) its variants have waited for it. */
+    since: z.number(),
+    /** The store refused its upsert, the last time it was sent: its variants fail at once. */
+    refused: z.boolean().default(false),
   })
   .strict();
 
