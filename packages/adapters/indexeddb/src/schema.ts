@@ -26,6 +26,8 @@ export interface LeaseRow {
   id: string;
   expiresAt: number;
   entries: QueueEntry[];
+  /** Keys of this lease that got a newer change while in flight: only their rows need reading when it ends. */
+  superseded?: string[];
 }
 
 /** Per connector: exact pending counts (rows with a pending change) and the arrival counter. */

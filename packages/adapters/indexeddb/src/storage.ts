@@ -7,6 +7,7 @@ import {
   matchesItemQuery,
   newId,
   queueInto,
+  settledItemStatus,
   storedKeys,
   storedView,
   zeroCounts,
@@ -47,6 +48,11 @@ const countsOf = (m: MetaRow): EntityCounts => ({ categories: m.categories, prod
 
 function isQuotaError(err: unknown): boolean {
   return err instanceof DOMException && err.name === 'QuotaExceededError';
+}
+
+/** The changes in flight, by key, with the lease holding each. */
+function inflightOf(leases: LeaseRow[]): Map<string, { entry: QueueEntry; lease: LeaseRow }> {
+  return new Map(leases.flatMap((lease) => lease.entries.map((entry) => [entry.key, { entry, lease }] as [string, { entry: QueueEntry; lease: LeaseRow }])));
 }
 
 function eventRow(event: SyncEvent): EventRow {
@@ -171,34 +177,42 @@ export class IndexedDbStorage implements StorageAdapter {
     return this.#tx(['items', 'leases', 'meta'], 'readwrite', async (tx) => {
       const items = tx.objectStore('items');
       const keys = [...new Set(entries.map((e) => e.key))];
-      const [meta, rowList, inflight] = await Promise.all([
+      const [meta, rowList, leases] = await Promise.all([
         tx.objectStore('meta').get(connectorId),
         Promise.all(keys.map((k) => items.get([connectorId, k]))),
-        this.#inflight(tx, connectorId),
+        this.#leases(tx, connectorId),
       ]);
+      const inflight = inflightOf(leases);
       const m = meta ?? zeroMeta(connectorId);
       const rows = new Map<string, ItemRow | undefined>(keys.map((k, i) => [k, rowList[i]]));
+      const touched = new Set<LeaseRow>();
       for (const e of entries) {
-        const { row, added } = queueInto(rows.get(e.key), e, inflight.get(e.key), ++m.seq, now);
+        const flying = inflight.get(e.key);
+        const { row, added } = queueInto(rows.get(e.key), e, flying?.entry, ++m.seq, now);
         if (added) m[ENTITY_PLURAL[e.entity]] += 1;
         rows.set(e.key, toRow(connectorId, row));
+        // The lease must know that this item's row now holds a newer change than the one it handed out.
+        if (flying && !flying.lease.superseded?.includes(e.key)) {
+          (flying.lease.superseded ??= []).push(e.key);
+          touched.add(flying.lease);
+        }
       }
       for (const row of rows.values()) void items.put(row!);
+      for (const lease of touched) void tx.objectStore('leases').put(lease);
       void tx.objectStore('meta').put(m);
       return countsOf(m);
     });
   }
 
-  /** The changes in flight (leased, lease not ended), by key. */
-  async #inflight(tx: Tx<IDBTransactionMode>, connectorId: string): Promise<Map<string, QueueEntry>> {
-    const leases = await tx.objectStore('leases').index('byExpiry').getAll(IDBKeyRange.bound([connectorId, -Infinity], [connectorId, Infinity]));
-    return new Map(leases.flatMap((l) => l.entries.map((e) => [e.key, e] as [string, QueueEntry])));
+  /** The leases not ended yet. */
+  #leases(tx: Tx<IDBTransactionMode>, connectorId: string): Promise<LeaseRow[]> {
+    return tx.objectStore('leases').index('byExpiry').getAll(IDBKeyRange.bound([connectorId, -Infinity], [connectorId, Infinity]));
   }
 
   async lease(connectorId: string, options: LeaseOptions): Promise<Lease | null> {
     return this.#tx(['items', 'leases', 'meta'], 'readwrite', async (tx) => {
       await this.#reclaimExpired(tx, connectorId, options.now);
-      const inflight = await this.#inflight(tx, connectorId);
+      const inflight = inflightOf(await this.#leases(tx, connectorId));
       const range = IDBKeyRange.bound([connectorId, -Infinity, -Infinity], [connectorId, Infinity, Infinity]);
       // Rows in flight keep their place in the order: read enough to step over them.
       const rows = await tx.objectStore('items').index('byOrder').getAll(range, options.limit + inflight.size);
@@ -225,10 +239,19 @@ export class IndexedDbStorage implements StorageAdapter {
   async #endLease(tx: Tx<'readwrite'>, lease: LeaseRow, outcomes: ReadonlyMap<string, ItemStatus>, now: number): Promise<EntityCounts> {
     const c = lease.c;
     const items = tx.objectStore('items');
-    const rows = await Promise.all(lease.entries.map((e) => items.get([c, e.key])));
+    const superseded = new Set(lease.superseded);
     const removed = zeroCounts();
+    // Only rows that got a newer change while in flight need reading; the others are known.
+    const rows = await Promise.all(lease.entries.map((e) => (superseded.has(e.key) ? items.get([c, e.key]) : undefined)));
     lease.entries.forEach((entry, i) => {
-      const done = finishLeased(rows[i]!, entry, outcomes.get(entry.key), now);
+      const outcome = outcomes.get(entry.key);
+      if (!superseded.has(entry.key)) {
+        if (!outcome) return; // the row still holds this very change: pending again, in place
+        void items.put(toRow(c, { key: entry.key, entity: entry.entity, ref: entry.ref, outcome: settledItemStatus(outcome, false) }));
+        removed[ENTITY_PLURAL[entry.entity]] += 1;
+        return;
+      }
+      const done = finishLeased(rows[i]!, entry, outcome, now);
       if (done.removed) removed[ENTITY_PLURAL[entry.entity]] += 1;
       if (done.changed) void items.put(toRow(c, done.row));
     });
