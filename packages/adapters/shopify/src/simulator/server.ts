@@ -420,6 +420,24 @@ export class ShopifySimulator {
     }
   }
 
+  /** A request refused for its cost, as Shopify answers one: HTTP 200, the error, and the bucket as it stands; nothing charged. */
+  async #refuseForCost(
+    res: ServerResponse,
+    entry: RequestLogEntry,
+    headers: Record<string, string>,
+    bucket: LeakyBucket,
+    requested: number,
+    code: 'MAX_COST_EXCEEDED' | 'THROTTLED',
+    error: { message: string; extensions: Record<string, unknown> },
+  ): Promise<void> {
+    entry.actualCost = null;
+    entry.errorCodes = [code];
+    entry.available = bucket.status(performance.now()).currentlyAvailable;
+    await this.#delay(this.#latency(0));
+    const cost = { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status(performance.now()) };
+    this.#send(res, entry, 200, JSON.stringify({ errors: [error], extensions: { cost } }), headers);
+  }
+
   #send(res: ServerResponse, entry: RequestLogEntry, status: number, body: string, headers: Record<string, string> = {}): void {
     entry.status = status;
     if (res.destroyed) return;
@@ -491,42 +509,17 @@ export class ShopifySimulator {
     const limit = Math.min(this.config.maxQueryCost, bucket.size);
     const now = performance.now();
     if (prepared.requested > limit) {
-      entry.actualCost = null;
-      entry.errorCodes = ['MAX_COST_EXCEEDED'];
-      entry.available = bucket.status(now).currentlyAvailable;
-      await this.#delay(this.#latency(0));
-      return this.#send(
-        res,
-        entry,
-        200,
-        JSON.stringify({
-          errors: [
-            {
-              message: `Query cost is ${prepared.requested}, which exceeds the single query max cost limit (${limit}). See https://shopify.dev/docs/api/usage/rate-limits for how the cost of a query is calculated.`,
-              extensions: { code: 'MAX_COST_EXCEEDED', cost: prepared.requested, maxCost: limit, documentation: 'https://shopify.dev/api/usage/rate-limits' },
-            },
-          ],
-          extensions: { cost: { requestedQueryCost: prepared.requested, actualQueryCost: null, throttleStatus: bucket.status(now) } },
-        }),
-        headers,
-      );
+      return this.#refuseForCost(res, entry, headers, bucket, prepared.requested, 'MAX_COST_EXCEEDED', {
+        message: `Query cost is ${prepared.requested}, which exceeds the single query max cost limit (${limit}). See https://shopify.dev/docs/api/usage/rate-limits for how the cost of a query is calculated.`,
+        extensions: { code: 'MAX_COST_EXCEEDED', cost: prepared.requested, maxCost: limit, documentation: 'https://shopify.dev/api/usage/rate-limits' },
+      });
     }
     if (!bucket.take(prepared.requested, now)) {
       entry.throttled = true;
-      entry.actualCost = null;
-      entry.errorCodes = ['THROTTLED'];
-      entry.available = bucket.status(now).currentlyAvailable;
-      await this.#delay(this.#latency(0));
-      return this.#send(
-        res,
-        entry,
-        200,
-        JSON.stringify({
-          errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }],
-          extensions: { cost: { requestedQueryCost: prepared.requested, actualQueryCost: null, throttleStatus: bucket.status(performance.now()) } },
-        }),
-        headers,
-      );
+      return this.#refuseForCost(res, entry, headers, bucket, prepared.requested, 'THROTTLED', {
+        message: 'Throttled',
+        extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' },
+      });
     }
 
     // Charged the requested cost; the work takes its time; the difference to the actual cost is refunded.

@@ -6,6 +6,7 @@
  * One deliberate difference: Shopify allows two variants with one SKU; here a SKU is unique in
  * the store (DUPLICATED_VALUE otherwise), as shopsync keys products and variants by SKU.
  */
+import { INVENTORY_REASONS } from '../target/options.js';
 
 export interface UserErrorOut {
   field: string[] | null;
@@ -129,27 +130,23 @@ export function given<T>(v: T | null | undefined): v is T {
   return v !== null && v !== undefined;
 }
 
+/** A variant as a productSet input asks for it, checked and ready to write. */
+interface Planned {
+  id?: string;
+  selected: Array<{ name: string; value: string }>;
+  price?: string | null;
+  compareAtPrice?: string | null;
+  barcode?: string | null;
+  sku?: string | null;
+  tracked?: boolean | null;
+  weight?: { value: number; unit: string } | null;
+  quantities?: Array<{ locationId: string; quantity: number }>;
+}
+
 const MONEY = /^\d{1,15}(\.\d{1,4})?$/;
 const QUANTITY_LIMIT = 1_000_000_000;
-export const INVENTORY_REASONS = new Set([
-  'correction',
-  'cycle_count_available',
-  'damaged',
-  'movement_created',
-  'movement_updated',
-  'movement_received',
-  'movement_canceled',
-  'other',
-  'promotion',
-  'quality_control',
-  'received',
-  'reservation_created',
-  'reservation_deleted',
-  'reservation_updated',
-  'restock',
-  'safety_stock',
-  'shrinkage',
-]);
+/** Shopify's reasons for a stock change: the same list the target validates its option against. */
+const VALID_REASONS: ReadonlySet<string> = new Set(INVENTORY_REASONS);
 
 export function slugify(text: string): string {
   const slug = text
@@ -269,17 +266,6 @@ export class SimStore {
       });
     }
 
-    interface Planned {
-      id?: string;
-      selected: Array<{ name: string; value: string }>;
-      price?: string | null;
-      compareAtPrice?: string | null;
-      barcode?: string | null;
-      sku?: string | null;
-      tracked?: boolean | null;
-      weight?: { value: number; unit: string } | null;
-      quantities?: Array<{ locationId: string; quantity: number }>;
-    }
     const planned: Planned[] = [];
     if (variantsIn) {
       if (variantsIn.length > maxVariants) err('VARIANTS_OVER_LIMIT', ['input', 'variants'], `The number of variants (${variantsIn.length}) exceeds the limit of ${maxVariants} per product.`);
@@ -422,17 +408,7 @@ export class SimStore {
 
   #writeVariant(
     product: SimProduct,
-    p: {
-      id?: string;
-      selected: Array<{ name: string; value: string }>;
-      price?: string | null;
-      compareAtPrice?: string | null;
-      barcode?: string | null;
-      sku?: string | null;
-      tracked?: boolean | null;
-      weight?: { value: number; unit: string } | null;
-      quantities?: Array<{ locationId: string; quantity: number }>;
-    },
+    p: Planned,
     position: number,
   ): string {
     let v = p.id ? this.variants.get(p.id) : undefined;
@@ -593,7 +569,7 @@ export class SimStore {
     const errors: UserErrorOut[] = [];
     const err = (code: string, field: Array<string | number>, message: string) => errors.push({ code, field: field.map(String), message });
     if (input.name !== 'available' && input.name !== 'on_hand') err('INVALID_NAME', ['input', 'name'], `The quantity name '${input.name}' is not valid: use available or on_hand.`);
-    if (!INVENTORY_REASONS.has(input.reason)) err('INVALID_REASON', ['input', 'reason'], `The reason '${input.reason}' is not valid.`);
+    if (!VALID_REASONS.has(input.reason)) err('INVALID_REASON', ['input', 'reason'], `The reason '${input.reason}' is not valid.`);
     const pairs = new Set<string>();
     input.quantities.forEach((q, i) => {
       const at = (f: string) => ['input', 'quantities', i, f];
