@@ -95,6 +95,7 @@ export class SqliteStorage implements StorageAdapter {
   readonly #s: ReturnType<typeof prepare>;
   /** One transaction wrapper, made once: `immediate(fn)` runs `fn` as a writer from the start. */
   readonly #transaction: Transaction<(fn: () => unknown) => unknown>;
+  readonly #queries = new Map<string, { page: Statement; count: Statement }>();
 
   private constructor(path: string, db: Database) {
     this.path = path;
@@ -289,11 +290,12 @@ export class SqliteStorage implements StorageAdapter {
         if (hash === null) this.#s.deleteHash.run(connectorId, key);
         else this.#s.putHash.run(connectorId, key, hash);
       }
+      const counts = countsOf(this.#meta(connectorId));
       if (commit.event) {
-        this.#saveEvent(commit.event);
+        this.#saveEvent({ ...commit.event, pending: counts });
         for (const entry of commit.logs ?? []) this.#s.addLog.run(connectorId, commit.event.id, JSON.stringify(entry));
       }
-      return countsOf(this.#meta(connectorId));
+      return counts;
     });
     if (lost || !counts) throw new LeaseLostError(leaseId);
     return counts;
@@ -397,8 +399,18 @@ export class SqliteStorage implements StorageAdapter {
       params.ref = query.ref;
     }
     const clause = where.join(' AND ');
-    const rows = db.prepare(`SELECT key, entity, ref, pending, last_at, outcome FROM items WHERE ${clause} ORDER BY u DESC, entity ASC, ref ASC LIMIT @limit OFFSET @offset`).all(params) as ItemDbRow[];
-    const total = (db.prepare(`SELECT count(*) AS n FROM items WHERE ${clause}`).get(params) as { n: number }).n;
+    // At most 16 filter combinations: each pair of statements is prepared once.
+    let q = this.#queries.get(clause);
+    if (!q) {
+      q = {
+        page: db.prepare(`SELECT key, entity, ref, pending, last_at, outcome FROM items WHERE ${clause} ORDER BY u DESC, entity ASC, ref ASC LIMIT @limit OFFSET @offset`),
+        count: db.prepare(`SELECT count(*) AS n FROM items WHERE ${clause}`),
+      };
+      this.#queries.set(clause, q);
+    }
+    const rows = q.page.all(params) as ItemDbRow[];
+    const { limit: _limit, offset: _offset, ...countParams } = params;
+    const total = (q.count.get(countParams) as { n: number }).n;
     return { items: rows.map((r) => storedView(toStored(r))), total };
   }
 

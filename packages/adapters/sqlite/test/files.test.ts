@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import Sqlite from 'better-sqlite3';
 import { SyncEngine, toQueueEntries, type Change } from '@shopsync/core';
 import { FakeTarget } from '@shopsync/core/testing';
-import { DB_VERSION, SqliteStorage, StorageCorruptError, StorageReadOnlyError, StorageVersionError, migrate } from '@shopsync/sqlite';
+import { DB_VERSION, SqliteStorage, StorageCorruptError, StorageReadOnlyError, StorageVersionError } from '@shopsync/sqlite';
 import { tempDir } from './helpers.js';
 
 const tmp = tempDir('files');
@@ -102,6 +102,5 @@ describe('SQLite files', () => {
   it('validates its options, naming the field', () => {
     assert.throws(() => SqliteStorage.open({ path: '' }), /path: expected/);
     assert.throws(() => SqliteStorage.open({ path: ':memory:', version: 0 }), /version: expected/);
-    void migrate;
   });
 });
