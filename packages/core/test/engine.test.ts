@@ -338,6 +338,24 @@ describe('sync engine', () => {
     assert.equal(await restarted.recover(), undefined, 'nothing left to resume');
   });
 
+  it('paces iterations: batchSize items each, iterationDelayMs apart, and no wait after the last', async () => {
+    const clock = new ManualClock();
+    const target = new FakeTarget();
+    const engine = new SyncEngine({ connector, target, clock, batchSize: 2, iterationDelayMs: 10_000 });
+    await engine.enqueue(products(5));
+    const run = engine.start();
+    await clock.advance(0);
+    assert.deepEqual(target.pushes.map((p) => p.length), [2], 'one batch, then a pause');
+    await clock.advance(9_999);
+    assert.equal(target.pushes.length, 1);
+    await clock.advance(1);
+    assert.deepEqual(target.pushes.map((p) => p.length), [2, 2]);
+    await clock.advance(10_000);
+    const event = await run;
+    assert.deepEqual(target.pushes.map((p) => p.length), [2, 2, 1]);
+    assert.deepEqual(event.iterations.map((it) => Date.parse(it.startedAt) - Date.parse(event.startedAt)), [0, 10_000, 20_000]);
+  });
+
   it('one run at a time: a second start joins the first', async () => {
     const { engine, target } = setup({}, new FakeTarget({ latencyMs: 20 }));
     await engine.enqueue(products(3));

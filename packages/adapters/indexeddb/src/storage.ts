@@ -279,16 +279,16 @@ export class IndexedDbStorage implements StorageAdapter {
       const [removed, meta] = await Promise.all([this.#endLease(tx, lease, outcomes, commit.now), tx.objectStore('meta').get(connectorId)]);
       const hashes = tx.objectStore('hashes');
       for (const { key, hash } of commit.hashes ?? []) void (hash === null ? hashes.delete([connectorId, key]) : hashes.put({ c: connectorId, key, hash }));
-      if (commit.event) {
-        void tx.objectStore('events').put(eventRow(commit.event));
-        const logs = tx.objectStore('logs');
-        for (const entry of commit.logs ?? []) void logs.add({ c: connectorId, e: commit.event.id, entry });
-      }
       const m = meta ?? zeroMeta(connectorId);
       m.categories -= removed.categories;
       m.products -= removed.products;
       m.variants -= removed.variants;
       void tx.objectStore('meta').put(m);
+      if (commit.event) {
+        void tx.objectStore('events').put(eventRow({ ...commit.event, pending: countsOf(m) }));
+        const logs = tx.objectStore('logs');
+        for (const entry of commit.logs ?? []) void logs.add({ c: connectorId, e: commit.event.id, entry });
+      }
       return countsOf(m);
     });
     if (lost || !counts) throw new LeaseLostError(leaseId);

@@ -10,7 +10,7 @@ import { exportLogs, type LogFormat } from '../logs/export.js';
 import { remoteText } from '../logs/redact.js';
 import { itemKey } from '../queue/keys.js';
 import { ChangeQueue, type EnqueueOptions, type EnqueueResult } from '../queue/queue.js';
-import { ENTITY_PLURAL, SCHEMA_VERSION, entitySchema, isoDate, refSchema, zeroCounts, type EntityCounts } from '../schemas/common.js';
+import { ENTITY_PLURAL, SCHEMA_VERSION, entitySchema, isoDate, refSchema, totalOf, zeroCounts, type EntityCounts } from '../schemas/common.js';
 import { connectorConfigSchema, type ConnectorConfig, type ConnectorConfigInput } from '../schemas/connector.js';
 import type { ConfigSnapshot, GeneralError, GeneralErrorCode, Iteration, SyncEvent, SyncTrigger } from '../schemas/event.js';
 import { itemStateSchema, type ItemStatus } from '../schemas/item.js';
@@ -443,7 +443,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         continue;
       }
       run.failedAttempts = 0;
-      await sleep(this.#clock, this.#tuning.iterationDelayMs, run.stop.signal, run.wake.signal);
+      // Pace only between iterations: when nothing is left, the run completes at once.
+      if (totalOf(run.event.pending) > 0) await sleep(this.#clock, this.#tuning.iterationDelayMs, run.stop.signal, run.wake.signal);
     }
   }
 
@@ -597,8 +598,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
   /** Acks the lease with the event as it stands; false if the lease was lost (items already back in the queue). */
   async #commit(run: ActiveRun, lease: Lease, commit: Parameters<StorageAdapter['ack']>[2]): Promise<boolean> {
     try {
+      // The ack saves the event with the pending counts it leaves; one write per iteration.
       run.event.pending = await this.storage.ack(this.connectorId, lease.id, commit);
-      await this.storage.saveEvent(run.event);
       return true;
     } catch (err) {
       if (!(err instanceof LeaseLostError)) throw err;

@@ -36,7 +36,10 @@ export interface AckCommit {
   items: ItemStatus[];
   /** Last-synced hash per key: a string to store, null to forget. Keys not named are untouched. */
   hashes?: ReadonlyArray<{ key: string; hash: string | null }>;
-  /** The sync event as it stands after this iteration, saved in the same transaction. */
+  /**
+   * The sync event as it stands after this iteration, saved in the same transaction with its
+   * `pending` set to the counts the ack leaves (the same counts `ack` returns).
+   */
   event?: SyncEvent;
   /** Log lines of this iteration, appended in the same transaction. */
   logs?: LogEntry[];

@@ -189,7 +189,7 @@ export class MemoryStorage implements StorageAdapter {
       d.recount(entry.key, entry.entity, true);
     }
     setOrForget(d.hashes, (commit.hashes ?? []).map(({ key, hash }) => ({ key, value: hash })));
-    if (commit.event) d.events.set(commit.event.id, structuredClone(commit.event));
+    if (commit.event) d.events.set(commit.event.id, { ...structuredClone(commit.event), pending: { ...d.counts } });
     if (commit.event && commit.logs?.length) this.#appendLogs(d, commit.event.id, commit.logs);
     return { ...d.counts };
   }

@@ -234,9 +234,12 @@ export function runStorageConformance(host: SuiteHost, options: ConformanceOptio
         await s.enqueue(C, entries([prod('p1')]), T0);
         const lease = await s.lease(C, { limit: 10, leaseMs: 60_000, now: T0 });
         ok(lease);
-        const e = { ...event('evt_1', T0), logsAvailable: true };
-        await s.ack(C, lease.id, { items: [outcome('product', 'p1', 'complete', T0 + 1)], event: e, logs: [log('evt_1', 'one')], now: T0 + 1 });
-        equal((await s.getEvent(C, 'evt_1'))?.logsAvailable, true);
+        const e = { ...event('evt_1', T0), logsAvailable: true, pending: { categories: 9, products: 9, variants: 9 } };
+        const counts = await s.ack(C, lease.id, { items: [outcome('product', 'p1', 'complete', T0 + 1)], event: e, logs: [log('evt_1', 'one')], now: T0 + 1 });
+        const saved = await s.getEvent(C, 'evt_1');
+        equal(saved?.logsAvailable, true);
+        deepEqual(saved?.pending, counts, 'the saved event carries the counts the ack leaves');
+        deepEqual(counts, { categories: 0, products: 0, variants: 0 });
         deepEqual(
           (await s.readLogs(C, 'evt_1')).map((l) => l.message),
           ['one'],
