@@ -1,9 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createAdminApiClient } from '@shopify/admin-api-client';
-import { ValidationError } from '@shopsync/core';
+import { MemoryStorage, ValidationError } from '@shopsync/core';
 import { calendarPolicy, PLAN_PRESETS, ShopifySimulator } from '@shopsync/shopify/simulator';
-import { startSim, TOKEN } from './helpers.js';
+import { category, engineFor, product, startSim, targetFor, TOKEN, variant } from './helpers.js';
 
 interface Answer {
   status: number;
@@ -364,5 +367,59 @@ describe('simulator: latency and faults', () => {
     await assert.rejects(ShopifySimulator.start({ accessTokens: [TOKEN], host: '0.0.0.0' as never }), /options\.host/);
     await assert.rejects(ShopifySimulator.start({ accessTokens: [TOKEN], plan: 'gold' as never }), /options\.plan/);
     await assert.rejects(ShopifySimulator.start({ accessTokens: [TOKEN], latency: { baseMs: -1 } }), /options\.latency\.baseMs/);
+  });
+});
+
+describe('simulator: a store kept in a file', () => {
+  it('survives a restart: same products, ids, stock and custom IDs; an engine goes on without twins', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shopsync-sim-'));
+    const statePath = join(dir, 'store.json');
+    try {
+      const first = await startSim({ statePath });
+      const storage = new MemoryStorage();
+      const catalog = [category('shoes', 'Shoes', { handle: 'shoes' }), product('SKU-1', { title: 'Runner', categoryRefs: ['shoes'], options: ['Size'] }), variant('SKU-1-40', 'SKU-1', { stock: 3, optionValues: { Size: '40' } })];
+      const a = engineFor(first, targetFor(first), { overwriteStock: true }, { storage });
+      await a.engine.enqueue(catalog);
+      assert.equal((await a.engine.start()).status, 'completed');
+      const before = first.snapshot();
+      await first.close();
+      assert.ok(existsSync(statePath), 'written at close');
+
+      const second = await startSim({ statePath });
+      try {
+        assert.deepEqual(second.snapshot(), before);
+        assert.equal(second.stock('SKU-1-40'), 3);
+        // The same engine storage, a new simulator process: updates land on the same product.
+        const b = engineFor(second, targetFor(second), { overwriteStock: true }, { storage });
+        await b.engine.enqueue([product('SKU-1', { title: 'Runner 2', categoryRefs: ['shoes'], options: ['Size'] }), variant('SKU-1-40', 'SKU-1', { stock: 5, optionValues: { Size: '40' } })]);
+        assert.equal((await b.engine.start()).status, 'completed');
+        const after = second.snapshot();
+        assert.equal(after.products.length, 1);
+        assert.equal(after.products[0]!.id, before.products[0]!.id);
+        assert.equal(after.products[0]!.title, 'Runner 2');
+        assert.equal(second.stock('SKU-1-40'), 5);
+        // The unique custom ID index came back too: another product cannot take the reference.
+        const taken = await post(second, PRODUCT_SET, { input: { title: 'Copy', productOptions: titleOption, variants: [{ ...defaultVariant, inventoryItem: { sku: 'COPY' } }], metafields: [{ namespace: '$app', key: 'shopsync_ref', type: 'single_line_text_field', value: 'SKU-1' }] } });
+        assert.ok(((taken.body.data?.['productSet'] as { userErrors: unknown[] }).userErrors).length > 0, 'the reference is taken');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a file it cannot read is an error that says what to do; never replaced silently', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shopsync-sim-'));
+    const statePath = join(dir, 'store.json');
+    try {
+      writeFileSync(statePath, '{"v":1,"products":[');
+      await assert.rejects(startSim({ statePath }), /cannot be read.*move it away/);
+      writeFileSync(statePath, '{"v":9}');
+      await assert.rejects(startSim({ statePath }), /not a version 1 store/);
+      assert.equal(readFileSync(statePath, 'utf8'), '{"v":9}');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

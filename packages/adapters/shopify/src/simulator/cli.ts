@@ -22,6 +22,7 @@ Options:
   --restore-rate <n>    points restored per second (default: the plan's)
   --max-query-cost <n>  single-query cost limit (default 1000)
   --latency <l>         realistic | none | <baseMs>,<perMutationMs> (default realistic)
+  --state <file>        keep the store in this JSON file across restarts
   --token <t>           the access token to accept (prefer SHOPSYNC_SIMULATOR_TOKEN)
   -h, --help            this text
 
@@ -57,6 +58,7 @@ export function optionsFromArgs(argv: readonly string[], env: Readonly<Record<st
         'max-query-cost': { type: 'string' },
         latency: { type: 'string' },
         token: { type: 'string' },
+        state: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -71,6 +73,7 @@ export function optionsFromArgs(argv: readonly string[], env: Readonly<Record<st
   const options: SimulatorOptions = { accessTokens: [token] };
   const port = int('port', v.port);
   if (port !== undefined) options.port = port;
+  if (v.state !== undefined) options.statePath = v.state;
   if (v['shop-domain'] !== undefined) options.shopDomain = v['shop-domain'];
   if (v.plan !== undefined) options.plan = v.plan as NonNullable<SimulatorOptions['plan']>;
   const bucket = int('bucket-size', v['bucket-size']);

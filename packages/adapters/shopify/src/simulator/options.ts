@@ -66,6 +66,11 @@ export const simulatorOptionsSchema = z
     logLimit: z.number().int().min(1).max(10_000_000).default(100_000),
     /** Keep each request's GraphQL document in the request log (tests validate what clients sent). */
     recordQueries: z.boolean().default(false),
+    /**
+     * A JSON file the store is kept in: read at start when it exists, written (atomically) shortly
+     * after each change and at close. Without it the store lives in memory only.
+     */
+    statePath: z.string().min(1, 'expected a file path').optional(),
     /** Request bodies above this size get 413. */
     maxBodyBytes: z.number().int().min(1_024).max(100_000_000).default(10_000_000),
   })

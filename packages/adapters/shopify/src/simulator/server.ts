@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -23,7 +24,7 @@ import { featuresOf, MAX_INPUT_ARRAY } from '../version.js';
 import { LeakyBucket } from './bucket.js';
 import { PLAN_PRESETS, simulatorOptionsSchema, type SimulatorConfig, type SimulatorOptions } from './options.js';
 import { rootValue, type SimContext } from './resolvers.js';
-import { SimStore, type ProductSetArgs, type SimLocation } from './store.js';
+import { SimStore, type ProductSetArgs, type SimLocation, type SimStoreData } from './store.js';
 import { calendarPolicy, servedVersion, type VersionPolicy } from './versions.js';
 
 /** Failures a test can ask the simulator to answer the next requests with. */
@@ -158,10 +159,11 @@ export class ShopifySimulator {
   #seq = 0;
   #throttled = 0;
   #url = '';
+  #saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   private constructor(config: SimulatorConfig) {
     this.config = config;
-    this.#store = new SimStore(config.locations);
+    this.#store = (config.statePath && loadStore(config.statePath)) || new SimStore(config.locations);
     const calendar = calendarPolicy(config.now ?? new Date());
     this.#policy = {
       supported: config.versions.supported ?? calendar.supported,
@@ -208,11 +210,29 @@ export class ShopifySimulator {
   }
 
   async close(): Promise<void> {
+    if (this.#saveTimer) this.#save();
     for (const release of this.#held) release();
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
       this.#server.closeAllConnections();
     });
+  }
+
+  /** Writes the store to `statePath` soon (changes in a burst share one write). */
+  #changed(): void {
+    if (!this.config.statePath || this.#saveTimer) return;
+    this.#saveTimer = setTimeout(() => this.#save(), 200);
+    this.#saveTimer.unref?.();
+  }
+
+  #save(): void {
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = undefined;
+    const path = this.config.statePath;
+    if (!path) return;
+    // A new file renamed over the old one: a crash mid-write leaves the previous store whole.
+    writeFileSync(`${path}.tmp`, JSON.stringify(this.#store.toData()));
+    renameSync(`${path}.tmp`, path);
   }
 
   // ——— inspection ———
@@ -327,6 +347,7 @@ export class ShopifySimulator {
   seedProduct(input: ProductSetArgs): ProductSnapshot {
     const r = this.#store.productSet(input, Infinity);
     if (!r.product) throw new Error(`seedProduct: ${r.userErrors.map((e) => e.message).join('; ')}`);
+    this.#changed();
     return this.#productSnapshot(r.product.id)!;
   }
 
@@ -334,24 +355,28 @@ export class ShopifySimulator {
   seedCollection(input: { title: string; handle?: string; descriptionHtml?: string }): CollectionSnapshot {
     const r = this.#store.collectionWrite(input, true);
     if (!r.collection) throw new Error(`seedCollection: ${r.userErrors.map((e) => e.message).join('; ')}`);
+    this.#changed();
     return this.collection({ id: r.collection.id })!;
   }
 
   /** Deletes a product, as a merchant could in the admin (the client is not told). */
   removeProduct(by: { id: string } | { sku: string }): boolean {
     const id = 'id' in by ? by.id : this.#store.variantBySku(by.sku)?.productId;
+    this.#changed();
     return id ? this.#store.deleteProduct(id) : false;
   }
 
   /** Deletes a variant, as a merchant could in the admin. */
   removeVariant(sku: string): boolean {
     const v = this.#store.variantBySku(sku);
+    this.#changed();
     return v ? this.#store.deleteVariant(v.id) : false;
   }
 
   /** Deletes a collection, as a merchant could in the admin. */
   removeCollection(by: { id: string } | { handle: string }): boolean {
     const id = 'id' in by ? by.id : this.#store.collectionByHandle(by.handle)?.id;
+    this.#changed();
     return id ? this.#store.collectionDelete(id).deletedCollectionId !== null : false;
   }
 
@@ -535,6 +560,7 @@ export class ShopifySimulator {
       idempotency,
     };
     const result = await execute({ schema, document: prepared.document, rootValue: this.#root, contextValue: context, variableValues: variables, operationName });
+    if (prepared.mutations > 0) this.#changed();
     const actual = Math.min(prepared.requested, actualCost(schema, prepared.document, variables, result.data, operationName));
     bucket.refund(prepared.requested - actual, performance.now());
     entry.actualCost = actual;
@@ -669,4 +695,19 @@ function arrayOverLimit(variables: Record<string, unknown>, operation: Operation
     },
   });
   return found;
+}
+
+/** The store kept at `path`, or undefined when there is no file yet. A file that cannot be read is an error, never silently replaced. */
+function loadStore(path: string): SimStore | undefined {
+  if (!existsSync(path)) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`The simulator's store file ${path} cannot be read (${err instanceof Error ? err.message : String(err)}); move it away to start with an empty store.`);
+  }
+  if (typeof data !== 'object' || data === null || (data as { v?: unknown }).v !== 1) {
+    throw new Error(`The simulator's store file ${path} is not a version 1 store; move it away to start with an empty store.`);
+  }
+  return SimStore.fromData(data as SimStoreData);
 }

@@ -165,6 +165,18 @@ function money(v: unknown): string | null | undefined {
   return MONEY.test(s) ? s : 'invalid';
 }
 
+/** The store as plain JSON (Maps as entry lists), for a simulator that keeps its store in a file. */
+export interface SimStoreData {
+  v: 1;
+  products: Array<Omit<SimProduct, 'metafields'> & { metafields: Array<[string, { id: string; namespace: string; key: string; type: string; value: string }]> }>;
+  variants: SimVariant[];
+  inventoryItems: Array<Omit<SimInventoryItem, 'levels'> & { levels: Array<[string, number]> }>;
+  collections: SimCollection[];
+  locations: SimLocation[];
+  definitions: SimMetafieldDefinition[];
+  seq: Array<[string, number]>;
+}
+
 export class SimStore {
   readonly products = new Map<string, SimProduct>();
   readonly variants = new Map<string, SimVariant>();
@@ -188,6 +200,47 @@ export class SimStore {
       const id = this.newId('Location');
       this.locations.set(id, { id, name: l.name, isActive: l.active, isPrimary: i === 0 });
     });
+  }
+
+  /** Everything the store holds, as JSON-ready data (adjustment history is not kept). */
+  toData(): SimStoreData {
+    return {
+      v: 1,
+      products: [...this.products.values()].map((p) => ({ ...p, metafields: [...p.metafields.entries()] })),
+      variants: [...this.variants.values()],
+      inventoryItems: [...this.inventoryItems.values()].map((i) => ({ ...i, levels: [...i.levels.entries()] })),
+      collections: [...this.collections.values()],
+      locations: [...this.locations.values()],
+      definitions: [...this.definitions.values()],
+      seq: [...this.#seq.entries()],
+    };
+  }
+
+  /** A store holding what `toData` returned, with its lookups (handles, SKUs, unique values) rebuilt. */
+  static fromData(data: SimStoreData, now?: () => Date): SimStore {
+    const store = new SimStore([], now);
+    for (const [type, n] of data.seq) store.#seq.set(type, n);
+    for (const l of data.locations) store.locations.set(l.id, l);
+    for (const d of data.definitions) {
+      store.definitions.set(`${d.namespace}.${d.key}`, d);
+      if (d.uniqueValues) store.#unique.set(`${d.namespace}.${d.key}`, new Map());
+    }
+    for (const p of data.products) {
+      const product: SimProduct = { ...p, metafields: new Map(p.metafields) };
+      store.products.set(p.id, product);
+      store.#handles.set(p.handle, p.id);
+      for (const m of product.metafields.values()) store.#unique.get(`${m.namespace}.${m.key}`)?.set(m.value, p.id);
+    }
+    for (const v of data.variants) {
+      store.variants.set(v.id, v);
+      if (v.sku) store.#skus.set(v.sku, v.id);
+    }
+    for (const i of data.inventoryItems) store.inventoryItems.set(i.id, { ...i, levels: new Map(i.levels) });
+    for (const c of data.collections) {
+      store.collections.set(c.id, c);
+      store.#collectionHandles.set(c.handle, c.id);
+    }
+    return store;
   }
 
   newId(type: string): string {
