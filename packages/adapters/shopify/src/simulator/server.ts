@@ -704,7 +704,7 @@ function loadStore(path: string): SimStore | undefined {
   try {
     data = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`The simulator's store file ${path} cannot be read (${err instanceof Error ? err.message : String(err)}); move it away to start with an empty store.`);
+    throw new Error(`The simulator's store file ${path} cannot be read (${err instanceof Error ? err.message : String(err)}); move it away to start with an empty store.`, { cause: err });
   }
   if (typeof data !== 'object' || data === null || (data as { v?: unknown }).v !== 1) {
     throw new Error(`The simulator's store file ${path} is not a version 1 store; move it away to start with an empty store.`);
