@@ -7,6 +7,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { fromRollup } from '@web/dev-server-rollup';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { serverCommands } from './test/browser/server-commands.mjs';
+import { httpTestCommands, httpTestMiddleware } from './packages/adapters/http/test/browser/wtr.mjs';
 
 const commonjs = fromRollup(rollupCommonjs);
 
@@ -48,17 +49,20 @@ const chromium = () =>
 
 export default {
   rootDir: '.',
-  files: ['packages/**/test/**/*.browser.test.ts', '!**/node_modules/**', ...OWN_BROWSER_SUITES.map((f) => `!${f}`), ...PORTABLE_CORE_SUITES],
+  files: ['packages/**/test/**/*.browser.test.ts', 'stories/test/**/*.browser.test.ts', '!**/node_modules/**', ...OWN_BROWSER_SUITES.map((f) => `!${f}`), ...PORTABLE_CORE_SUITES],
   groups: OWN_BROWSER_SUITES.map((f) => ({ name: f.split('/').pop().replace('.browser.test.ts', ''), files: f, browsers: [chromium()] })),
   nodeResolve: { exportConditions: ['source', 'browser', 'import', 'default'] },
   concurrency: 1,
   testsFinishTimeout: 300_000,
   testFramework: { config: { timeout: 60_000 } },
+  // @shopsync/http's browser tests talk to a real sync handler on the page's origin.
+  middleware: [httpTestMiddleware],
   plugins: [
     { name: 'node-shims', resolveImport: ({ source }) => SHIMS[source] },
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.browser.json' }),
     commonjs({ include: ['**/node_modules/eventemitter3/**'], strictRequires: false }),
     serverCommands(),
+    httpTestCommands(),
   ],
   browsers: [chromium()],
 };

@@ -6,6 +6,7 @@ export {
   entitySchema,
   countsSchema,
   refSchema,
+  isoDate,
   zeroCounts,
   totalOf,
 } from './schemas/common.js';

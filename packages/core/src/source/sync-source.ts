@@ -90,7 +90,13 @@ export type SourceChange =
   | { type: 'itemsUpdated'; connectorId: string; eventId?: string; items: ItemView[] }
   | { type: 'generalErrorOccurred'; connectorId: string; eventId: string; error: GeneralError }
   | { type: 'logsBecameAvailable'; connectorId: string; eventId: string }
-  | { type: 'connectorChanged'; connectorId: string; state: ConnectorState };
+  | { type: 'connectorChanged'; connectorId: string; state: ConnectorState }
+  /**
+   * Changes may have been lost in between (a remote source reconnected too late to be told
+   * what it missed): whatever a subscriber holds should be read again. Never sent by
+   * `LocalSyncSource`, which misses nothing.
+   */
+  | { type: 'changesMissed'; connectorId: string };
 
 export type SourceChangeType = SourceChange['type'];
 export type SourceListener = (change: SourceChange) => void;

@@ -8,6 +8,11 @@ export interface SourceControllerOptions {
   onChange: (change: SourceChange) => void;
   /** A source was attached (or replaced): load what the host shows. */
   onAttach?: (source: SyncSource) => void;
+  /**
+   * The source missed changes (`changesMissed`: a remote source reconnected too late to be
+   * replayed what it missed): read again what the host shows, without flicker. Defaults to `onAttach`.
+   */
+  onResync?: (source: SyncSource) => void;
 }
 
 /**
@@ -66,7 +71,8 @@ export class SourceController implements ReactiveController {
     this.#source = next;
     if (!next) return;
     this.#unsubscribe = next.subscribe((change) => {
-      this.#options.onChange(change);
+      if (change.type === 'changesMissed') (this.#options.onResync ?? this.#options.onAttach)?.(next);
+      else this.#options.onChange(change);
       this.schedule();
     });
     this.#options.onAttach?.(next);

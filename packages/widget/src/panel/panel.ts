@@ -1,7 +1,8 @@
-import { provide } from '@lit/context';
+import { ContextProvider, provide } from '@lit/context';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { ConnectorState, ItemFilterQuery, SourceChange, SyncEvent, SyncSource } from '@shopsync/core';
+import { HttpSyncSource } from '@shopsync/http/client';
 import { localizerContext, sourceContext } from '../context.js';
 import { SourceController } from '../controllers/source-controller.js';
 import { ShopsyncConnectorToggleRequestEvent, ShopsyncStatusChangeEvent, type ShopsyncEventSelectEvent, type ShopsyncShowItemsEvent } from '../events.js';
@@ -16,7 +17,8 @@ const TABS: readonly PanelTab[] = ['overview', 'items', 'events'];
 /**
  * @tag shopsync-panel
  * @summary The Activity Register: what a catalog synchronization to Shopify did, is doing, and
- * will do, live. Give it a `SyncSource` as `.source`.
+ * will do, live. Give it a `SyncSource` as `.source`, or the URL of a server's sync handler
+ * (`createSyncHandler` from `@shopsync/http`) as `src`.
  *
  * @event shopsync-status-change - The status of the event shown changed (also announced politely).
  * @event shopsync-event-select - An event was chosen in the list (from `shopsync-event-list`).
@@ -56,12 +58,15 @@ const TABS: readonly PanelTab[] = ['overview', 'items', 'events'];
 export class ShopsyncPanel extends LitElement {
   static override styles = styles;
 
-  /** What the panel reads and acts on. */
-  @provide({ context: sourceContext })
+  /** What the panel reads and acts on. Takes precedence over `src`. */
   @property({ attribute: false })
   source: SyncSource | undefined;
 
-  /** Reserved: the URL of a remote source (HTTP + Server-Sent Events), for a later version. */
+  /**
+   * URL of a server's sync handler (its base path, e.g. `/api/sync`), when no `.source` is given:
+   * the panel reads it over HTTP and Server-Sent Events (an `HttpSyncSource` it builds, and
+   * closes when disconnected or when `src` changes).
+   */
   @property() src = '';
 
   /** Language of messages, dates and numbers (`en`, `es`, `es-MX`…); defaults to the `lang` attribute, then the document's. */
@@ -95,9 +100,16 @@ export class ShopsyncPanel extends LitElement {
   #ready: Promise<void> = Promise.resolve();
   readonly #internals = this.attachInternals();
 
+  /** The source in use, for the parts: `.source`, or the one built from `src`. */
+  readonly #provider = new ContextProvider(this, { context: sourceContext });
+  /** The source built from `src`, and the `src` it was built from. */
+  #remote: HttpSyncSource | undefined;
+  #remoteSrc = '';
+
   readonly #controller = new SourceController(this, {
-    source: () => this.source,
+    source: () => this.#active(),
     onAttach: (source) => this.#load(source),
+    onResync: (source) => this.#load(source, true),
     onChange: (c) => this.#apply(c),
   });
 
@@ -108,6 +120,36 @@ export class ShopsyncPanel extends LitElement {
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
     if (name === 'lang') this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#dropRemote();
+  }
+
+  /** The source in use: `.source` if given, else one built from `src` while connected. Provided to the parts. */
+  #active(): SyncSource | undefined {
+    let active = this.source;
+    if (!active && this.src && this.isConnected) {
+      if (!this.#remote || this.#remoteSrc !== this.src) {
+        this.#dropRemote();
+        try {
+          this.#remote = new HttpSyncSource({ url: this.src });
+          this.#remoteSrc = this.src;
+        } catch {
+          // Not a URL: the panel shows that it has no source, as without `src`.
+        }
+      }
+      active = this.#remote;
+    } else this.#dropRemote();
+    if (this.#provider.value !== active) this.#provider.setValue(active);
+    return active;
+  }
+
+  #dropRemote() {
+    this.#remote?.close();
+    this.#remote = undefined;
+    this.#remoteSrc = '';
   }
 
   /** The sync event shown, as it stands now. */
@@ -141,9 +183,10 @@ export class ShopsyncPanel extends LitElement {
     if (this.#event) states.add(this.#event.status.replace('_', '-'));
   }
 
-  #load(source: SyncSource) {
+  /** Loads what the panel shows; `quiet` keeps what is shown until the new data is in (a resync). */
+  #load(source: SyncSource, quiet = false) {
     const gen = ++this.#gen;
-    this.#phase = 'loading';
+    if (!quiet || this.#phase !== 'ready') this.#phase = 'loading';
     this.#ready = (async () => {
       try {
         const [connector, page] = await Promise.all([source.connectorState(), source.listEvents({ offset: 0, limit: 1 })]);
@@ -278,7 +321,7 @@ export class ShopsyncPanel extends LitElement {
             ${icons.info}
           </button>
         </div>
-        ${connector && this.source
+        ${connector && this.#provider.value
           ? html`<div class="connector">
               <button class="button" part="connector-button" @click=${() => this.#toggleConnector(!connector.enabled)}>
                 ${connector.enabled ? m.disableConnector : m.enableConnector}
@@ -318,7 +361,7 @@ export class ShopsyncPanel extends LitElement {
         ${this.#itemsVisited || this.tab === 'items' ? html`<shopsync-item-table .filter=${this.itemFilter}></shopsync-item-table>` : nothing}
       </div>
       <div part="panel" role="tabpanel" id="panel-events" aria-labelledby="tab-events" tabindex="0" ?hidden=${this.tab !== 'events'}>
-        ${this.source
+        ${this.#provider.value
           ? html`<shopsync-event-list selected-id=${this.#event?.id ?? ''} next-run-at=${connector?.nextRunAt ?? ''}></shopsync-event-list>`
           : nothing}
       </div>
@@ -328,7 +371,7 @@ export class ShopsyncPanel extends LitElement {
 
   #renderOverview() {
     const { m } = this.l;
-    if (!this.source) return html`<p class="empty muted">${m.sourceMissing}</p>`;
+    if (!this.#provider.value) return html`<p class="empty muted">${m.sourceMissing}</p>`;
     if (this.#phase === 'failed') return html`<p class="callout danger" role="alert">${m.sourceFailed(this.#loadError)}</p>`;
     if (this.#phase !== 'ready') return html`<p class="empty muted">${m.loading}</p>`;
     const ev = this.#event;
