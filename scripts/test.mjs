@@ -1,8 +1,8 @@
 // `npm test`: every test of the repository.
 //   1. Node tests: node:test + tsx, workspace packages through their `source` export condition.
 //   2. Browser tests: @web/test-runner in Debian's Chromium (web-test-runner.config.mjs).
-// Then one closing line, `total: N passed, N failed`. Arguments filter node test files by
-// substring (`npm test -- engine`); `--node` or `--browser` runs one half only.
+// Then one closing line, `total: N passed, N failed`. Arguments filter test files by substring
+// (`npm test -- engine`; `npm test -- stories --browser`); `--node` or `--browser` runs one half only.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -56,20 +56,28 @@ if (only !== 'browser') {
   ok &&= r.code === 0;
 }
 
-if (only !== 'node' && filters.length === 0) {
+// With filters, the browser half runs the *.browser.test.ts files they match (if any).
+const browserFiles = filters.length ? find('.', (p) => /\.browser\.test\.ts$/.test(p)).filter((f) => filters.some((x) => f.includes(x))).sort() : [];
+if (only !== 'node' && (filters.length === 0 || browserFiles.length > 0)) {
   const chrome = process.env.CHROME_PATH || '/usr/bin/chromium';
   console.log(`\n== browser tests: Chromium at ${chrome}`);
   if (!existsSync(chrome)) {
     console.error(`Chromium not found at ${chrome}: install it (apt-get install -y chromium) or set CHROME_PATH.`);
     ok = false;
   } else {
-    const r = await run(join('node_modules', '.bin', 'web-test-runner'), ['--config', 'web-test-runner.config.mjs'], { CHROME_PATH: chrome });
-    // The runner prints a progress line per group; the last one of each group counts.
-    const totals = new Map();
-    for (const m of r.out.matchAll(/(\d+)\/(\d+) test files \| (\d+) passed, (\d+) failed/g)) totals.set(m[2], [Number(m[3]), Number(m[4])]);
-    for (const [p, f] of totals.values()) {
-      passed += p;
-      failed += f;
+    const files = browserFiles.length ? ['--files', ...browserFiles] : [];
+    const r = await run(join('node_modules', '.bin', 'web-test-runner'), ['--config', 'web-test-runner.config.mjs', ...files], { CHROME_PATH: chrome });
+    // The runner prints a block of progress lines, one per group, again and again: the last block counts.
+    let block = [];
+    let last = [];
+    for (const line of r.out.split('\n')) {
+      const m = /(\d+)\/(\d+) test files \| (\d+) passed, (\d+) failed/.exec(line);
+      if (m) block.push(m);
+      else if (block.length) [last, block] = [block, []];
+    }
+    for (const m of block.length ? block : last) {
+      passed += Number(m[3]);
+      failed += Number(m[4]);
     }
     ok &&= r.code === 0;
   }

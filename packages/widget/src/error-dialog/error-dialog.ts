@@ -74,7 +74,8 @@ export class ShopsyncErrorDialog extends LocalizedElement {
           </div>
           <button class="close" part="close-button" aria-label=${m.close} @click=${() => this.close()}>${icons.close}</button>
         </header>
-        <ol>
+        <!-- The list scrolls when long: focusable, so that a keyboard can scroll it (WCAG 2.1.1). -->
+        <ol tabindex="0" aria-labelledby="title">
           ${this.errors.map(
             (e) => html`<li part="error">
               <div class="meta">

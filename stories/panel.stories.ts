@@ -1,0 +1,171 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import '@shopsync/widget';
+import '@shopsync/widget/translations/es';
+import type { PanelTab, ShopsyncPanel, ShopsyncSynchronization } from '@shopsync/widget';
+import { html } from 'lit';
+import { FRAME_ARGS, FRAME_ARG_TYPES, deepQuery, waitFor, type FrameArgs, withoutControls } from './support/frame.js';
+import { REPLAY_ARGS, REPLAY_ARG_TYPES, replayOptions } from './support/replay-controls.js';
+import { ReplaySource, type ReplayOptions } from './support/replay-source.js';
+
+type PanelArgs = Omit<ReplayOptions, 'now'> & FrameArgs & { tab: PanelTab };
+
+const EMBED = `
+\`<shopsync-panel>\` is the Activity Register a host embeds: give it a \`SyncSource\` and it shows
+what the synchronization did, is doing and will do, live.
+
+\`\`\`ts
+import '@shopsync/widget';                  // registers <shopsync-panel> and its parts
+import '@shopsync/widget/translations/es';  // Spanish, when needed
+import { LocalSyncSource } from '@shopsync/core';
+
+const panel = document.querySelector('shopsync-panel')!;
+panel.source = new LocalSyncSource(engine); // or any SyncSource
+\`\`\`
+
+\`\`\`html
+<shopsync-panel locale="es" theme="dark"></shopsync-panel>
+\`\`\`
+
+These stories run on a story-only source that replays canned, realistic data (the controls under
+*Replayed data* shape it); the *Story* controls set the panel's \`locale\` and \`theme\`. Restyle it
+with the \`--shopsync-*\` custom properties and \`::part()\` names below.
+`;
+
+const meta = {
+  title: 'Panel',
+  component: 'shopsync-panel',
+  tags: ['autodocs'],
+  args: { ...REPLAY_ARGS, ...FRAME_ARGS, tab: 'overview' },
+  argTypes: {
+    ...REPLAY_ARG_TYPES,
+    ...FRAME_ARG_TYPES,
+    tab: { description: 'The tab shown (the `tab` property).', control: 'inline-radio', options: ['overview', 'items', 'events'], table: { category: 'Story' } },
+    // Properties of the element that these stories set otherwise (or not at all).
+    ...withoutControls('source', 'src', 'eventId'),
+  },
+  render: (args) =>
+    html`<shopsync-panel .source=${new ReplaySource(replayOptions(args))} locale=${args.locale} theme=${args.theme} tab=${args.tab}></shopsync-panel>`,
+  parameters: { layout: 'fullscreen', docs: { description: { component: EMBED } } },
+} satisfies Meta<PanelArgs>;
+
+export default meta;
+type Story = StoryObj<PanelArgs>;
+
+async function synchronizationOf(canvas: HTMLElement): Promise<ShopsyncSynchronization> {
+  const panel = deepQuery<ShopsyncPanel>(canvas, 'shopsync-panel');
+  await panel.ready;
+  await waitFor(() => panel.shadowRoot?.querySelector('shopsync-synchronization') !== null, 5_000, 'the Synchronization section');
+  const sync = deepQuery<ShopsyncSynchronization>(panel.shadowRoot!, 'shopsync-synchronization');
+  await sync.updateComplete;
+  return sync;
+}
+
+/** Completed, no error of any kind. */
+export const Completed: Story = {};
+
+/** Completed, but general errors occurred (a red icon beside the status) and some items failed. */
+export const CompletedWithGeneralErrors: Story = {
+  name: 'Completed with general errors',
+  args: { generalErrors: 3, failedItems: 27 },
+};
+
+/** The red icon's modal: the general errors only (item errors are in the Item Synchronization Status tab). */
+export const GeneralErrorsDialog: Story = {
+  name: 'Completed with general errors: dialog open',
+  args: { generalErrors: 3, failedItems: 27 },
+  play: async ({ canvasElement }) => {
+    const sync = await synchronizationOf(canvasElement);
+    await sync.showGeneralErrors();
+  },
+};
+
+/** The connector could not start: Shopify refused the credentials. */
+export const ErrorBadCredentials: Story = {
+  name: 'Error: bad credentials',
+  args: { status: 'error', connectError: 'auth' },
+};
+
+/** The connector could not start: the store could not be reached. */
+export const ErrorStoreUnreachable: Story = {
+  name: 'Error: store unreachable',
+  args: { status: 'error', connectError: 'network' },
+};
+
+/**
+ * Live: one iteration every 1.5 s; pending counters fall, iteration blocks appear, a general
+ * error arrives half-way, and the status turns Completed. Disable the connector to pause it.
+ */
+export const InProgressLive: Story = {
+  name: 'In Progress (live)',
+  args: { status: 'in_progress', live: true, tickMs: 1_500, items: 2_400, iterations: 3, pending: 1_800, failedItems: 9, generalErrors: 1 },
+  play: async ({ canvasElement }) => {
+    const panel = deepQuery<ShopsyncPanel>(canvasElement, 'shopsync-panel');
+    await panel.ready;
+    const before = panel.event?.iterations.length ?? 0;
+    await waitFor(() => (panel.event?.iterations.length ?? 0) > before, 10_000, 'the next iteration of the live replay');
+  },
+};
+
+/** The connector was disabled mid-run; enabling it (the button) resumes the same event, live. */
+export const Paused: Story = {
+  args: { status: 'paused', items: 3_600, iterations: 6, pending: 2_350, failedItems: 4, tickMs: 1_200 },
+};
+
+/** The configuration's API version is no longer supported: Shopify serves a newer one. */
+export const DeprecatedApiVersion: Story = {
+  name: 'API version deprecated',
+  args: { apiVersion: 'deprecated' },
+};
+
+/** The configuration's API version will be unsupported within 90 days. */
+export const ApiVersionEndingSoon: Story = {
+  name: 'API version deprecated soon',
+  args: { apiVersion: 'ends-soon' },
+};
+
+/** Many failed items, grouped by cause, in the Item Synchronization Status tab. */
+export const ItemErrorsByCause: Story = {
+  name: 'Many item errors, grouped by cause',
+  args: { items: 12_000, iterations: 60, failedItems: 1_284, generalErrors: 1, tab: 'items' },
+};
+
+/** The connector has never run: changes wait in the queue for the first (scheduled) run. */
+export const NoSyncYet: Story = {
+  name: 'No sync yet',
+  args: { status: 'none', items: 1_240, history: 0 },
+};
+
+/** The list of sync events (the Activity Register), paginated, with the next scheduled run. */
+export const SyncEvents: Story = {
+  name: 'Sync events list',
+  args: { history: 23, tab: 'events', generalErrors: 1 },
+};
+
+/** A long run: 1,000 iterations (the newest blocks first, the rest on demand). */
+export const ThousandIterations: Story = {
+  name: '1,000 iterations',
+  args: { items: 48_000, iterations: 1_000, failedItems: 310, generalErrors: 4 },
+};
+
+/** 100,000 items in a virtualized list, filtered and grouped without loading them all. */
+export const HundredThousandItems: Story = {
+  name: '100,000 items',
+  args: { items: 100_000, iterations: 400, failedItems: 2_150, generalErrors: 2, tab: 'items' },
+};
+
+export const Spanish: Story = {
+  name: 'Spanish',
+  args: { locale: 'es', language: 'es', generalErrors: 2, failedItems: 27, apiVersion: 'ends-soon' },
+};
+
+export const DarkTheme: Story = {
+  name: 'Dark theme',
+  args: { theme: 'dark', generalErrors: 2, failedItems: 27, apiVersion: 'deprecated' },
+};
+
+/** A phone: 320 CSS pixels wide (the panel lays itself out by its own width). */
+export const NarrowMobile: Story = {
+  name: 'Narrow (mobile)',
+  args: { width: 320, status: 'in_progress', items: 2_400, iterations: 5, pending: 1_400, failedItems: 6, generalErrors: 1 },
+  globals: { viewport: { value: 'mobile1', isRotated: false } },
+};

@@ -1,0 +1,61 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import type { Entity, ItemFilterQuery, ItemState } from '@shopsync/core';
+import '@shopsync/widget';
+import type { ShopsyncItemTable } from '@shopsync/widget';
+import { html } from 'lit';
+import { FRAME_ARGS, deepQuery, waitFor, type FrameArgs, withoutControls } from '../support/frame.js';
+import { REPLAY_ARGS, REPLAY_ARG_TYPES, replayOptions } from '../support/replay-controls.js';
+import { ReplaySource, type ReplayOptions } from '../support/replay-source.js';
+import '../support/story-context.js';
+
+type Args = Omit<ReplayOptions, 'now'> & FrameArgs & { ref: string; itemStatus: ItemState | ''; entity: Entity | '' };
+
+const meta = {
+  title: 'Parts/Item table',
+  component: 'shopsync-item-table',
+  tags: ['autodocs'],
+  args: { ...REPLAY_ARGS, ...FRAME_ARGS, items: 12_000, iterations: 60, failedItems: 1_284, ref: '', itemStatus: '', entity: '' },
+  argTypes: {
+    ...REPLAY_ARG_TYPES,
+    ref: { description: 'Filter: reference contains (case-sensitive).', control: 'text', table: { category: 'Filter' } },
+    itemStatus: { description: 'Filter: status.', control: 'select', options: ['', 'error', 'pending', 'complete'], table: { category: 'Filter' } },
+    entity: { description: 'Filter: type.', control: 'select', options: ['', 'category', 'product', 'variant'], table: { category: 'Filter' } },
+    ...withoutControls('filter', 'source'),
+  },
+  render: (args) => {
+    const filter: ItemFilterQuery = {};
+    if (args.ref) filter.ref = args.ref;
+    if (args.itemStatus) filter.status = args.itemStatus;
+    if (args.entity) filter.entity = args.entity;
+    return html`<shopsync-story-context .source=${new ReplaySource(replayOptions(args))} locale=${args.locale}>
+      <shopsync-item-table .filter=${filter}></shopsync-item-table>
+    </shopsync-story-context>`;
+  },
+} satisfies Meta<Args>;
+
+export default meta;
+type Story = StoryObj<Args>;
+
+/** Failed items only, their errors grouped by cause (largest group first), repeated failures flagged. */
+export const ErrorsByCause: Story = { name: 'Item errors grouped by cause', args: { itemStatus: 'error' } };
+
+/** Every item of a large catalog: a virtualized list, pages loaded as they scroll into view. */
+export const HundredThousandItems: Story = { name: '100,000 items', args: { items: 100_000, iterations: 400, failedItems: 2_150 } };
+
+/** One item chosen: its errors in full, and a button to retry it. */
+export const ItemDetails: Story = {
+  name: 'A failed item’s details',
+  args: { itemStatus: 'error', entity: 'variant' },
+  play: async ({ canvasElement }) => {
+    const table = deepQuery<ShopsyncItemTable>(canvasElement, 'shopsync-item-table');
+    await table.loaded;
+    await waitFor(() => table.shadowRoot!.querySelector('[part="row"]') !== null, 5_000, 'the first row');
+    table.shadowRoot!.querySelector<HTMLButtonElement>('[part="row"]')!.click();
+    await table.updateComplete;
+  },
+};
+
+export const FilteredByReference: Story = { name: 'Filtered by reference', args: { ref: 'TRN-10' } };
+export const NoMatch: Story = { name: 'No item matches', args: { ref: 'ZZZ' } };
+export const Spanish: Story = { args: { locale: 'es', itemStatus: 'error' } };
+export const Dark: Story = { args: { theme: 'dark' } };

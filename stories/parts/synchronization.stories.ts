@@ -1,0 +1,47 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import '@shopsync/widget';
+import type { ShopsyncSynchronization } from '@shopsync/widget';
+import { html } from 'lit';
+import { FRAME_ARGS, deepQuery, type FrameArgs, withoutControls } from '../support/frame.js';
+import { REPLAY_ARGS, REPLAY_ARG_TYPES, replayOptions } from '../support/replay-controls.js';
+import { ReplaySource, type ReplayOptions } from '../support/replay-source.js';
+import '../support/story-context.js';
+
+type Args = Omit<ReplayOptions, 'now'> & FrameArgs;
+
+const meta = {
+  title: 'Parts/Synchronization',
+  component: 'shopsync-synchronization',
+  tags: ['autodocs'],
+  args: { ...REPLAY_ARGS, ...FRAME_ARGS, history: 0 },
+  argTypes: { ...REPLAY_ARG_TYPES, ...withoutControls('event', 'connector', 'source') },
+  // The section of one event as it stands (the panel is what follows changes live).
+  render: (args) => {
+    const source = new ReplaySource(replayOptions(args));
+    return html`<shopsync-story-context .source=${source} locale=${args.locale}>
+      <shopsync-synchronization .event=${source.snapshot()} .connector=${source.connectorSnapshot()}></shopsync-synchronization>
+    </shopsync-story-context>`;
+  },
+  parameters: { docs: { description: { component: 'Shown here on a snapshot of the replayed data; inside `<shopsync-panel>` it follows the source live.' } } },
+} satisfies Meta<Args>;
+
+export default meta;
+type Story = StoryObj<Args>;
+
+export const Completed: Story = {};
+export const CompletedWithErrors: Story = { name: 'Completed with general and item errors', args: { generalErrors: 2, failedItems: 31 } };
+export const GeneralErrorsOpen: Story = {
+  name: 'General errors modal open',
+  args: { generalErrors: 2, failedItems: 31 },
+  play: async ({ canvasElement }) => {
+    const sync = deepQuery<ShopsyncSynchronization>(canvasElement, 'shopsync-synchronization');
+    await sync.updateComplete;
+    await sync.showGeneralErrors();
+  },
+};
+export const ErrorBadCredentials: Story = { name: 'Error: bad credentials', args: { status: 'error', connectError: 'auth' } };
+export const ErrorStoreUnreachable: Story = { name: 'Error: store unreachable', args: { status: 'error', connectError: 'network' } };
+export const InProgress: Story = { name: 'In Progress', args: { status: 'in_progress', items: 2_400, iterations: 4, pending: 1_600, failedItems: 5 } };
+export const Paused: Story = { args: { status: 'paused', items: 3_600, iterations: 6, pending: 2_350 } };
+export const Spanish: Story = { args: { locale: 'es', status: 'paused', items: 3_600, iterations: 6, pending: 2_350, generalErrors: 1, failedItems: 3 } };
+export const Dark: Story = { args: { theme: 'dark', generalErrors: 1, failedItems: 12 } };
