@@ -1,0 +1,357 @@
+/**
+ * `npm start`: the whole system on one machine. A Shopify Admin API simulator (or a real store),
+ * a sync engine on SQLite fed by a seeded catalog and a trickle of changes, its SyncSource served
+ * over HTTP + Server-Sent Events, and a page with <shopsync-panel src="/api/sync"> watching it live.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { assessApiVersion, latestStableVersion, LocalSyncSource, parseOrThrow, SyncEngine, ValidationError, type SyncEvent } from '@shopsync/core';
+import { createSyncHandler } from '@shopsync/http';
+import { ShopifyTarget } from '@shopsync/shopify';
+import { REALISTIC_LATENCY, ShopifySimulator } from '@shopsync/shopify/simulator';
+import { SqliteStorage } from '@shopsync/sqlite';
+import { demoCatalog, random, trickle } from './catalog.js';
+import { demoOptions, USAGE, type DemoOptions } from './options.js';
+import { SwitchTarget } from './switch-target.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const CONNECTOR = 'northwall';
+/** Attempts per request before the target reports a general error (kept short so faults show quickly). */
+const RETRY = { maxAttempts: 3, baseMs: 250, maxMs: 1_000 };
+
+/** The page may not run inline script or load anything from elsewhere. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const STATIC: Record<string, { file: string; type: string }> = {
+  '/': { file: join(here, 'public/index.html'), type: 'text/html; charset=utf-8' },
+  '/assets/demo.js': { file: join(here, 'public/demo.js'), type: 'text/javascript; charset=utf-8' },
+  '/assets/demo.css': { file: join(here, 'public/demo.css'), type: 'text/css; charset=utf-8' },
+  '/assets/favicon.svg': { file: join(here, 'public/favicon.svg'), type: 'image/svg+xml' },
+  '/favicon.ico': { file: join(here, 'public/favicon.svg'), type: 'image/svg+xml' },
+  '/assets/shopsync-panel.bundle.js': { file: join(root, 'packages/widget/dist/shopsync-panel.bundle.js'), type: 'text/javascript; charset=utf-8' },
+  '/assets/shopsync-panel.bundle.js.map': { file: join(root, 'packages/widget/dist/shopsync-panel.bundle.js.map'), type: 'application/json; charset=utf-8' },
+};
+
+/** API versions offered on the page: the latest, one whose support ends soon, one no longer supported. */
+export function versionChoices(now: Date): Array<{ version: string; status: string; reason: string }> {
+  const out = [];
+  let [y, m] = latestStableVersion(now).split('-').map(Number) as [number, number];
+  for (let i = 0; i < 8; i++) {
+    const version = `${y}-${String(m).padStart(2, '0')}`;
+    const a = assessApiVersion(version, now);
+    const status = a.status === 'deprecated' ? 'deprecated' : a.endsSoon ? 'ends-soon' : 'supported';
+    if (i === 0 || status !== 'supported') out.push({ version, status, reason: a.reason });
+    if (out.some((o) => o.status === 'deprecated')) break;
+    m -= 3;
+    if (m < 1) [y, m] = [y - 1, 10];
+  }
+  return out;
+}
+
+const actionSchemas = {
+  run: z.object({ credentials: z.enum(['valid', 'invalid']).default('valid') }).strict(),
+  'api-version': z.object({ version: z.string().regex(/^\d{4}-(01|04|07|10)$/, 'expected a stable API version such as "2026-10"') }).strict(),
+  fault: z.object({ kind: z.enum(['http503', 'malformed', 'hang']) }).strict(),
+  changes: z.object({ count: z.number().int().min(1).max(500).default(20) }).strict(),
+} as const;
+type ActionName = keyof typeof actionSchemas;
+
+/**
+ * Actions change the store: only pages of this origin may ask. A browser names the requesting
+ * origin on every cross-origin request (and on same-origin POSTs), so a page elsewhere cannot.
+ */
+export function sameOrigin(headers: { get(name: string): string | null | undefined }): boolean {
+  const origin = headers.get('origin');
+  const host = headers.get('host');
+  const site = headers.get('sec-fetch-site');
+  if (site && site !== 'same-origin') return false;
+  if (!origin) return site === 'same-origin';
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export interface Demo {
+  url: string;
+  engine: SyncEngine;
+  simulator: ShopifySimulator | undefined;
+  close(): Promise<void>;
+}
+
+export async function startDemo(options: DemoOptions, log: (line: string) => void = () => {}): Promise<Demo> {
+  const dataDir = resolve(options.data ?? join(here, 'data'));
+  mkdirSync(dataDir, { recursive: true });
+  const dbPath = join(dataDir, 'shopsync.sqlite');
+  const storePath = join(dataDir, 'simulator-store.json');
+  if (options.fresh) for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, storePath]) rmSync(f, { force: true });
+
+  // The store: the simulator, or a real one. The token lives in this process only.
+  let simulator: ShopifySimulator | undefined;
+  let endpoint: string | undefined;
+  let shopDomain: string;
+  let accessToken: string;
+  if (options.store) {
+    shopDomain = options.store.domain;
+    accessToken = options.store.accessToken;
+  } else {
+    accessToken = `shpat_${randomBytes(16).toString('hex')}`;
+    simulator = await ShopifySimulator.start({
+      accessTokens: [accessToken],
+      shopDomain: 'northwall-outfitters.myshopify.com',
+      shopName: 'Northwall Outfitters',
+      plan: 'standard',
+      latency: options.latency === 'realistic' ? { ...REALISTIC_LATENCY } : { baseMs: 0, perMutationMs: 0, jitterMs: 0 },
+      hangMs: 3_000,
+      statePath: storePath,
+    });
+    endpoint = simulator.url;
+    shopDomain = simulator.shopDomain;
+  }
+  const targetFor = (token: string) => new ShopifyTarget({ accessToken: token, retry: RETRY, requestTimeoutMs: 2_000, ...(endpoint ? { endpoint } : {}) });
+  const good = targetFor(accessToken);
+  const target = new SwitchTarget(good);
+
+  const storage = SqliteStorage.open({ path: dbPath });
+  const engine = new SyncEngine({
+    connector: { id: CONNECTOR, shopDomain, apiVersion: options.apiVersion ?? latestStableVersion(new Date()), language: 'en', overwriteStock: true },
+    target,
+    storage,
+    batchSize: 25,
+    iterationDelayMs: options.iterationDelay,
+    autoStart: { debounceMs: 1_000 },
+    maxFailedIterations: 3,
+    retryBackoff: { baseMs: 500, maxMs: 2_000 },
+  });
+  const source = new LocalSyncSource(engine);
+  engine.on('statusChanged', ({ status, event }) => log(`  ${new Date().toISOString().slice(11, 19)} ${event.id}: ${status}`));
+
+  // A first start seeds the catalog; later starts find their history (and resume an interrupted event).
+  const { changes, invalid } = demoCatalog(options.products);
+  const history = await engine.listEvents({ limit: 1 });
+  const pending = await storage.pendingCounts(CONNECTOR);
+  let seeded = false;
+  if (history.total === 0 && pending.categories + pending.products + pending.variants === 0) {
+    await engine.enqueue(changes);
+    seeded = true;
+    log(`Seeded ${changes.length} changes (${invalid.length} that Shopify will refuse).`);
+  } else {
+    log(`${history.total} earlier sync events in ${dbPath}.`);
+  }
+  // On the simulator, the first run meets a store having a bad few minutes: general errors.
+  if (simulator && seeded) {
+    const sim = simulator;
+    const faults = (e: { iteration: { index: number } }) => {
+      if (e.iteration.index === 3) sim.injectFault('http503', { count: RETRY.maxAttempts });
+      if (e.iteration.index === 8) {
+        sim.injectFault('malformed', { count: RETRY.maxAttempts });
+        engine.off('iterationCompleted', faults);
+      }
+    };
+    engine.on('iterationCompleted', faults);
+  }
+
+  // The ERP keeps working: a few changes now and then, which join a run under way or start one.
+  const rnd = random(99);
+  let tick = 0;
+  const trickleTimer = options.trickle > 0 ? setInterval(() => void engine.enqueue(trickle(changes, rnd, ++tick)).catch((e: unknown) => log(`trickle: ${String(e)}`)), options.trickle) : undefined;
+
+  const background = (p: Promise<unknown>) => void p.catch((e: unknown) => log(`run: ${e instanceof Error ? e.message : String(e)}`));
+  const run = async (): Promise<SyncEvent> => {
+    await engine.idle();
+    return engine.start({ trigger: 'manual' });
+  };
+
+  const actions: { [K in ActionName]: (input: z.output<(typeof actionSchemas)[K]>) => Promise<unknown> } = {
+    run: async ({ credentials }) => {
+      if (credentials === 'invalid') {
+        await engine.idle();
+        target.use(targetFor(`shpat_${randomBytes(16).toString('hex')}`));
+        background(run().finally(() => target.use(good)));
+      } else background(run());
+      return { started: true };
+    },
+    'api-version': async ({ version }) => {
+      await engine.updateConfig({ apiVersion: version });
+      // Send a few products again so that a run shows the version in use.
+      await engine.enqueue(changes.filter((c) => c.entity === 'product').slice(0, 10), { force: true });
+      background(run());
+      return { apiVersion: version };
+    },
+    fault: async ({ kind }) => {
+      if (!simulator) throw new ValidationError('demo action', [{ path: 'kind', message: 'faults can only be injected into the simulator' }]);
+      simulator.injectFault(kind, { count: RETRY.maxAttempts });
+      return { injected: kind };
+    },
+    changes: async ({ count }) => {
+      const burst = [];
+      while (burst.length < count) burst.push(...trickle(changes, rnd, ++tick));
+      const result = await engine.enqueue(burst.slice(0, count));
+      return { pending: result.pending };
+    },
+  };
+
+  const handler = createSyncHandler({
+    source,
+    basePath: '/api/sync',
+    authorize: (request) => sameOrigin(request.headers),
+    // Belt and braces: the token is never in what the source returns; this makes sure.
+    secrets: [accessToken],
+  });
+
+  const info = () => ({
+    mode: simulator ? 'simulator' : 'store',
+    shopDomain,
+    apiVersion: engine.config.apiVersion,
+    versions: versionChoices(new Date()),
+    faults: simulator ? ['http503', 'malformed', 'hang'] : [],
+  });
+
+  const server = createServer((req, res) => {
+    void route(req, res).catch((err: unknown) => {
+      log(`request ${req.method} ${req.url}: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent) json(res, 500, { error: { message: 'The demo server failed; see its terminal.' } });
+      else res.destroy();
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    if (await handler.node(req, res)) return;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/demo/info' && req.method === 'GET') return json(res, 200, info());
+    const action = /^\/demo\/actions\/([a-z-]+)$/.exec(url.pathname)?.[1];
+    if (action) {
+      if (!(action in actionSchemas)) return json(res, 404, { error: { message: `No demo action ${action}.` } });
+      if (req.method !== 'POST') return json(res, 405, { error: { message: 'Use POST.' } }, { Allow: 'POST' });
+      if (!sameOrigin({ get: (n) => header(req, n) })) return json(res, 403, { error: { message: 'Actions are accepted from this page only.' } });
+      const name = action as ActionName;
+      let input: unknown;
+      try {
+        input = JSON.parse((await body(req)) || '{}');
+      } catch {
+        return json(res, 400, { error: { message: 'The body is not JSON.', issues: [{ path: '', message: 'expected a JSON object' }] } });
+      }
+      try {
+        const parsed = parseOrThrow(actionSchemas[name] as z.ZodType, input, 'body', `${name} action`);
+        return json(res, 200, await (actions[name] as (i: unknown) => Promise<unknown>)(parsed));
+      } catch (err) {
+        if (err instanceof ValidationError) return json(res, 400, { error: { message: err.message, issues: err.issues } });
+        throw err;
+      }
+    }
+    const file = STATIC[url.pathname];
+    if (file && (req.method === 'GET' || req.method === 'HEAD')) {
+      if (!existsSync(file.file)) return json(res, 500, { error: { message: `${file.file} is missing: run npm run build.` } });
+      res.writeHead(200, { 'Content-Type': file.type, 'Cache-Control': 'no-cache', 'Content-Security-Policy': CONTENT_SECURITY_POLICY });
+      res.end(req.method === 'HEAD' ? undefined : readFileSync(file.file));
+      return;
+    }
+    json(res, 404, { error: { message: 'Not found.' } });
+  }
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, '127.0.0.1', () => ok());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+
+  // Resume what a previous demo left In Progress or Paused, or run what is queued.
+  background(
+    (async () => {
+      const resumed = await engine.recover();
+      if (resumed) log(`Resumed the interrupted event ${resumed.id}.`);
+      const left = await storage.pendingCounts(CONNECTOR);
+      if (left.categories + left.products + left.variants > 0) await run();
+    })(),
+  );
+
+  let closed = false;
+  return {
+    url,
+    engine,
+    simulator,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(trickleTimer);
+      handler.close();
+      await engine.setEnabled(false).catch(() => {});
+      await engine.idle().catch(() => {});
+      await engine.dispose();
+      await new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      });
+      await storage.close();
+      await simulator?.close();
+    },
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+  res.end(JSON.stringify(value));
+}
+
+async function body(req: IncomingMessage, limit = 64 * 1024): Promise<string> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new ValidationError('request body', [{ path: '', message: `expected at most ${limit} bytes` }]);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  let options: DemoOptions | 'help';
+  try {
+    options = demoOptions(process.argv.slice(2), process.env);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (options === 'help') {
+    out(USAGE);
+  } else {
+    const demo = await startDemo(options, out);
+    out(`${demo.simulator ? `Shopify simulator for ${demo.engine.config.shopDomain} on ${demo.simulator.url}` : `Syncing to ${demo.engine.config.shopDomain}`}.`);
+    out(`shopsync demo: ${demo.url}`);
+    out('Press Ctrl-C to stop; the history and the store are kept for the next start (--fresh forgets them).');
+    let stopping = false;
+    const stop = () => {
+      if (stopping) process.exit(130);
+      stopping = true;
+      out('Stopping…');
+      void demo.close().then(() => process.exit(0));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  }
+}

@@ -1,0 +1,49 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { changeBatchSchema, parseOrThrow, ValidationError } from '@shopsync/core';
+import { demoCatalog, random, trickle } from '../demo/catalog.js';
+import { demoOptions } from '../demo/options.js';
+
+describe('demo: options, catalog', () => {
+  it('defaults, flags and PORT', () => {
+    const o = demoOptions([], { PORT: '8080' });
+    assert.ok(o !== 'help');
+    assert.equal(o.port, 8080);
+    assert.equal(o.products, 200);
+    assert.equal(o.store, undefined);
+    const p = demoOptions(['--products', '40', '--latency', 'none', '--fresh'], {});
+    assert.ok(p !== 'help');
+    assert.deepEqual([p.products, p.latency, p.fresh], [40, 'none', true]);
+    assert.equal(demoOptions(['--help'], {}), 'help');
+  });
+
+  it('a bad value names the flag and what was expected', () => {
+    assert.throws(() => demoOptions(['--products', 'many'], {}), (e: unknown) => e instanceof ValidationError && e.issues[0]!.path === '--products' && /number/.test(e.message));
+    assert.throws(() => demoOptions(['--latency', 'slow'], {}), /--latency/);
+    assert.throws(() => demoOptions(['--api-version', '2026-02'], {}), /--api-version: expected a stable API version/);
+    assert.throws(() => demoOptions([], { PORT: '99999' }), /--port/);
+  });
+
+  it('a real store needs both variables; the token is never echoed', () => {
+    const token = 'shpat_0123456789abcdef0123456789abcdef';
+    assert.throws(() => demoOptions([], { SHOPIFY_ACCESS_TOKEN: token }), (e: unknown) => e instanceof Error && /SHOPIFY_STORE_DOMAIN/.test(e.message) && !e.message.includes(token));
+    assert.throws(() => demoOptions([], { SHOPIFY_STORE_DOMAIN: 'Not A Domain', SHOPIFY_ACCESS_TOKEN: token }), (e: unknown) => e instanceof Error && /SHOPIFY_STORE_DOMAIN/.test(e.message) && !e.message.includes(token));
+    const o = demoOptions([], { SHOPIFY_STORE_DOMAIN: 'my-dev.myshopify.com', SHOPIFY_ACCESS_TOKEN: token });
+    assert.ok(o !== 'help');
+    assert.equal(o.store?.domain, 'my-dev.myshopify.com');
+  });
+
+  it('the seeded catalog is deterministic, valid for the core, and includes records Shopify refuses', () => {
+    const a = demoCatalog(200);
+    assert.deepEqual(demoCatalog(200), a);
+    const counts = { category: 0, product: 0, variant: 0 };
+    for (const c of a.changes) counts[c.entity]++;
+    assert.equal(counts.category, 30);
+    assert.equal(counts.product, 200);
+    assert.ok(counts.variant > 200 && counts.variant < 800, `${counts.variant} variants`);
+    assert.ok(a.invalid.length >= 5, `${a.invalid.length} invalid records`);
+    parseOrThrow(changeBatchSchema, a.changes, 'changes');
+    const rnd = random(1);
+    for (let tick = 1; tick <= 40; tick++) parseOrThrow(changeBatchSchema, trickle(a.changes, rnd, tick), 'changes');
+  });
+});
