@@ -3,12 +3,15 @@ import type { Database } from 'better-sqlite3';
 /**
  * Schema migrations, applied in order inside one transaction on open; `PRAGMA user_version`
  * records the version reached. Version 1 created the tables and the drain-order index; version 2
- * added the indexes of the item tab's status and type filters.
+ * added the indexes of the item tab's status and type filters; version 3 cut the writes per item.
  *
- * `items` has one row per item key: its pending change (JSON) while it has one, with `ob`/`os`
- * (bucket, seq) placing it in the drain order, and its last outcome (JSON). `u`/`st` are what the
- * item tab sorts and filters on. A lease row holds the changes it handed out, so leasing writes
- * one row and finishing an item updates its row once. `meta` keeps exact pending counts.
+ * Version 3 layout. `items` has one row per item key, with a stable `id`: its pending change while
+ * it has one, stored as its parts (`pending` is the change's JSON, `os` its seq, `ob` its drain
+ * bucket), and its last outcome (JSON). `u`/`st` are what the item tab sorts and filters on (`u`
+ * is when the item last became pending, while it is). `connector` is the connector's number in
+ * `connectors`. `leases` rows list [key, item id, seq] of what they handed out (`keys`), and copy
+ * in `superseded` the handed-out entries whose row took a newer change meanwhile. `meta` keeps
+ * exact pending counts per connector.
  */
 export const MIGRATIONS: ReadonlyArray<string> = [
   `
@@ -63,6 +66,50 @@ export const MIGRATIONS: ReadonlyArray<string> = [
   `
   CREATE INDEX items_status ON items (connector, st, u);
   CREATE INDEX items_entity ON items (connector, entity, u);
+  `,
+  // Version 3. Every index costs each enqueue and each ack a b-tree write, so an item is in
+  // exactly one of two partial indexes: `items_order` while a change waits (the drain order),
+  // `items_done` once finished (status, newest first; kept small: a type filter there is a
+  // range of `items_key`). `items_key` finds an item; ids let a lease name its rows.
+  // Connectors are numbered so that index entries start with a small integer, not the name.
+  // Leases no longer copy every entry (see above) and lose their expiry index: a connector
+  // holds few leases, and every lease already reads them all.
+  `
+  CREATE TABLE connectors (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+  INSERT INTO connectors (name) SELECT DISTINCT connector FROM items ORDER BY connector;
+  CREATE TABLE items_v3 (
+    id INTEGER PRIMARY KEY,
+    connector INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    pending TEXT,
+    force INTEGER,
+    enqueued_at INTEGER,
+    ob INTEGER,
+    os INTEGER,
+    outcome TEXT,
+    u INTEGER NOT NULL,
+    st TEXT NOT NULL
+  );
+  INSERT INTO items_v3 (connector, key, pending, force, enqueued_at, ob, os, outcome, u, st)
+    SELECT c.id, key, pending -> 'change', pending ->> 'force', CAST(round(unixepoch(pending ->> 'enqueuedAt', 'subsec') * 1000) AS INTEGER), ob, os, outcome, u, st
+    FROM items JOIN connectors AS c ON c.name = items.connector ORDER BY c.id, ob IS NULL, ob, os;
+  DROP TABLE items;
+  ALTER TABLE items_v3 RENAME TO items;
+  CREATE UNIQUE INDEX items_key ON items (connector, key);
+  CREATE INDEX items_order ON items (connector, ob, os) WHERE ob IS NOT NULL;
+  CREATE INDEX items_done ON items (connector, st, u) WHERE st <> 'pending';
+  DROP INDEX leases_expiry;
+  ALTER TABLE leases RENAME COLUMN entries TO superseded;
+  ALTER TABLE leases ADD COLUMN keys TEXT NOT NULL DEFAULT '[]';
+  UPDATE leases SET keys = (
+    SELECT json_group_array(v ORDER BY n, p) FROM (
+      SELECT e.key AS n, 0 AS p, e.value ->> 'key' AS v FROM json_each(leases.superseded) AS e
+      UNION ALL
+      SELECT e.key, 1, i.id FROM json_each(leases.superseded) AS e LEFT JOIN items AS i ON i.connector = (SELECT id FROM connectors WHERE name = leases.connector) AND i.key = e.value ->> 'key'
+      UNION ALL
+      SELECT e.key, 2, e.value ->> 'seq' FROM json_each(leases.superseded) AS e
+    )
+  );
   `,
 ];
 

@@ -2,12 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Sqlite, { type Database, type Statement, type Transaction } from 'better-sqlite3';
 import {
+  ITEM_STATES,
   LeaseLostError,
+  SCHEMA_VERSION,
   ShopsyncError,
+  bucketOf,
   finishLeased,
+  parseItemKey,
   newId,
   queueInto,
-  settledItemStatus,
   storedKeys,
   storedView,
   zeroCounts,
@@ -33,18 +36,20 @@ import { DB_VERSION, migrate } from './schema.js';
 export interface SqliteStorageOptions {
   /** Path of the database file (its folder is created if missing), or `:memory:`. */
   path: string;
-  /** Schema version to migrate to (tests of the migration path); default the newest. */
-  version?: number;
 }
 
+/** An item row as read: the pending change is stored as its parts (see schema.ts, version 3). */
 interface ItemDbRow {
   key: string;
-  entity: QueueEntry['entity'];
-  ref: string;
   pending: string | null;
-  last_at: number | null;
+  force: number | null;
+  enqueued_at: number | null;
+  os: number | null;
   outcome: string | null;
+  u: number;
 }
+
+const ITEM_COLUMNS = 'key, pending, force, enqueued_at, os, outcome, u';
 
 interface MetaRow {
   seq: number;
@@ -56,13 +61,70 @@ interface MetaRow {
 interface LeaseDbRow {
   id: string;
   expires_at: number;
-  entries: string;
+  /** JSON [key, item id, seq, key, item id, seq, ...] of what the lease handed out. */
+  keys: string;
+  /** JSON QueueEntry[]: handed-out entries whose row got a newer change while in flight. */
+  superseded: string;
+}
+
+/** What a lease handed out, as stored: flat (key, item row id, seq) triples, so one array is parsed. */
+class Handed {
+  readonly #flat: Array<string | number>;
+  readonly #at = new Map<string, number>();
+  constructor(json: string) {
+    this.#flat = JSON.parse(json) as Array<string | number>;
+    for (let i = 0; i < this.#flat.length; i += 3) this.#at.set(this.#flat[i] as string, i);
+  }
+  keys(): IterableIterator<string> {
+    return this.#at.keys();
+  }
+  has(key: string): boolean {
+    return this.#at.has(key);
+  }
+  rowId(key: string): number {
+    return this.#flat[this.#at.get(key)! + 1] as number;
+  }
+  seq(key: string): number {
+    return this.#flat[this.#at.get(key)! + 2] as number;
+  }
+}
+
+/** A lease being read or changed inside one transaction. */
+interface OpenLease {
+  row: LeaseDbRow;
+  superseded?: QueueEntry[];
+}
+
+/** ISO form of an epoch-ms instant, remembering the last one (a batch shares its enqueue time). */
+const isoOf = (() => {
+  let last = { ms: NaN, iso: '' };
+  return (ms: number): string => {
+    if (ms !== last.ms) last = { ms, iso: new Date(ms).toISOString() };
+    return last.iso;
+  };
+})();
+
+/** The queue entry a row holds. Keys are `type:ref` (core's itemKey): the type and reference are read from it. */
+function toEntry(key: string, change: string, force: number | null, seq: number, enqueuedAt: number): QueueEntry {
+  const colon = key.indexOf(':');
+  return {
+    v: SCHEMA_VERSION,
+    key,
+    entity: key.slice(0, colon) as QueueEntry['entity'],
+    ref: key.slice(colon + 1),
+    change: JSON.parse(change) as QueueEntry['change'],
+    force: force === 1,
+    seq,
+    enqueuedAt: isoOf(enqueuedAt),
+  };
 }
 
 function toStored(r: ItemDbRow): StoredItem {
-  const item: StoredItem = { key: r.key, entity: r.entity, ref: r.ref };
-  if (r.pending !== null) item.pending = JSON.parse(r.pending) as QueueEntry;
-  if (r.last_at !== null) item.lastAt = r.last_at;
+  const item: StoredItem = { key: r.key, ...parseItemKey(r.key) };
+  if (r.pending !== null) {
+    item.pending = toEntry(r.key, r.pending, r.force, r.os!, r.enqueued_at!);
+    item.lastAt = r.u;
+  }
   if (r.outcome !== null) item.outcome = JSON.parse(r.outcome) as ItemStatus;
   return item;
 }
@@ -83,10 +145,26 @@ function classify(err: unknown, path: string): unknown {
 }
 
 /**
+ * A new item's row id is the next in its drain bucket's range of ids (bucket × 2^28 onwards):
+ * rows are laid out in about the order they will be leased, so a lease reads, and its ack
+ * rewrites, neighbouring rows (fewer pages per transaction) rather than scattered ones. Ids stay
+ * below 2^31, small integers for V8 (leases list them). A full range falls back to SQLite's choice.
+ */
+const ID_SPAN = 2 ** 28;
+
+/** The item tab's sort: newest first, then by key (= type, then reference, as keys are `type:ref`). */
+const ITEM_ORDER = 'ORDER BY u DESC, key';
+
+/**
  * Durable embedded storage for server engines, on SQLite through better-sqlite3: WAL journal,
  * every operation one transaction, versioned migrations on open. The queue, history, item
  * statuses, logs and id mappings survive a restart or a crash of the process; items leased by a
  * process that died come back when their lease expires.
+ *
+ * Layout (schema.ts): one row per item, holding its pending change (in drain order through the
+ * `items_order` index) and its last outcome (the item tab, through `items_done` once finished);
+ * a lease row listing the keys it handed out. Enqueueing a new item writes its row once; an ack
+ * rewrites each finished row once, without reading it, unless a newer change arrived meanwhile.
  */
 export class SqliteStorage implements StorageAdapter {
   readonly path: string;
@@ -96,6 +174,10 @@ export class SqliteStorage implements StorageAdapter {
   /** One transaction wrapper, made once: `immediate(fn)` runs `fn` as a writer from the start. */
   readonly #transaction: Transaction<(fn: () => unknown) => unknown>;
   readonly #queries = new Map<string, { page: Statement; count: Statement }>();
+  /** Connector name -> its number in `connectors` (items name their connector by it). Only committed ones. */
+  readonly #cids = new Map<string, number>();
+  /** The last `updatedAt` parsed: an ack's outcomes mostly share one. */
+  #lastTime = { iso: '', ms: 0 };
 
   private constructor(path: string, db: Database) {
     this.path = path;
@@ -110,10 +192,6 @@ export class SqliteStorage implements StorageAdapter {
     if (typeof path !== 'string' || path.length === 0) {
       throw new ShopsyncError('invalid_input', 'Invalid storage options: path: expected the path of a database file, or ":memory:"');
     }
-    const target = options.version ?? DB_VERSION;
-    if (!Number.isInteger(target) || target < 1 || target > DB_VERSION) {
-      throw new ShopsyncError('invalid_input', `Invalid storage options: version: expected an integer from 1 to ${DB_VERSION}`);
-    }
     let db: Database | undefined;
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -121,13 +199,8 @@ export class SqliteStorage implements StorageAdapter {
       // Reading the schema version is the first read of the file: a damaged one fails here.
       const found = db.pragma('user_version', { simple: true }) as number;
       if (found > DB_VERSION) throw new StorageVersionError(path, found, DB_VERSION);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.pragma('busy_timeout = 5000');
-      db.pragma('cache_size = -65536');
-      db.pragma('wal_autocheckpoint = 10000');
-      db.pragma('foreign_keys = ON');
-      migrate(db, target);
+      for (const pragma of PRAGMAS) db.pragma(pragma);
+      migrate(db);
       return new SqliteStorage(path, db);
     } catch (err) {
       db?.close();
@@ -152,6 +225,8 @@ export class SqliteStorage implements StorageAdapter {
     try {
       return this.#transaction.immediate(fn) as T;
     } catch (err) {
+      // A connector numbered in the failed transaction was rolled back with it.
+      this.#cids.clear();
       throw err instanceof ShopsyncError ? err : classify(err, this.path);
     }
   }
@@ -160,34 +235,55 @@ export class SqliteStorage implements StorageAdapter {
     return (this.#s.getMeta.get(c) as MetaRow | undefined) ?? { seq: 0, categories: 0, products: 0, variants: 0 };
   }
 
+  #putMeta(c: string, m: MetaRow): void {
+    this.#s.putMeta.run(c, m.seq, m.categories, m.products, m.variants);
+  }
+
+  /** The number of connector `name` in `connectors`; with `create`, numbered now if it has none. */
+  #cid(name: string, create = false): number | undefined {
+    let id = this.#cids.get(name) ?? (this.#s.getConnector.get(name) as number | undefined);
+    if (id === undefined && create) id = Number(this.#s.addConnector.run(name).lastInsertRowid);
+    if (id !== undefined) this.#cids.set(name, id);
+    return id;
+  }
+
   #loadItem(c: string, key: string): StoredItem | undefined {
-    const r = this.#s.getItem.get(c, key) as ItemDbRow | undefined;
+    const cid = this.#cid(c);
+    const r = cid === undefined ? undefined : (this.#s.getItem.get(cid, key) as ItemDbRow | undefined);
     return r && toStored(r);
   }
 
-  /** Writes an item's row; with `insert`, only if none exists (returns whether it wrote). */
-  #putItem(c: string, item: StoredItem, mode: 'upsert' | 'insert' = 'upsert'): boolean {
+  #putItem(c: string, item: StoredItem): void {
     const keys = storedKeys(item);
-    const params = {
-      c,
-      key: item.key,
-      entity: item.entity,
-      ref: item.ref,
-      pending: item.pending ? JSON.stringify(item.pending) : null,
-      last_at: item.lastAt ?? null,
-      ob: keys.order?.[0] ?? null,
-      os: keys.order?.[1] ?? null,
-      outcome: item.outcome ? JSON.stringify(item.outcome) : null,
-      u: keys.updated,
-      st: keys.status,
-    };
-    return (mode === 'insert' ? this.#s.insertItem : this.#s.putItem).run(params).changes > 0;
+    const p = item.pending;
+    this.#s.putItem.run(
+      this.#cid(c, true),
+      item.key,
+      p ? JSON.stringify(p.change) : null,
+      p ? Number(p.force) : null,
+      p ? Date.parse(p.enqueuedAt) : null,
+      keys.order?.[0] ?? null,
+      keys.order?.[1] ?? null,
+      item.outcome ? JSON.stringify(item.outcome) : null,
+      keys.updated,
+      keys.status,
+    );
   }
 
-  /** The changes in flight (leased, lease not ended), by key. */
-  #inflight(c: string): Map<string, QueueEntry> {
-    const out = new Map<string, QueueEntry>();
-    for (const l of this.#s.allLeases.all(c) as LeaseDbRow[]) for (const e of JSON.parse(l.entries) as QueueEntry[]) out.set(e.key, e);
+  /** Epoch ms of an ISO instant, remembering the last one. */
+  #time(iso: string): number {
+    if (iso !== this.#lastTime.iso) this.#lastTime = { iso, ms: Date.parse(iso) };
+    return this.#lastTime.ms;
+  }
+
+  /** The changes in flight (leased, lease not ended): key -> [seq, lease]. */
+  #inflight(c: string): Map<string, [number, OpenLease]> {
+    const out = new Map<string, [number, OpenLease]>();
+    for (const row of this.#s.allLeases.all(c) as LeaseDbRow[]) {
+      const lease: OpenLease = { row };
+      const handed = new Handed(row.keys);
+      for (const key of handed.keys()) out.set(key, [handed.seq(key), lease]);
+    }
     return out;
   }
 
@@ -195,26 +291,37 @@ export class SqliteStorage implements StorageAdapter {
     return this.#tx(() => {
       const m = this.#meta(connectorId);
       const inflight = this.#inflight(connectorId);
-      const seen = new Map<string, StoredItem>();
+      const cid = this.#cid(connectorId, true);
+      // Stored in ms, as the ISO instant a queue entry records (whole ms).
+      const enqueuedAt = Date.parse(new Date(now).toISOString());
+      const touched = new Set<OpenLease>();
+      const lastId: number[] = [];
       for (const e of entries) {
-        let before = seen.get(e.key);
-        if (!before) {
-          // Most keys are new: insert at once, and only read the row when one exists.
-          const fresh = queueInto(undefined, e, undefined, m.seq + 1, now).row;
-          if (this.#putItem(connectorId, fresh, 'insert')) {
-            m.seq += 1;
-            m[ENTITY_PLURAL[e.entity]] += 1;
-            seen.set(e.key, fresh);
-            continue;
-          }
-          before = this.#loadItem(connectorId, e.key);
+        // Most keys are new: insert at once, and only read the row when one exists.
+        const bucket = bucketOf(e.entity, e.change.op);
+        const next = (lastId[bucket] ??= this.#s.lastId.get({ start: bucket * ID_SPAN, end: (bucket + 1) * ID_SPAN }) as number) + 1;
+        const id = next < (bucket + 1) * ID_SPAN ? next : null;
+        const fresh = this.#s.insertItem.run(id, cid, e.key, JSON.stringify(e.change), Number(e.force), enqueuedAt, bucket, m.seq + 1, now);
+        if (fresh.changes > 0) {
+          if (id !== null) lastId[bucket] = id;
+          m.seq += 1;
+          m[ENTITY_PLURAL[e.entity]] += 1;
+          continue;
         }
-        const { row, added } = queueInto(before, e, inflight.get(e.key), ++m.seq, now);
+        const before = this.#loadItem(connectorId, e.key)!;
+        const [flyingSeq, lease] = inflight.get(e.key) ?? [];
+        // The row still holds the change in flight: the lease keeps a copy, as the row is about to take a newer one.
+        const flying = before.pending && before.pending.seq === flyingSeq ? before.pending : undefined;
+        if (flying && lease) {
+          (lease.superseded ??= JSON.parse(lease.row.superseded) as QueueEntry[]).push(flying);
+          touched.add(lease);
+        }
+        const { row, added } = queueInto(before, e, flying, ++m.seq, now);
         if (added) m[ENTITY_PLURAL[e.entity]] += 1;
         this.#putItem(connectorId, row);
-        seen.set(e.key, row);
       }
-      this.#s.putMeta.run({ c: connectorId, ...m });
+      for (const lease of touched) this.#s.setSuperseded.run(JSON.stringify(lease.superseded), connectorId, lease.row.id);
+      this.#putMeta(connectorId, m);
       return countsOf(m);
     });
   }
@@ -223,48 +330,74 @@ export class SqliteStorage implements StorageAdapter {
     return this.#tx(() => {
       this.#reclaimExpired(connectorId, options.now);
       const inflight = this.#inflight(connectorId);
+      const cid = this.#cid(connectorId);
+      if (cid === undefined) return null;
       // Rows in flight keep their place in the order: read enough to step over them.
-      const rows = this.#s.nextInOrder.all(connectorId, options.limit + inflight.size) as Array<{ key: string; pending: string }>;
-      const items = rows
-        .filter((r) => !inflight.has(r.key))
-        .slice(0, options.limit)
-        .map((r) => JSON.parse(r.pending) as QueueEntry);
+      const rows = this.#s.nextInOrder.all(cid, options.limit + inflight.size) as Array<[number, string, string, number, number, number]>;
+      const items: QueueEntry[] = [];
+      const handed: Array<string | number> = [];
+      for (const [rowId, key, change, force, enqueuedAt, seq] of rows) {
+        if (items.length === options.limit) break;
+        if (inflight.has(key)) continue;
+        items.push(toEntry(key, change, force, seq, enqueuedAt));
+        handed.push(key, rowId, seq);
+      }
       if (items.length === 0) return null;
       const id = newId('lease', options.now);
       const expiresAt = options.now + options.leaseMs;
-      this.#s.putLease.run(connectorId, id, expiresAt, JSON.stringify(items));
+      this.#s.putLease.run(connectorId, id, expiresAt, JSON.stringify(handed));
       return { id, expiresAt, items };
     });
   }
 
   #reclaimExpired(c: string, now: number): void {
-    for (const l of this.#s.expiredLeases.all(c, now) as LeaseDbRow[]) this.#endLease(c, l, new Map(), now);
+    for (const lease of this.#s.expiredLeases.all(c, now) as LeaseDbRow[]) {
+      const removed = this.#endLease(c, lease, new Map(), undefined, now);
+      this.#takeFromCounts(c, removed);
+    }
   }
 
-  /** Ends a lease: finished items take their outcome; the others are pending again. Returns what left the queue. */
-  #endLease(c: string, lease: LeaseDbRow, outcomes: ReadonlyMap<string, ItemStatus>, now: number, entries = JSON.parse(lease.entries) as QueueEntry[]): EntityCounts {
+  #takeFromCounts(c: string, removed: EntityCounts): MetaRow {
+    const m = this.#meta(c);
+    if (removed.categories + removed.products + removed.variants === 0) return m;
+    m.categories -= removed.categories;
+    m.products -= removed.products;
+    m.variants -= removed.variants;
+    this.#putMeta(c, m);
+    return m;
+  }
+
+  /**
+   * Ends a lease: finished items take their outcome; the others are pending again, in place.
+   * Returns what left the queue. `handed` is what the lease handed out (needed with outcomes only).
+   */
+  #endLease(c: string, lease: LeaseDbRow, outcomes: ReadonlyMap<string, ItemStatus>, handed: Handed | undefined, now: number): EntityCounts {
     const removed = zeroCounts();
-    for (const entry of entries) {
-      const outcome = outcomes.get(entry.key);
-      if (outcome) {
-        // The common case in one statement: no newer change waits (the row's pending seq is the leased one).
-        const settled = settledItemStatus(outcome, false);
-        const done = this.#s.finishCurrent.run({ c, key: entry.key, os: entry.seq, outcome: JSON.stringify(settled), u: Date.parse(settled.updatedAt), st: settled.status });
+    const superseded = new Map((JSON.parse(lease.superseded) as QueueEntry[]).map((e) => [e.key, e]));
+    for (const [key, outcome] of outcomes) {
+      const seq = handed!.seq(key);
+      if (!superseded.has(key)) {
+        // No newer change waits: the row still holds the leased change (same seq), rewritten without reading it.
+        const done = this.#s.finishCurrent.run(JSON.stringify(outcome), this.#time(outcome.updatedAt), outcome.status, handed!.rowId(key), seq);
         if (done.changes > 0) {
-          removed[ENTITY_PLURAL[entry.entity]] += 1;
+          removed[ENTITY_PLURAL[outcome.entity]] += 1;
           continue;
         }
       }
-      const done = finishLeased(this.#loadItem(c, entry.key)!, entry, outcome, now);
-      if (done.removed) removed[ENTITY_PLURAL[entry.entity]] += 1;
-      if (done.changed) this.#putItem(c, done.row);
+      const row = this.#loadItem(c, key)!;
+      // With an outcome, only the seq of the leased change matters (is the row's change newer?).
+      this.#finish(c, row, superseded.get(key) ?? { ...row.pending!, seq }, outcome, now, removed);
     }
+    // Unanswered items whose row took a newer change meet it; the others are pending again as they are.
+    for (const [key, leased] of superseded) if (!outcomes.has(key)) this.#finish(c, this.#loadItem(c, key)!, leased, undefined, now, removed);
     this.#s.deleteLease.run(c, lease.id);
-    if (removed.categories + removed.products + removed.variants > 0) {
-      const m = this.#meta(c);
-      this.#s.putMeta.run({ c, seq: m.seq, categories: m.categories - removed.categories, products: m.products - removed.products, variants: m.variants - removed.variants });
-    }
     return removed;
+  }
+
+  #finish(c: string, row: StoredItem, leased: QueueEntry, outcome: ItemStatus | undefined, now: number, removed: EntityCounts): void {
+    const done = finishLeased(row, leased, outcome, now);
+    if (done.removed) removed[ENTITY_PLURAL[row.entity]] += 1;
+    if (done.changed) this.#putItem(c, done.row);
   }
 
   async ack(connectorId: string, leaseId: string, commit: AckCommit): Promise<EntityCounts> {
@@ -277,20 +410,19 @@ export class SqliteStorage implements StorageAdapter {
         lost = true;
         return undefined;
       }
-      const entries = JSON.parse(lease.entries) as QueueEntry[];
-      const leased = new Set(entries.map((e) => e.key));
+      const handed = new Handed(lease.keys);
       const outcomes = new Map<string, ItemStatus>();
       for (const item of commit.items) {
         const key = `${item.entity}:${item.ref}`;
-        if (!leased.has(key)) throw new ShopsyncError('not_leased', `Item ${key} is not part of lease ${leaseId}.`);
+        if (!handed.has(key)) throw new ShopsyncError('not_leased', `Item ${key} is not part of lease ${leaseId}.`);
         outcomes.set(key, item);
       }
-      this.#endLease(connectorId, lease, outcomes, commit.now, entries);
+      const m = this.#takeFromCounts(connectorId, this.#endLease(connectorId, lease, outcomes, handed, commit.now));
       for (const { key, hash } of commit.hashes ?? []) {
         if (hash === null) this.#s.deleteHash.run(connectorId, key);
         else this.#s.putHash.run(connectorId, key, hash);
       }
-      const counts = countsOf(this.#meta(connectorId));
+      const counts = countsOf(m);
       if (commit.event) {
         this.#saveEvent({ ...commit.event, pending: counts });
         for (const entry of commit.logs ?? []) this.#s.addLog.run(connectorId, commit.event.id, JSON.stringify(entry));
@@ -309,8 +441,7 @@ export class SqliteStorage implements StorageAdapter {
         lost = true;
         return undefined;
       }
-      this.#endLease(connectorId, lease, new Map(), lease.expires_at);
-      return countsOf(this.#meta(connectorId));
+      return countsOf(this.#takeFromCounts(connectorId, this.#endLease(connectorId, lease, new Map(), undefined, lease.expires_at)));
     });
     if (lost || !counts) throw new LeaseLostError(leaseId);
     return counts;
@@ -376,41 +507,56 @@ export class SqliteStorage implements StorageAdapter {
     return out;
   }
 
-  /** Filtered and paged in SQL, in the order core's `compareItems` defines (newest first, then entity, then reference). */
+  /**
+   * Filtered and paged in SQL, in the order core's `compareItems` defines (newest first, then
+   * type, then reference). A row is either pending (in `items_order`) or finished (in
+   * `items_done`, by status): each status wanted is one part, read from its index, and the parts
+   * are merged. A type filter is, for pending rows, their two drain buckets; for finished ones,
+   * the range of keys `type:…` of `items_key`.
+   */
   async queryItems(connectorId: string, query: ItemQuery): Promise<Page<ItemStatus>> {
     const db = this.#conn();
-    const where = ['connector = @c'];
-    const params: Record<string, unknown> = { c: connectorId, limit: query.limit, offset: query.offset };
-    if (query.status !== undefined) {
-      where.push('st = @st');
-      params.st = query.status;
+    const cid = this.#cid(connectorId);
+    if (cid === undefined) return { items: [], total: 0 };
+    const params: Record<string, unknown> = { c: cid, limit: query.limit, offset: query.offset, n: query.offset + query.limit };
+    const filters: string[] = [];
+    const { entity, since, ref } = query;
+    if (entity !== undefined) Object.assign(params, { upsertBucket: bucketOf(entity, 'upsert'), deleteBucket: bucketOf(entity, 'delete'), from: `${entity}:`, to: `${entity};` });
+    if (since !== undefined) {
+      filters.push('u >= @since');
+      params.since = Date.parse(since);
     }
-    if (query.entity !== undefined) {
-      where.push('entity = @entity');
-      params.entity = query.entity;
+    if (ref !== undefined && ref !== '') {
+      // instr() is case-sensitive, as the filter must be; the reference is the key after its type.
+      filters.push("instr(substr(key, instr(key, ':') + 1), @ref) > 0");
+      params.ref = ref;
     }
-    if (query.since !== undefined) {
-      where.push('u >= @since');
-      params.since = Date.parse(query.since);
-    }
-    if (query.ref !== undefined && query.ref !== '') {
-      // instr() is case-sensitive, as the filter must be.
-      where.push('instr(ref, @ref) > 0');
-      params.ref = query.ref;
-    }
-    const clause = where.join(' AND ');
-    // At most 16 filter combinations: each pair of statements is prepared once.
-    let q = this.#queries.get(clause);
+    const statuses = query.status !== undefined ? [query.status] : ITEM_STATES;
+    const shape = `${statuses.join()}|${entity !== undefined}|${filters.join(' AND ')}`;
+    // At most 4 statuses × 8 filter combinations: each pair of statements is prepared once.
+    let q = this.#queries.get(shape);
     if (!q) {
+      const parts = statuses.map((st) => {
+        // `st <> 'pending'` is the partial index's condition: it makes `items_done` usable.
+        const where = st === 'pending' ? ['connector = @c', 'ob IS NOT NULL'] : ['connector = @c', "st <> 'pending'", `st = '${st}'`];
+        if (entity !== undefined) where.push(st === 'pending' ? 'ob IN (@upsertBucket, @deleteBucket)' : 'key >= @from AND key < @to');
+        return [...where, ...filters].join(' AND ');
+      });
+      const keys =
+        parts.length === 1
+          ? `SELECT key, u FROM items WHERE ${parts[0]} ${ITEM_ORDER} LIMIT @limit OFFSET @offset`
+          : `SELECT key, u FROM (${parts.map((w) => `SELECT * FROM (SELECT key, u FROM items WHERE ${w} ${ITEM_ORDER} LIMIT @n)`).join(' UNION ALL ')}) ${ITEM_ORDER} LIMIT @limit OFFSET @offset`;
+      const columns = ITEM_COLUMNS.split(', ').map((col) => `i.${col}`);
       q = {
-        page: db.prepare(`SELECT key, entity, ref, pending, last_at, outcome FROM items WHERE ${clause} ORDER BY u DESC, entity ASC, ref ASC LIMIT @limit OFFSET @offset`),
-        count: db.prepare(`SELECT count(*) AS n FROM items WHERE ${clause}`),
+        page: db.prepare(`WITH page AS (${keys}) SELECT ${columns.join(', ')} FROM page JOIN items AS i ON i.connector = @c AND i.key = page.key ORDER BY page.u DESC, page.key`),
+        count: db.prepare(`SELECT ${parts.map((w) => `(SELECT count(*) FROM items WHERE ${w})`).join(' + ')}`).pluck(),
       };
-      this.#queries.set(clause, q);
+      this.#queries.set(shape, q);
     }
-    const rows = q.page.all(params) as ItemDbRow[];
-    const { limit: _limit, offset: _offset, ...countParams } = params;
-    const total = (q.count.get(countParams) as { n: number }).n;
+    // better-sqlite3 refuses named values a statement does not use.
+    const used = (stmt: Statement) => Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`@${k}\\b`).test(stmt.source)));
+    const rows = q.page.all(used(q.page)) as ItemDbRow[];
+    const total = q.count.get(used(q.count)) as number;
     return { items: rows.map((r) => storedView(toStored(r))), total };
   }
 
@@ -434,29 +580,41 @@ export class SqliteStorage implements StorageAdapter {
   }
 }
 
+/**
+ * WAL with synchronous=NORMAL: a commit is durable against a crash of the process (the crash
+ * test kills it); a power loss may lose the last commits, never consistency. The bench's raw
+ * baseline runs with these same pragmas.
+ */
+export const PRAGMAS: readonly string[] = ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000', 'cache_size = -65536', 'wal_autocheckpoint = 10000', 'foreign_keys = ON'];
+
 function prepare(db: Database) {
   return {
+    getConnector: db.prepare('SELECT id FROM connectors WHERE name = ?').pluck(),
+    addConnector: db.prepare('INSERT INTO connectors (name) VALUES (?)'),
     getMeta: db.prepare('SELECT seq, categories, products, variants FROM meta WHERE connector = ?'),
     putMeta: db.prepare(
-      'INSERT INTO meta (connector, seq, categories, products, variants) VALUES (@c, @seq, @categories, @products, @variants) ' +
+      'INSERT INTO meta (connector, seq, categories, products, variants) VALUES (?, ?, ?, ?, ?) ' +
         'ON CONFLICT (connector) DO UPDATE SET seq = excluded.seq, categories = excluded.categories, products = excluded.products, variants = excluded.variants',
     ),
-    getItem: db.prepare('SELECT key, entity, ref, pending, last_at, outcome FROM items WHERE connector = ? AND key = ?'),
+    getItem: db.prepare(`SELECT ${ITEM_COLUMNS} FROM items WHERE connector = ? AND key = ?`),
     putItem: db.prepare(
-      'INSERT INTO items (connector, key, entity, ref, pending, last_at, ob, os, outcome, u, st) VALUES (@c, @key, @entity, @ref, @pending, @last_at, @ob, @os, @outcome, @u, @st) ' +
-        'ON CONFLICT (connector, key) DO UPDATE SET pending = excluded.pending, last_at = excluded.last_at, ob = excluded.ob, os = excluded.os, outcome = excluded.outcome, u = excluded.u, st = excluded.st',
+      'INSERT INTO items (connector, key, pending, force, enqueued_at, ob, os, outcome, u, st) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (connector, key) DO UPDATE SET pending = excluded.pending, force = excluded.force, enqueued_at = excluded.enqueued_at, ob = excluded.ob, os = excluded.os, outcome = excluded.outcome, u = excluded.u, st = excluded.st',
     ),
     insertItem: db.prepare(
-      'INSERT INTO items (connector, key, entity, ref, pending, last_at, ob, os, outcome, u, st) VALUES (@c, @key, @entity, @ref, @pending, @last_at, @ob, @os, @outcome, @u, @st) ON CONFLICT (connector, key) DO NOTHING',
+      "INSERT INTO items (id, connector, key, pending, force, enqueued_at, ob, os, u, st) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending') ON CONFLICT (connector, key) DO NOTHING",
     ),
+    // The last id in a bucket's range (its start if none).
+    lastId: db.prepare('SELECT coalesce(max(id), @start) FROM items WHERE id >= @start AND id < @end').pluck(),
     finishCurrent: db.prepare(
-      'UPDATE items SET pending = NULL, last_at = NULL, ob = NULL, os = NULL, outcome = @outcome, u = @u, st = @st WHERE connector = @c AND key = @key AND os = @os',
+      'UPDATE items SET pending = NULL, force = NULL, enqueued_at = NULL, ob = NULL, os = NULL, outcome = ?, u = ?, st = ? WHERE id = ? AND os = ?',
     ),
-    nextInOrder: db.prepare('SELECT key, pending FROM items WHERE connector = ? AND ob IS NOT NULL ORDER BY ob, os LIMIT ?'),
-    allLeases: db.prepare('SELECT id, expires_at, entries FROM leases WHERE connector = ?'),
-    expiredLeases: db.prepare('SELECT id, expires_at, entries FROM leases WHERE connector = ? AND expires_at <= ? ORDER BY expires_at'),
-    getLease: db.prepare('SELECT id, expires_at, entries FROM leases WHERE connector = ? AND id = ?'),
-    putLease: db.prepare('INSERT INTO leases (connector, id, expires_at, entries) VALUES (?, ?, ?, ?)'),
+    nextInOrder: db.prepare('SELECT id, key, pending, force, enqueued_at, os FROM items WHERE connector = ? AND ob IS NOT NULL ORDER BY ob, os LIMIT ?').raw(),
+    allLeases: db.prepare('SELECT id, expires_at, keys, superseded FROM leases WHERE connector = ?'),
+    expiredLeases: db.prepare('SELECT id, expires_at, keys, superseded FROM leases WHERE connector = ? AND expires_at <= ? ORDER BY expires_at'),
+    getLease: db.prepare('SELECT id, expires_at, keys, superseded FROM leases WHERE connector = ? AND id = ?'),
+    putLease: db.prepare("INSERT INTO leases (connector, id, expires_at, keys, superseded) VALUES (?, ?, ?, ?, '[]')"),
+    setSuperseded: db.prepare('UPDATE leases SET superseded = ? WHERE connector = ? AND id = ?'),
     deleteLease: db.prepare('DELETE FROM leases WHERE connector = ? AND id = ?'),
     getHash: db.prepare('SELECT hash FROM hashes WHERE connector = ? AND key = ?'),
     putHash: db.prepare('INSERT INTO hashes (connector, key, hash) VALUES (?, ?, ?) ON CONFLICT (connector, key) DO UPDATE SET hash = excluded.hash'),

@@ -2,7 +2,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import Sqlite from 'better-sqlite3';
-import { SyncEngine, toQueueEntries, type Change } from '@shopsync/core';
+import { SyncEngine, type Change } from '@shopsync/core';
 import { FakeTarget } from '@shopsync/core/testing';
 import { DB_VERSION, SqliteStorage, StorageCorruptError, StorageReadOnlyError, StorageVersionError } from '@shopsync/sqlite';
 import { tempDir } from './helpers.js';
@@ -10,7 +10,6 @@ import { tempDir } from './helpers.js';
 const tmp = tempDir('files');
 after(() => tmp.cleanup());
 const C = 'store-1';
-const T0 = Date.UTC(2026, 0, 15, 12);
 const products = (n: number): Change[] => Array.from({ length: n }, (_, i) => ({ entity: 'product', op: 'upsert', ref: `P${i}`, data: { title: `Product ${i}` } }));
 
 describe('SQLite files', () => {
@@ -21,23 +20,6 @@ describe('SQLite files', () => {
     assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
     raw.close();
     void s.close();
-  });
-
-  it('migrates a database from every earlier version, keeping its data', async () => {
-    for (let from = 1; from < DB_VERSION; from++) {
-      const path = tmp.file(`v${from}.sqlite`);
-      const old = SqliteStorage.open({ path, version: from });
-      assert.equal(old.version, from);
-      await old.enqueue(C, toQueueEntries(products(3)).entries, T0);
-      await old.setTargetIds(C, [{ key: 'product:P1', id: 'gid://shopify/Product/1' }]);
-      await old.close();
-      const current = SqliteStorage.open({ path });
-      assert.equal(current.version, DB_VERSION);
-      assert.deepEqual(await current.pendingCounts(C), { categories: 0, products: 3, variants: 0 });
-      assert.equal((await current.getTargetIds(C, ['product:P1'])).get('product:P1'), 'gid://shopify/Product/1');
-      assert.equal((await current.queryItems(C, { status: 'pending', offset: 0, limit: 10 })).total, 3);
-      await current.close();
-    }
   });
 
   it('a database from a newer shopsync is refused, says what to do, and is left untouched', () => {
@@ -101,6 +83,5 @@ describe('SQLite files', () => {
 
   it('validates its options, naming the field', () => {
     assert.throws(() => SqliteStorage.open({ path: '' }), /path: expected/);
-    assert.throws(() => SqliteStorage.open({ path: ':memory:', version: 0 }), /version: expected/);
   });
 });
