@@ -362,6 +362,30 @@ describe('simulator: latency and faults', () => {
     }
   });
 
+  it('a store gone (notFound) answers 404 and runs nothing; clearFaults makes it well again', async () => {
+    const sim = await startSim();
+    try {
+      sim.injectFault('notFound', { count: 2, afterExecute: true });
+      const gone = await post(sim, PRODUCT_SET, { input: { title: 'Gone', productOptions: titleOption, variants: [{ ...defaultVariant, inventoryItem: { sku: 'GONE' } }] } });
+      assert.equal(gone.status, 404);
+      assert.deepEqual(gone.body, { errors: 'Not Found' });
+      assert.equal(sim.product({ sku: 'GONE' }), undefined, 'a refused request runs nothing, afterExecute or not');
+      sim.injectFault('http503', { count: 5 });
+      assert.equal(sim.clearFaults(), 6, 'the requests the faults would still have hit');
+      assert.equal((await post(sim, SHOP)).status, 200);
+      assert.equal(sim.clearFaults(), 0);
+      assert.deepEqual(
+        sim.requests.map((r) => [r.status, r.fault]),
+        [
+          [404, 'notFound'],
+          [200, undefined],
+        ],
+      );
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('validates its options, naming the field', async () => {
     await assert.rejects(ShopifySimulator.start({ accessTokens: [] }), (e: unknown) => e instanceof ValidationError && /options\.accessTokens/.test(e.message));
     await assert.rejects(ShopifySimulator.start({ accessTokens: [TOKEN], host: '0.0.0.0' as never }), /options\.host/);

@@ -590,6 +590,88 @@ describe('faults and retries', () => {
     assert.equal(next.iterations[0]!.synced.products, 2);
   });
 
+  it('a create whose every attempt fails is a general error, not an item error: the items stay queued and go later', async () => {
+    for (const field of ['productSet', 'collectionCreate']) {
+      const own = await startSim();
+      try {
+        const { engine } = engineFor(own, targetFor(own), {}, { maxFailedIterations: 1 });
+        await engine.enqueue([category('CF-c', 'CF', { handle: 'cf' }), product('CF-1', { categoryRefs: ['CF-c'] }), variant('CF-1-a', 'CF-1', { stock: 2 })]);
+        // A create is not repeated blindly (its answer may be lost after it was applied): each
+        // round looks it up, then sends it again. Every round's create fails here.
+        own.injectFault('http500', { count: 1_000, field });
+        const e = await engine.start();
+        assert.equal(e.status, 'completed', field);
+        assert.equal(e.generalErrors[0]!.code, 'server_error', field);
+        assert.equal(e.generalErrors[0]!.httpStatus, 500, field);
+        assert.match(e.generalErrors[0]!.message, /Gave up after 4 attempts/, field);
+        assert.equal((await engine.queryItems({ status: 'error' })).total, 0, `${field}: no item error`);
+        const waiting = field === 'productSet' ? { categories: 0, products: 1, variants: 1 } : { categories: 1, products: 0, variants: 0 };
+        assert.deepEqual(e.pending, waiting, `${field}: still queued`);
+        own.clearFaults();
+        const next = await engine.start();
+        assert.deepEqual(next.generalErrors, [], field);
+        assert.equal((await engine.queryItems({ status: 'complete' })).total, 3, field);
+        assert.deepEqual(own.collection({ handle: 'cf' })?.productIds, [own.product({ sku: 'CF-1-a' })!.id], field);
+        assert.equal(own.stock('CF-1-a'), 2, field);
+      } finally {
+        await own.close();
+      }
+    }
+  });
+
+  it('a collection membership whose answer was lost is unknown, not assumed: the next push sends what the host wants', async () => {
+    // The store applies the change and every answer is lost; before the product goes again the
+    // host changes its mind. Both directions: joining a collection, and leaving one.
+    for (const [field, first, second] of [
+      ['collectionAddProducts', ['ML-a'], ['ML-a', 'ML-b']],
+      ['collectionRemoveProducts', ['ML-a', 'ML-b'], ['ML-a']],
+    ] as const) {
+      const own = await startSim();
+      try {
+        const { engine } = engineFor(own, targetFor(own), { includeEmptyCategories: true }, { maxFailedIterations: 1 });
+        const moves = (refs: readonly string[], title = 'Moved') => product('ML-1', { title, handle: 'ml-1', categoryRefs: [...refs] });
+        await engine.enqueue([category('ML-a', 'A', { handle: 'ml-a' }), category('ML-b', 'B', { handle: 'ml-b' }), moves(first, 'First')]);
+        await engine.start();
+        own.injectFault('reset', { count: 1_000, afterExecute: true, field });
+        await engine.enqueue([moves(second)]);
+        const lost = await engine.start();
+        assert.equal(lost.generalErrors[0]!.code, 'network', field);
+        assert.deepEqual(lost.pending, { categories: 0, products: 1, variants: 0 }, `${field}: the product goes again`);
+        own.clearFaults();
+        await engine.enqueue([moves(first, 'Back')]);
+        const back = await engine.start();
+        assert.deepEqual(back.generalErrors, [], field);
+        assert.deepEqual(own.product({ handle: 'ml-1' })!.collections.sort(), first.map((c) => c.toLowerCase()), `${field}: the collections the host wants, exactly`);
+      } finally {
+        await own.close();
+      }
+    }
+  });
+
+  it('a product waiting for its collection: a join whose answer was lost is unknown too, and the category goes again', async () => {
+    const own = await startSim();
+    try {
+      own.seedCollection({ title: 'Waited', handle: 'ml-w' });
+      const { engine } = engineFor(own, targetFor(own), {}, { maxFailedIterations: 1 });
+      // The category cannot be looked up at first: the product is synced and waits for it; then
+      // the category is found and the product joins it, and every answer to that join is lost.
+      own.injectFault('http503', { count: 4, field: 'collections' });
+      own.injectFault('reset', { count: 1_000, afterExecute: true, field: 'collectionAddProducts' });
+      await engine.enqueue([category('ML-w', 'Waited', { handle: 'ml-w' }), product('ML-2', { handle: 'ml-2', categoryRefs: ['ML-w'] })]);
+      const lost = await engine.start();
+      assert.deepEqual(lost.pending, { categories: 1, products: 0, variants: 0 }, 'the category goes again');
+      own.clearFaults();
+      // The host takes the product out of the category before that.
+      await engine.enqueue([product('ML-2', { handle: 'ml-2', categoryRefs: [] })]);
+      const next = await engine.start();
+      assert.deepEqual(next.generalErrors, []);
+      assert.deepEqual(next.pending, { categories: 0, products: 0, variants: 0 });
+      assert.deepEqual(own.collection({ handle: 'ml-w' })!.productIds, [], 'not in the collection it left');
+    } finally {
+      await own.close();
+    }
+  });
+
   it('an AbortSignal stops a push under way; its items stay queued', async () => {
     const slow = await startSim({ latency: { baseMs: 300, perMutationMs: 0, jitterMs: 0 } });
     try {

@@ -27,8 +27,11 @@ import { rootValue, type SimContext } from './resolvers.js';
 import { SimStore, type ProductSetArgs, type SimLocation, type SimStoreData } from './store.js';
 import { calendarPolicy, servedVersion, type VersionPolicy } from './versions.js';
 
-/** Failures a test can ask the simulator to answer the next requests with. */
-export const FAULT_KINDS = ['http500', 'http503', 'hang', 'reset', 'malformed', 'unauthorized'] as const;
+/**
+ * Failures a test can ask the simulator to answer the next requests with. `notFound` is a store
+ * that is gone (closed, or its domain taken away): HTTP 404 to every request it hits.
+ */
+export const FAULT_KINDS = ['http500', 'http503', 'hang', 'reset', 'malformed', 'unauthorized', 'notFound'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FaultOptions {
@@ -36,7 +39,8 @@ export interface FaultOptions {
   count?: number;
   /**
    * Run the request first (its writes apply), then fail the answer: the case where a client
-   * cannot know whether its mutation happened. Default: only for `malformed`.
+   * cannot know whether its mutation happened. Default: only for `malformed`; never for
+   * `unauthorized` and `notFound` (refused requests run nothing).
    */
   afterExecute?: boolean;
   /** Only requests that call this root field (e.g. `productSet`) count; others pass untouched. */
@@ -330,7 +334,15 @@ export class ShopifySimulator {
     if (!FAULT_KINDS.includes(kind)) throw new TypeError(`Unknown fault "${String(kind)}"; expected one of ${FAULT_KINDS.join(', ')}.`);
     const count = options.count ?? 1;
     if (!Number.isInteger(count) || count < 1) throw new TypeError('options.count: expected a positive integer');
-    this.#faults.push({ kind, left: count, afterExecute: kind === 'unauthorized' ? false : (options.afterExecute ?? kind === 'malformed'), field: options.field });
+    const refused = kind === 'unauthorized' || kind === 'notFound';
+    this.#faults.push({ kind, left: count, afterExecute: refused ? false : (options.afterExecute ?? kind === 'malformed'), field: options.field });
+  }
+
+  /** Drops the faults still queued: the store answers normally again. Returns how many requests they would still have hit. */
+  clearFaults(): number {
+    const left = this.#faults.reduce((n, f) => n + f.left, 0);
+    this.#faults.length = 0;
+    return left;
   }
 
   /** Sets a token's bucket to `points` (as if another app of the store had drained it). */
@@ -640,6 +652,9 @@ export class ShopifySimulator {
         return this.#send(res, entry, 503, '{"errors":"Service Unavailable"}', { ...headers, 'Retry-After': '1' });
       case 'unauthorized':
         return this.#send(res, entry, 401, UNAUTHORIZED_BODY, headers);
+      case 'notFound':
+        // As an unknown store's host answers: no API version header.
+        return this.#send(res, entry, 404, '{"errors":"Not Found"}');
       case 'malformed': {
         const text = answer ?? '{"data":{"shop":{"name":"Shopsync Simulator"}}}';
         return this.#send(res, entry, 200, text.slice(0, Math.max(1, Math.floor(text.length / 2))), headers);

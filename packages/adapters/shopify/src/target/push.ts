@@ -66,6 +66,13 @@ const MAX_ROUNDS = 4;
 /** How the store says an id it was given is not (or no longer) there. */
 const NOT_FOUND = /does not exist|not found/i;
 
+/**
+ * A product's membership of a collection whose last change was sent but never confirmed (its
+ * answer was lost): the store may or may not have it. Kept as `?GID` in the product's record, so
+ * that the next push sends whichever change the host wants (both are idempotent).
+ */
+const UNSURE = '?';
+
 /** SKUs per lookup query at most (Shopify's search syntax joins them with OR). */
 const SKUS_PER_LOOKUP = 50;
 
@@ -120,6 +127,8 @@ interface Group {
   collections?: Record<string, string>;
   /** Made by this push's productSet (it had no product before). */
   created?: boolean;
+  /** The answer to its last productSet was lost (5xx, timeout, reset, garbled): a fault of the store or the network. */
+  lost?: GeneralErrorInput;
 }
 
 interface CategoryWork {
@@ -130,6 +139,8 @@ interface CategoryWork {
   id?: string;
   needsLookup: boolean;
   status: 'pending' | 'ok' | 'failed' | 'unresolved';
+  /** The answer to its last write was lost (5xx, timeout, reset, garbled). */
+  lost?: GeneralErrorInput;
 }
 
 /**
@@ -342,6 +353,7 @@ export class PushRun {
       const results = await this.#run(ops);
       ready.forEach((w, i) => {
         const r = results[i]!;
+        delete w.lost;
         if (r.status === 'ok') {
           const payload = r.data as { collection?: { id: string } | null; userErrors: Array<{ field?: string[] | null; message: string }> };
           if (payload.userErrors.length || !payload.collection) {
@@ -372,6 +384,7 @@ export class PushRun {
           if (created) this.#joinPending(w, this.#pendingMembers(w).slice(0, MAX_INPUT_ARRAY));
           if (w.item) this.#sync(w.item, w.id);
         } else if (r.status === 'uncertain') {
+          w.lost = r.error;
           w.needsLookup = true;
         } else if (r.status === 'error') {
           w.status = 'failed';
@@ -382,7 +395,11 @@ export class PushRun {
         }
       });
     }
-    for (const w of work) if (w.status === 'pending' && w.item) this.#fail(w.item, [{ message: `The collection could not be saved in ${MAX_ROUNDS} attempts; it will be tried again.` }]);
+    for (const w of work) {
+      if (w.status !== 'pending' || !w.item) continue;
+      if (w.lost) this.#giveUp(w.lost, [w.item]);
+      else this.#fail(w.item, [{ message: `The collection could not be saved in ${MAX_ROUNDS} attempts; it will be tried again.` }]);
+    }
     // Waiting products the writes above did not take in (beyond one creation's input array, or a
     // collection found rather than created).
     const joins: Array<{ w: CategoryWork; members: Array<{ ref: string; id: string }> }> = [];
@@ -393,7 +410,16 @@ export class PushRun {
     }
     const joined = await this.#run(joins.map((j) => collectionAddProductsOp(j.w.id!, j.members.map((m) => m.id))));
     joined.forEach((r, i) => {
-      if (r.status === 'ok' && (r.data as { userErrors: unknown[] }).userErrors.length === 0) this.#joinPending(joins[i]!.w, joins[i]!.members);
+      const { w, members } = joins[i]!;
+      if (r.status === 'ok' && (r.data as { userErrors: unknown[] }).userErrors.length === 0) this.#joinPending(w, members);
+      else if (r.status === 'unsent' || r.status === 'uncertain') {
+        // Maybe joined: they stay pending, their records say it may be so, and the category goes again.
+        for (const m of members) {
+          const s = this.#productState(m.ref);
+          if (s && !s.collections[w.ref]) this.#state.write(K.product(m.ref), { ...s, collections: { ...s.collections, [w.ref]: UNSURE + w.id! } });
+        }
+        if (w.item) this.#hold(w.item);
+      }
     });
   }
 
@@ -587,11 +613,25 @@ export class PushRun {
       }
     }
     for (const g of groups) {
-      if (g.status === 'pending') {
+      if (g.status !== 'pending') continue;
+      if (g.lost) {
+        g.status = 'unresolved';
+        this.#giveUp(g.lost, this.#groupItems(g));
+      } else {
         g.status = 'failed';
         this.#failGroup(g, [{ message: `Product ${g.ref} could not be saved in ${MAX_ROUNDS} attempts; it will be tried again.` }]);
       }
     }
+  }
+
+  /**
+   * Every round's write lost its answer and the lookups after it did not find it applied: the
+   * store or the network failed, not the items. They go back to the queue and the run says why,
+   * as for requests that are retried (never an item error: nothing is wrong with the item).
+   */
+  #giveUp(lost: GeneralErrorInput, items: readonly TargetItem[]): void {
+    this.#generalError({ ...lost, message: `${lost.message} Gave up after ${MAX_ROUNDS} attempts.` });
+    for (const item of items) this.#hold(item);
   }
 
   #markUnconfirmed(ref: string): void {
@@ -621,8 +661,10 @@ export class PushRun {
   }
 
   #afterProductSet(g: Group, r: OpOutcome): void {
+    delete g.lost;
     if (r.status === 'uncertain') {
       // Maybe created: find it before sending again, so that no twin is made.
+      g.lost = r.error;
       g.needsLookup = true;
       return;
     }
@@ -942,11 +984,10 @@ export class PushRun {
       for (const [cat, joined] of Object.entries(prev)) {
         if (desired.includes(cat)) continue;
         const coll = this.#state.get(K.id('category', cat));
-        if (joined && coll === joined) removes.set(coll, [...(removes.get(coll) ?? []), { g, cat }]);
-        else {
-          pend(cat).remove.add(g.ref);
-          delete next[cat];
-        }
+        // Joined, or maybe joined (an answer was lost): removed (harmless if it was not in).
+        if (coll && (joined === coll || joined === UNSURE + coll)) removes.set(coll, [...(removes.get(coll) ?? []), { g, cat }]);
+        else delete next[cat];
+        if (joined !== coll) pend(cat).remove.add(g.ref);
       }
       g.collections = next;
     }
@@ -991,7 +1032,12 @@ export class PushRun {
           g.collections![cat] = g.state?.collections[cat] ?? '';
           if (!add && g.state?.collections[cat] === undefined) delete g.collections![cat];
           this.#fail(g.item!, r.status === 'error' ? r.errors : userErrors(errors, 'The store did not change the collection.'));
-        } else this.#hold(g.item!);
+        } else {
+          // Not confirmed (the answer was lost, maybe after the store applied it): the item goes
+          // again, and its record says the membership is unknown, whichever way the host turns.
+          g.collections![cat] = UNSURE + coll;
+          this.#hold(g.item!);
+        }
       }
     });
   }

@@ -36,7 +36,10 @@ export const productStateSchema = z
     defaultVariantId: z.string().optional(),
     /** Variants the store has that the host never sent (found after a lost mapping): kept, not deleted. */
     foreign: z.array(z.object({ id: z.string(), sku: z.string().optional(), options: z.record(z.string(), z.string()) }).strict()).default([]),
-    /** Category ref -> collection GID the product was added to ('' while the category has none). */
+    /**
+     * Category ref -> collection GID the product was added to ('' while the category has none;
+     * '?GID' when a change of that membership was sent and its answer lost).
+     */
     collections: z.record(z.string(), z.string()).default({}),
     archived: z.boolean().default(false),
     /**
