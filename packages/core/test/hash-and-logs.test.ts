@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { canonicalJson, csvCell, logsToCsv, redactSecrets, stableHash, type LogEntry } from '@shopsync/core';
+import { canonicalJson, csvCell, logsToCsv, redactSecrets, remoteText, stableHash, type LogEntry } from '@shopsync/core';
 
 describe('stable hash', () => {
   it('ignores key order at every depth, and changes with any value', () => {
@@ -45,5 +45,31 @@ describe('secret redaction', () => {
     assert.equal(redactSecrets('Authorization: Bearer abcdefgh12345678'), 'Authorization: Bearer [REDACTED]');
     assert.equal(redactSecrets('key=my-custom-secret', ['my-custom-secret']), 'key=[REDACTED]');
     assert.equal(redactSecrets('Handle has already been taken'), 'Handle has already been taken');
+  });
+
+  it('scrubs a token glued to other text', () => {
+    const token = 'shpat_0123456789abcdef0123456789abcdef';
+    assert.equal(redactSecrets(`key_${token}_live`), 'key_[REDACTED]_live');
+    assert.equal(redactSecrets(`x${token}`), 'x[REDACTED]');
+  });
+});
+
+describe('remote text', () => {
+  it('keeps text up to the limit whole, and cuts longer text to the limit with "…"', () => {
+    assert.equal(remoteText('a'.repeat(10_000)), 'a'.repeat(10_000));
+    const cut = remoteText('a'.repeat(10_001));
+    assert.equal(cut.length, 10_000);
+    assert.ok(cut.endsWith('a…'));
+    assert.equal(remoteText('abcdef', 4), 'abc…');
+  });
+
+  it('never cuts a surrogate pair in half', () => {
+    const wellFormed = (s: string) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+    for (let pad = 9_990; pad <= 10_000; pad++) {
+      const text = remoteText('a'.repeat(pad) + '😀'.repeat(10));
+      assert.ok(text.length <= 10_000, `${pad}: ${text.length}`);
+      assert.ok(wellFormed(text), `${pad}: ends ${JSON.stringify(text.slice(-3))}`);
+    }
+    assert.equal(remoteText('ab😀cd', 4), 'ab…');
   });
 });

@@ -46,6 +46,18 @@ describe('bad input is rejected at the boundary, naming the field, and nothing i
     assert.deepEqual(issuePaths(err), ['changes[0].data.price', 'changes[1].ref', 'changes[2].data', 'changes[3].ref']);
   });
 
+  it('a "__proto__" key in host-keyed data (option values, localized text) is refused by name, not dropped', async () => {
+    const queue = new ChangeQueue(new MemoryStorage(), 'c');
+    // As a host's JSON.parse makes it: an own key named __proto__.
+    const batch = JSON.parse(`[
+      { "entity": "variant", "op": "upsert", "ref": "v1", "parentRef": "p1", "data": { "price": "1.00", "optionValues": { "Size": "M", "__proto__": 5 } } },
+      { "entity": "product", "op": "upsert", "ref": "p1", "data": { "title": { "en": "Shoe", "__proto__": { "es": "Zapato" } } } }
+    ]`) as unknown;
+    const err = await queue.enqueue(batch).catch((e: unknown) => e);
+    assert.deepEqual(issuePaths(err), ['changes[0].data.optionValues.__proto__', 'changes[1].data.title']);
+    assert.deepEqual(await queue.pendingCounts(), { categories: 0, products: 0, variants: 0 });
+  });
+
   it('a batch that is not an array is refused as such', async () => {
     const queue = new ChangeQueue(new MemoryStorage(), 'c');
     const err = await queue.enqueue({ entity: 'product' }).catch((e: unknown) => e);

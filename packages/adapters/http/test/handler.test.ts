@@ -116,6 +116,15 @@ describe('createSyncHandler: bad input, unknown routes, methods', () => {
     await invalid('/stream?lastEventId=' + 'x'.repeat(201), 'query.lastEventId');
   });
 
+  it('400 naming a parameter called like an Object.prototype member (__proto__, constructor)', async () => {
+    for (const key of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      for (const path of [`/items?${key}=x`, `/state?${key}=1`, `/events?limit=5&${key}=x`]) {
+        const r = await invalid(path, 'query');
+        assert.match(r.body.error!.issues![0]!.message, new RegExp(`"${key}"`), `${path} names ${key}: ${r.text}`);
+      }
+    }
+  });
+
   it('400 naming the body field; malformed JSON; 413 past the size cap; 415 without JSON', async () => {
     await invalid('/connector', 'body.enabled', { method: 'PUT', json: { enabled: 'yes' } });
     await invalid('/connector', 'body.enabled', { method: 'POST', json: {} });

@@ -5,7 +5,8 @@
  * forms are caught whatever the token looks like.
  */
 const PATTERNS: ReadonlyArray<[RegExp, string]> = [
-  [/\bshp(?:at|ca|pa|ss|ua)_[A-Za-z0-9]{16,}\b/g, '[REDACTED]'],
+  // No word boundaries: a token glued to other text (`xshpat_…`, `shpat_…_live`) is still a token.
+  [/shp(?:at|ca|pa|ss|ua)_[A-Za-z0-9]{16,}/g, '[REDACTED]'],
   [/(x-shopify-access-token["']?\s*[:=]\s*["']?)[^\s"',;}]+/gi, '$1[REDACTED]'],
   [/(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1[REDACTED]'],
   [/((?:access_?token|api_?secret|password)["']?\s*[:=]\s*["']?)[^\s"',;}&]+/gi, '$1[REDACTED]'],
@@ -18,9 +19,17 @@ export function redactSecrets(text: string, extraSecrets: readonly string[] = []
   return out;
 }
 
-/** Remote text as data: a string, secrets scrubbed, length bounded. */
+/**
+ * Remote text as data: a string, secrets scrubbed, at most `max` UTF-16 code units (longer text
+ * is cut and ends with "…"). The cut never splits a surrogate pair: half an emoji is not valid
+ * Unicode, and would be stored or sent as U+FFFD.
+ */
 export function remoteText(value: unknown, max = 10_000): string {
   const s = typeof value === 'string' ? value : value instanceof Error ? value.message : JSON.stringify(value) ?? String(value);
   const clean = redactSecrets(s);
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  if (clean.length <= max) return clean;
+  let cut = max - 1;
+  const last = clean.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
+  return `${clean.slice(0, cut)}…`;
 }

@@ -2,10 +2,26 @@ import { z } from 'zod';
 import { languageSchema } from './connector.js';
 import { refSchema } from './common.js';
 
+/**
+ * A record (keys chosen by the host) that refuses a `__proto__` key by name. zod's record drops
+ * such a key without a word (its guard against prototype pollution), so `{"__proto__": 5}` would
+ * pass as `{}`: the host's data silently changed, an invalid value never checked.
+ */
+function hostRecord<T extends z.ZodType>(record: T) {
+  return z
+    .unknown()
+    .superRefine((value, ctx) => {
+      if (value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, '__proto__')) {
+        ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'expected no key named "__proto__"' });
+      }
+    })
+    .pipe(record);
+}
+
 /** Text in one language, or in several keyed by language tag; the connector's language picks one. */
 export const localizedTextSchema = z.union([
   z.string(),
-  z.record(languageSchema, z.string()).refine((r) => Object.keys(r).length > 0, 'expected at least one language'),
+  hostRecord(z.record(languageSchema, z.string()).refine((r) => Object.keys(r).length > 0, 'expected at least one language')),
 ]);
 export type LocalizedText = z.infer<typeof localizedTextSchema>;
 
@@ -43,7 +59,7 @@ export const variantDataSchema = z
     compareAtPrice: moneySchema.optional(),
     barcode: z.string().max(255).optional(),
     /** Values for the product's options, by option name: { Size: "M" }. */
-    optionValues: z.record(z.string().min(1), z.string().min(1)).optional(),
+    optionValues: hostRecord(z.record(z.string().min(1), z.string().min(1))).optional(),
     stock: z.number().int().min(-1_000_000_000).max(1_000_000_000).optional(),
     weightGrams: z.number().nonnegative().optional(),
   })

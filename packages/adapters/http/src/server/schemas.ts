@@ -36,9 +36,13 @@ export const retryItemBody = z.object({ entity: entitySchema, ref: refSchema }).
 export const retryFailedBody = z.object(filter).partial().strict();
 export const connectorBody = z.object({ enabled: z.boolean() }).strict();
 
-/** A query string as an object: one key once is a string; a key given twice is an array (and refused). */
+/**
+ * A query string as an object: one key once is a string; a key given twice is an array (and refused).
+ * The object has no prototype, so that keys such as `__proto__` or `constructor` are own keys like
+ * any other (refused as unknown, by name) rather than reaching Object.prototype.
+ */
 export function queryObject(params: URLSearchParams): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+  const out = Object.create(null) as Record<string, string | string[]>;
   for (const [key, value] of params) {
     const seen = out[key];
     out[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];

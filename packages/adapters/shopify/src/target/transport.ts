@@ -1,5 +1,5 @@
 import { createAdminApiClient, type AdminApiClient } from '@shopify/admin-api-client';
-import { backoffDelay, redactSecrets, sleep, type BackoffOptions, type Clock, type GeneralErrorInput } from '@shopsync/core';
+import { backoffDelay, redactSecrets, remoteText, sleep, type BackoffOptions, type Clock, type GeneralErrorInput } from '@shopsync/core';
 import type { CostPacer, ThrottleStatus } from './pacer.js';
 
 export interface GraphQLErrorLike {
@@ -99,10 +99,9 @@ export class Transport {
     return this.#config.pacer;
   }
 
-  /** Text from elsewhere, safe to store and show: the token and token-shaped strings removed. */
+  /** Text from elsewhere, safe to store and show: the token and token-shaped strings removed, cut at `max` (never inside a surrogate pair). */
   scrub(text: string, max = 2_000): string {
-    const clean = redactSecrets(text, [this.#secret]);
-    return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+    return remoteText(redactSecrets(text, [this.#secret]), max);
   }
 
   /**
