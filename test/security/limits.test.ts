@@ -4,6 +4,8 @@
  * Covered elsewhere, and not repeated here:
  * - the store refusing a product over *its* variant limit (VARIANTS_OVER_LIMIT for the product and
  *   each of its variants): packages/adapters/shopify/test/target.test.ts, "too many variants…";
+ * - variants per product before API 2025-10 (the store's 100, the connector's 250), and the ids of
+ *   a 2,048-variant product read page by page: packages/adapters/shopify/test/variants-limit.test.ts;
  * - MAX_COST_EXCEEDED from a store with a lower limit than expected, splitting the request:
  *   target.test.ts, "MAX_COST_EXCEEDED splits the request…";
  * - the simulator refusing a 251-item input array and a query over the cost limit:
@@ -317,48 +319,35 @@ describe('limits at their edges', () => {
       }
     });
 
-    it('variants per product, the connector’s limit: 250 go in one productSet; 251 are the product’s error, and nothing is sent for it', async () => {
-      const engine = engineOn(1_000);
+    it('variants per product, Shopify’s limit from API 2025-10: 2,048 go in one productSet (not bound by the 250-item input array rule); 2,049 are the product’s error, and nothing is sent for it', async () => {
+      const engine = engineOn(5_000);
       try {
         proxy.bodies.length = 0;
         sim.clearLog();
         const family = (p: string, n: number) => [product(p, { options: ['Size'] }), ...Array.from({ length: n }, (_, i) => variant(`${p}-${i}`, p, { optionValues: { Size: `S${i}` } }))];
-        await engine.enqueue([...family('VAR-250', MAX_INPUT_ARRAY), ...family('VAR-251', MAX_INPUT_ARRAY + 1)]);
+        await engine.enqueue(family('BIG-2048', 2_048));
         const event = await engine.start();
         assert.equal(event.status, 'completed');
-        assert.equal(sim.product({ sku: 'VAR-250-249' })?.variants.length, MAX_INPUT_ARRAY, 'all 250 in the store');
+        assert.deepEqual(event.generalErrors, []);
+        assert.equal((await engine.queryItems({ ref: 'BIG-2048', status: 'error', limit: 1 })).total, 0, 'no item failed');
+        assert.equal(sim.product({ sku: 'BIG-2048-0' })?.variants.length, 2_048);
         const sets = proxy.bodies.filter((b) => b.query.includes('productSet'));
-        assert.equal(sets.filter((b) => longestArray(b.variables) === MAX_INPUT_ARRAY).length, 1, 'one productSet of 250 variants');
-        assert.equal(sim.product({ sku: 'VAR-251-0' }), undefined, 'the 251-variant product was not sent');
-        const failed = (await engine.queryItems({ ref: 'VAR-251', status: 'error', limit: 1_000 })).items;
-        assert.equal(failed.length, MAX_INPUT_ARRAY + 2, 'the product and each of its variants');
-        for (const f of failed) assert.equal(f.errors[0]!.code, 'VARIANTS_OVER_LIMIT');
-        assert.ok(!sim.requests.some((r) => r.errorCodes.includes('MAX_INPUT_SIZE_EXCEEDED')));
+        assert.equal(sets.length, 1, 'one productSet');
+        assert.equal(longestArray(sets[0]!.variables), 2_048, 'all 2,048 variants in it');
+        assert.ok(sim.requests.every((r) => (r.requestedCost ?? 0) <= MAX_QUERY_COST), `no request over ${MAX_QUERY_COST}: ${Math.max(...sim.requests.map((r) => r.requestedCost ?? 0))}`);
+        assert.ok(!sim.requests.some((r) => r.errorCodes.length > 0), String(sim.requests.flatMap((r) => r.errorCodes)));
+
+        proxy.bodies.length = 0;
+        await engine.enqueue(family('BIG-2049', 2_049));
+        await engine.start();
+        const refused = await engine.queryItems({ ref: 'BIG-2049', status: 'error', limit: 1_000 });
+        assert.equal(refused.total, 2_050, 'the product and each of its variants');
+        for (const f of refused.items) assert.equal(f.errors[0]!.code, 'VARIANTS_OVER_LIMIT');
+        assert.ok(!proxy.bodies.some((b) => b.query.includes('productSet')), 'nothing sent for it');
+        assert.equal(sim.product({ sku: 'BIG-2049-0' }), undefined);
       } finally {
         await engine.dispose();
       }
     });
-
-    it(
-      'variants per product, Shopify’s limit from API 2025-10: 2,048 on one product sync; 2,049 are refused',
-      { todo: 'the target sends at most 250 variants per product (MAX_INPUT_ARRAY) and the simulator refuses any productSet of more than 250; see the report of issue #9' },
-      async () => {
-        const engine = engineOn(5_000);
-        try {
-          const family = (p: string, n: number) => [product(p, { options: ['Size'] }), ...Array.from({ length: n }, (_, i) => variant(`${p}-${i}`, p, { optionValues: { Size: `S${i}` } }))];
-          await engine.enqueue(family('BIG-2048', 2_048));
-          const event = await engine.start();
-          assert.equal(event.status, 'completed');
-          assert.equal((await engine.queryItems({ ref: 'BIG-2048', status: 'error', limit: 1 })).total, 0, 'no item failed');
-          assert.equal(sim.product({ sku: 'BIG-2048-0' })?.variants.length, 2_048);
-          await engine.enqueue(family('BIG-2049', 2_049));
-          await engine.start();
-          const refused = (await engine.queryItems({ ref: 'BIG-2049', status: 'error', limit: 1 })).total;
-          assert.equal(refused, 2_050, 'the product and each of its variants: VARIANTS_OVER_LIMIT');
-        } finally {
-          await engine.dispose();
-        }
-      },
-    );
   });
 });

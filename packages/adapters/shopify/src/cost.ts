@@ -4,6 +4,7 @@ import {
   isAbstractType,
   isLeafType,
   isObjectType,
+  valueFromASTUntyped,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -14,6 +15,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { featuresOf } from './version.js';
 
 /**
  * Shopify's calculated query cost, as its rate-limits page states it: a scalar or enum costs 0, an
@@ -25,9 +27,32 @@ import {
  * This package reads the rule one way and applies it everywhere: the simulator charges with it and
  * the adapter estimates with it. Shopify's own numbers may differ a little; the adapter learns from
  * `extensions.cost.requestedQueryCost` and from MAX_COST_EXCEEDED answers.
+ *
+ * From 2025-10 `productSet` costs by its input instead ("dynamic complexity", see
+ * `productSetComplexity`); pass the API version to have it counted.
  */
 export const MUTATION_COST = 10;
 export const CONNECTION_BASE_COST = 2;
+
+/**
+ * productSet's cost from 2025-10, as the changelog "Dynamic complexity cost for productSet
+ * mutation" gives it: 10 + 0.2 per variant + 0.6 per variant file + 0.4 per variant metafield +
+ * 0.4 per product metafield + 1.9 per product file. The changelog does not say how fractions are
+ * rounded; its one-variant example costs 10, so they are dropped here. 2,048 variants: 419.
+ */
+export function productSetComplexity(input: unknown): number {
+  const i = asRecord(input);
+  if (!i) return MUTATION_COST;
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const variants = list(i['variants']);
+  let points = MUTATION_COST + 0.2 * variants.length + 0.4 * list(i['metafields']).length + 1.9 * list(i['files']).length;
+  for (const v of variants) {
+    const r = asRecord(v);
+    if (!r) continue;
+    points += 0.4 * list(r['metafields']).length + (r['file'] ? 0.6 : 0);
+  }
+  return Math.floor(points + 1e-9);
+}
 
 type Variables = Readonly<Record<string, unknown>>;
 
@@ -35,6 +60,8 @@ interface Walk {
   schema: GraphQLSchema;
   fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   variables: Variables;
+  /** productSet is charged by its input (API 2025-10 on). */
+  dynamic: boolean;
 }
 
 export function findOperation(document: DocumentNode, operationName?: string | null): OperationDefinitionNode | undefined {
@@ -43,22 +70,32 @@ export function findOperation(document: DocumentNode, operationName?: string | n
   return ops.length === 1 ? ops[0] : undefined;
 }
 
-function walkOf(schema: GraphQLSchema, document: DocumentNode, variables: Variables): Walk {
+function walkOf(schema: GraphQLSchema, document: DocumentNode, variables: Variables, version: string | undefined): Walk {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  return { schema, fragments, variables };
+  return { schema, fragments, variables, dynamic: version !== undefined && featuresOf(version).productSetDynamicCost };
+}
+
+/** What a root mutation field costs itself, before its selection. */
+function mutationCost(w: Walk, field: FieldNode): number {
+  if (!w.dynamic || field.name.value !== 'productSet') return MUTATION_COST;
+  const arg = field.arguments?.find((a) => a.name.value === 'input');
+  return productSetComplexity(arg ? valueFromASTUntyped(arg.value, w.variables) : undefined);
 }
 
 function rootOf(schema: GraphQLSchema, op: OperationDefinitionNode): GraphQLObjectType | null | undefined {
   return op.operation === 'mutation' ? schema.getMutationType() : op.operation === 'query' ? schema.getQueryType() : schema.getSubscriptionType();
 }
 
-/** Requested (worst-case) cost of an operation of `document`; 0 if there is no such operation. */
-export function requestedCost(schema: GraphQLSchema, document: DocumentNode, variables: Variables = {}, operationName?: string | null): number {
+/**
+ * Requested (worst-case) cost of an operation of `document`; 0 if there is no such operation.
+ * `version`: the API version that serves it (its cost rules); without, the static rule only.
+ */
+export function requestedCost(schema: GraphQLSchema, document: DocumentNode, variables: Variables = {}, operationName?: string | null, version?: string): number {
   const op = findOperation(document, operationName);
   const root = op && rootOf(schema, op);
   if (!op || !root) return 0;
-  return selectionCost(walkOf(schema, document, variables), root, op.selectionSet, op.operation === 'mutation');
+  return selectionCost(walkOf(schema, document, variables, version), root, op.selectionSet, op.operation === 'mutation');
 }
 
 /** Actual cost: the requested cost of what `data` holds. */
@@ -68,11 +105,12 @@ export function actualCost(
   variables: Variables,
   data: unknown,
   operationName?: string | null,
+  version?: string,
 ): number {
   const op = findOperation(document, operationName);
   const root = op && rootOf(schema, op);
   if (!op || !root) return 0;
-  return actualSelectionCost(walkOf(schema, document, variables), root, op.selectionSet, asRecord(data), op.operation === 'mutation');
+  return actualSelectionCost(walkOf(schema, document, variables, version), root, op.selectionSet, asRecord(data), op.operation === 'mutation');
 }
 
 /** The fields of a selection set that apply to the concrete type `type`, fragments expanded. */
@@ -113,12 +151,13 @@ function fieldCost(w: Walk, parent: GraphQLObjectType, field: FieldNode, mutatio
   const def = parent.getFields()[field.name.value];
   if (!def) return 0;
   const named = getNamedType(def.type);
-  if (isLeafType(named)) return mutationRoot ? MUTATION_COST : 0;
-  const own = mutationRoot ? MUTATION_COST : 1;
+  const mutation = mutationRoot ? mutationCost(w, field) : 0;
+  if (isLeafType(named)) return mutation;
+  const own = mutationRoot ? mutation : 1;
   if (!field.selectionSet) return own;
   if (isConnection(named)) {
     const size = pageSize(w, field);
-    return (mutationRoot ? MUTATION_COST : 0) + CONNECTION_BASE_COST + size * nodeCost(w, named, field.selectionSet);
+    return mutation + CONNECTION_BASE_COST + size * nodeCost(w, named, field.selectionSet);
   }
   return own + selectionCost(w, named, field.selectionSet);
 }
@@ -185,16 +224,16 @@ function actualFieldCost(w: Walk, parent: GraphQLObjectType, field: FieldNode, v
   const def = parent.getFields()[field.name.value];
   if (!def) return 0;
   const named = getNamedType(def.type);
-  const own = mutationRoot ? MUTATION_COST : 0;
+  const own = mutationRoot ? mutationCost(w, field) : 0;
   if (isLeafType(named)) return own;
   if (!field.selectionSet || value === null || value === undefined) return own;
   if (isConnection(named)) return own + CONNECTION_BASE_COST + connectionNodesCost(w, named, field.selectionSet, asRecord(value));
   if (Array.isArray(value)) {
     let max = -1;
     for (const element of value) max = Math.max(max, actualSelectionCost(w, named, field.selectionSet, asRecord(element)));
-    return max < 0 ? own : (mutationRoot ? MUTATION_COST : 1) + max;
+    return max < 0 ? own : (mutationRoot ? own : 1) + max;
   }
-  return (mutationRoot ? MUTATION_COST : 1) + actualSelectionCost(w, named, field.selectionSet, asRecord(value));
+  return (mutationRoot ? own : 1) + actualSelectionCost(w, named, field.selectionSet, asRecord(value));
 }
 
 function connectionNodesCost(w: Walk, connection: GraphQLObjectType, set: SelectionSetNode, value: Record<string, unknown> | null): number {

@@ -5,7 +5,7 @@
  */
 import { adminSchema } from './schema/schema.js';
 import { parse } from 'graphql';
-import { requestedCost } from './cost.js';
+import { productSetComplexity, requestedCost } from './cost.js';
 import { featuresOf, MAX_INPUT_ARRAY, type ApiFeatures } from './version.js';
 
 
@@ -102,11 +102,14 @@ const costCache = new Map<string, number>();
 /** The requested cost of one op, by the rule the simulator charges with (see cost.ts). */
 export function opCost(op: Op, version: string): number {
   const pageArgs = op.args.filter((a) => a.name === 'first').map((a) => String(a.value));
-  const key = `${version}|${op.operation}|${op.field}|${pageArgs.join(',')}|${op.selection}`;
+  // productSet's cost depends on its input from 2025-10 (cost.ts, productSetComplexity).
+  const input = op.field === 'productSet' ? productSetComplexity(op.args.find((a) => a.name === 'input')?.value) : '';
+  // A cursor does not change the cost: one entry for every page.
+  const key = `${version}|${op.operation}|${op.field}|${pageArgs.join(',')}|${input}|${op.selection.replace(/after: "(?:[^"\\]|\\.)*"/g, 'after: ""')}`;
   let cost = costCache.get(key);
   if (cost === undefined) {
     const { query, variables } = buildDocument([op]);
-    cost = requestedCost(adminSchema(version), parse(query), variables);
+    cost = requestedCost(adminSchema(version), parse(query), variables, undefined, version);
     costCache.set(key, cost);
   }
   return cost;
@@ -117,9 +120,16 @@ export function opCost(op: Op, version: string): number {
 const USER_ERRORS = '{ field message }';
 const CODED_USER_ERRORS = '{ code field message }';
 
-/** What productSet answers: ids of the product, its variants and their inventory items. */
+const PAGE_INFO = '{ hasNextPage endCursor }';
+
+/**
+ * What productSet answers: ids of the product, its variants and their inventory items — the first
+ * page of them (at most 250, Shopify's page size). A product with more has the rest read with
+ * `productVariantsOp(id, n, endCursor)`: 2,048 in the answer would cost some 4,000 points, over
+ * the single-query limit.
+ */
 export function productSetSelection(variantCount: number): string {
-  return `{ product { id handle variants(first: ${variantCount}) { nodes { id sku inventoryItem { id } } } } userErrors ${CODED_USER_ERRORS} }`;
+  return `{ product { id handle variants(first: ${variantCount}) { nodes { id sku inventoryItem { id } } pageInfo ${PAGE_INFO} } } userErrors ${CODED_USER_ERRORS} }`;
 }
 
 // ——— writes ———
@@ -291,13 +301,19 @@ export function productByRefOp(ref: string): Op {
   };
 }
 
-/** A product's variants as the store has them, to keep those the host never sent us. */
-export function productVariantsOp(productId: string, first: number = MAX_INPUT_ARRAY): Op {
+/**
+ * A product's variants as the store has them, a page at a time (`after`: the previous page's
+ * `endCursor`): to keep those the host never sent us, and to read the ids of a large product's
+ * variants after its productSet.
+ */
+export function productVariantsOp(productId: string, first: number = MAX_INPUT_ARRAY, after?: string): Op {
+  const page = Math.max(1, Math.min(MAX_INPUT_ARRAY, first));
   return {
     operation: 'query',
     field: 'product',
     args: [{ name: 'id', type: 'ID!', value: productId }],
-    selection: `{ id variants(first: ${Math.max(1, Math.min(MAX_INPUT_ARRAY, first))}) { nodes { id sku selectedOptions { name value } inventoryItem { id } } } }`,
+    // The cursor as a literal: the batcher binds only root arguments to variables.
+    selection: `{ id variants(first: ${page}${after === undefined ? '' : `, after: ${JSON.stringify(after)}`}) { nodes { id sku selectedOptions { name value } inventoryItem { id } } pageInfo ${PAGE_INFO} } }`,
     idempotent: true,
   };
 }
@@ -356,6 +372,7 @@ export function documentSamples(version: string): Array<{ name: string; query: s
     productByRefOp('SKU-1'),
     productByHandleOp('trail-runner'),
     productVariantsOp(gid('Product', 1)),
+    productVariantsOp(gid('Product', 1), 250, 'eyJsYXN0X2lkIjoxfQ'),
     collectionsByOp({ handle: 'shoes' }),
     collectionsByOp({ title: 'Shoes' }),
   ];

@@ -31,6 +31,6 @@ export {
 export type { Op, OpArg, BuiltDocument, QuantityInput } from './documents.js';
 export { adminSdl } from './schema/sdl.js';
 export { adminSchema } from './schema/schema.js';
-export { requestedCost, actualCost, MUTATION_COST, CONNECTION_BASE_COST } from './cost.js';
+export { requestedCost, actualCost, productSetComplexity, MUTATION_COST, CONNECTION_BASE_COST } from './cost.js';
 export { featuresOf, compareVersions, schemaGateOf, SCHEMA_GATES, MAX_QUERY_COST, MAX_INPUT_ARRAY } from './version.js';
 export type { ApiFeatures, SchemaGate } from './version.js';

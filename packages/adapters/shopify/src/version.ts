@@ -5,7 +5,14 @@
  *
  * - 2025-04: `X-Shopify-API-Deprecated-Reason` lists the deprecated fields used (`Type.field, …`)
  *   instead of a generic URL (changelog "graphql-return-actual-deprecation-reasons").
- * - 2025-10: a product may have up to 2,048 variants (100 before).
+ * - 2025-10: a product may have up to 2,048 variants (100 before), and `productSet` takes them all in
+ *   one synchronous operation: its `variants` list is bounded by the product's variant limit, not by
+ *   the 250-item input array rule ("create or update a maximum of 2,048 product variants in a single
+ *   operation", productSet reference; the synchronous variant input limit went to the asynchronous
+ *   one in 2024-07, changelog "product-set-mutation-synchronous-input-improvements"). Its cost is
+ *   "dynamic complexity" from then on: 10 + 0.2 per variant + 0.4 per product or variant metafield
+ *   (+ 0.6 per variant file, 1.9 per product file) instead of a fixed cost (changelog
+ *   "dynamic-complexity-cost-for-productset-mutation").
  * - 2026-01: `inventorySetQuantities` takes `changeFromQuantity` per quantity and accepts an
  *   `@idempotent(key:)` directive; `compareQuantity` is deprecated.
  * - 2026-04: `changeFromQuantity` must be passed explicitly (null opts out of the compare-and-swap
@@ -41,6 +48,14 @@ export interface ApiFeatures {
   /** The deprecation header names the deprecated fields used. */
   readonly deprecationList: boolean;
   readonly maxVariantsPerProduct: number;
+  /**
+   * The most variants the adapter sends in one productSet. From 2025-10 the version's limit; before,
+   * 250 as any input array (the store's default limit was 100, but stores in Shopify's Extended
+   * Variants preview took more: the store decides, and says VARIANTS_OVER_LIMIT).
+   */
+  readonly maxProductSetVariants: number;
+  /** productSet is charged by its input (dynamic complexity), see `productSetComplexity` in cost.ts. */
+  readonly productSetDynamicCost: boolean;
 }
 
 export function featuresOf(version: string): ApiFeatures {
@@ -53,6 +68,8 @@ export function featuresOf(version: string): ApiFeatures {
     idempotentRequired: atLeast(version, '2026-04'),
     deprecationList: atLeast(version, '2025-04'),
     maxVariantsPerProduct: atLeast(version, '2025-10') ? 2_048 : 100,
+    maxProductSetVariants: atLeast(version, '2025-10') ? 2_048 : MAX_INPUT_ARRAY,
+    productSetDynamicCost: atLeast(version, '2025-10'),
   };
 }
 

@@ -121,6 +121,37 @@ describe('simulator: the HTTP contract', () => {
     assert.equal((r.body.errors as Array<{ extensions: { code: string } }>)[0]!.extensions.code, 'MAX_INPUT_SIZE_EXCEEDED');
   });
 
+  it('productSet’s variants (and its options’ values) are bound by the product’s variant limit, not by the 250 rule; from 2025-10 it costs by its input, and the variants page by cursor', async () => {
+    const sizes = (n: number) => Array.from({ length: n }, (_, i) => `S${i}`);
+    const input = (n: number, prefix: string) => ({
+      title: `Wide ${prefix}`,
+      productOptions: [{ name: 'Size', values: sizes(n).map((name) => ({ name })) }],
+      variants: sizes(n).map((name) => ({ optionValues: [{ optionName: 'Size', name }], price: '1.00', inventoryItem: { sku: `${prefix}-${name}` } })),
+    });
+    const query = `mutation($input: ProductSetInput!) { productSet(input: $input) { product { id variants(first: 250) { nodes { id } pageInfo { hasNextPage endCursor } } } userErrors { code field message } } }`;
+    const ok = await post(sim, query, { input: input(300, 'W') }, { version: '2026-07' });
+    assert.equal(ok.body.errors, undefined, JSON.stringify(ok.body.errors));
+    const set = (ok.body.data as { productSet: { product: { id: string; variants: { nodes: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }; userErrors: unknown[] } }).productSet;
+    assert.deepEqual(set.userErrors, []);
+    assert.equal(set.product.variants.nodes.length, 250);
+    assert.equal(set.product.variants.pageInfo.hasNextPage, true);
+    // 10 + 0.2 x 300 for the input, 1 + 2 + 250 x 1 + 1 for the answer.
+    assert.equal(ok.body.extensions!.cost!.requestedQueryCost, 10 + 60 + 1 + 2 + 250 + 1);
+    const rest = await post(sim, `query($id: ID!) { product(id: $id) { variants(first: 250, after: ${JSON.stringify(set.product.variants.pageInfo.endCursor)}) { nodes { id } pageInfo { hasNextPage endCursor } } } }`, { id: set.product.id }, { version: '2026-07' });
+    const page = (rest.body.data as { product: { variants: { nodes: unknown[]; pageInfo: { hasNextPage: boolean } } } }).product.variants;
+    assert.equal(page.nodes.length, 50);
+    assert.equal(page.pageInfo.hasNextPage, false);
+    assert.equal(sim.product({ sku: 'W-S299' })!.variants.length, 300);
+    // Before 2025-10 the version's limit is 100 (and the fixed cost of any mutation).
+    const old = await post(sim, query, { input: input(101, 'O') }, { version: '2025-01' });
+    const refused = (old.body.data as { productSet: { product: unknown; userErrors: Array<{ code: string }> } }).productSet;
+    assert.deepEqual(refused.userErrors.map((e) => e.code), ['VARIANTS_OVER_LIMIT']);
+    assert.equal(old.body.extensions!.cost!.requestedQueryCost, 10 + 1 + 2 + 250 + 1);
+    // Other input lists keep the 250 rule, in productSet as elsewhere.
+    const tags = await post(sim, query, { input: { title: 'Tags', tags: sizes(251) } }, { version: '2026-07' });
+    assert.equal((tags.body.errors as Array<{ extensions: { code: string } }>)[0]!.extensions.code, 'MAX_INPUT_SIZE_EXCEEDED');
+  });
+
   it('works with @shopify/admin-api-client, the real client', async () => {
     const client = createAdminApiClient({
       storeDomain: sim.shopDomain,

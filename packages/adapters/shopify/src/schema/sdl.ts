@@ -76,7 +76,7 @@ type Product {
   productType: String!
   tags: [String!]!
   options(first: Int): [ProductOption!]!
-  variants(first: Int): ProductVariantConnection!
+  variants(first: Int, after: String): ProductVariantConnection!
   metafield(namespace: String, key: String!): Metafield
 }
 

@@ -35,6 +35,39 @@ function connection<T, V>(all: readonly T[], first: number | null | undefined, v
   return { nodes, pageInfo: { hasNextPage: all.length > n, endCursor: null } };
 }
 
+/** An opaque cursor: the position after the node with this id. */
+function cursorOf(id: string): string {
+  return Buffer.from(JSON.stringify({ last_id: id }), 'utf8').toString('base64url');
+}
+
+function afterCursor(cursor: string): string {
+  try {
+    const id = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { last_id?: unknown }).last_id;
+    if (typeof id === 'string') return id;
+  } catch {
+    // refused below
+  }
+  throw new GraphQLError(`Invalid cursor for current pagination sort.`, { extensions: { code: 'BAD_REQUEST' } });
+}
+
+/** A connection paged by `first` and `after` (a cursor from an earlier page's `endCursor`). */
+function pagedConnection<T extends { id: string }, V>(all: readonly T[], first: number | null | undefined, after: string | null | undefined, view: (t: T) => V) {
+  const n = pageSize(first);
+  let start = 0;
+  if (after !== null && after !== undefined) {
+    const id = afterCursor(after);
+    const i = all.findIndex((t) => t.id === id);
+    // A node gone since: the page starts where it would have been (ids grow with creation).
+    start = i >= 0 ? i + 1 : all.filter((t) => gidNumber(t.id) <= gidNumber(id)).length;
+  }
+  const page = all.slice(start, start + n);
+  return { nodes: page.map(view), pageInfo: { hasNextPage: all.length > start + n, endCursor: page.length ? cursorOf(page[page.length - 1]!.id) : null } };
+}
+
+function gidNumber(id: string): number {
+  return Number(id.slice(id.lastIndexOf('/') + 1)) || 0;
+}
+
 function search(query: string | null | undefined): SearchTerm[] | null {
   if (!query) return [];
   const terms = parseSearch(query);
@@ -116,7 +149,7 @@ function productView(ctx: SimContext, p: SimProduct) {
     productType: p.productType,
     tags: p.tags,
     options: ({ first }: { first?: number | null }) => p.options.slice(0, first ?? p.options.length),
-    variants: ({ first }: { first?: number | null }) => connection(ctx.store.variantsOf(p), first, (v) => variantView(ctx, v)),
+    variants: ({ first, after }: { first?: number | null; after?: string | null }) => pagedConnection(ctx.store.variantsOf(p), first, after, (v) => variantView(ctx, v)),
     metafield: ({ namespace, key }: { namespace?: string | null; key: string }) => p.metafields.get(`${resolveNamespace(namespace)}.${key}`) ?? null,
   };
 }

@@ -6,15 +6,25 @@ import { performance } from 'node:perf_hooks';
 import { parseOrThrow } from '@shopsync/core';
 import {
   execute,
+  getNamedType,
+  getNullableType,
   getOperationAST,
   getVariableValues,
   GraphQLError,
+  isInputObjectType,
+  isListType,
   Kind,
   NoDeprecatedCustomRule,
   parse,
+  typeFromAST,
+  TypeInfo,
   validate,
   visit,
+  visitWithTypeInfo,
   type DocumentNode,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  type ListValueNode,
   type GraphQLFormattedError,
   type OperationDefinitionNode,
 } from 'graphql';
@@ -573,7 +583,7 @@ export class ShopifySimulator {
     };
     const result = await execute({ schema, document: prepared.document, rootValue: this.#root, contextValue: context, variableValues: variables, operationName });
     if (prepared.mutations > 0) this.#changed();
-    const actual = Math.min(prepared.requested, actualCost(schema, prepared.document, variables, result.data, operationName));
+    const actual = Math.min(prepared.requested, actualCost(schema, prepared.document, variables, result.data, operationName, served));
     bucket.refund(prepared.requested - actual, performance.now());
     entry.actualCost = actual;
     const status = bucket.status(performance.now());
@@ -603,7 +613,7 @@ export class ShopifySimulator {
     if (!operation) return { errors: [{ message: 'An operation name is required when the document has several operations.', extensions: { code: 'BAD_REQUEST' } }] };
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
     if (coerced.errors) return { errors: coerced.errors.map((e) => ({ ...e.toJSON(), extensions: { code: 'INVALID_VARIABLE' } })) };
-    const tooLong = arrayOverLimit(variables, operation, document);
+    const tooLong = arrayOverLimit(schema, variables, operation, document);
     if (tooLong) {
       return {
         errors: [
@@ -626,7 +636,7 @@ export class ShopifySimulator {
       document,
       operation,
       variables,
-      requested: requestedCost(schema, document, variables, operationName),
+      requested: requestedCost(schema, document, variables, operationName, version),
       mutations: operation.operation === 'mutation' ? fields.length : 0,
       fields,
       deprecations: [...deprecations],
@@ -682,33 +692,62 @@ export class ShopifySimulator {
   }
 }
 
+/**
+ * Input lists bounded by something other than the 250-item rule: productSet's `variants` by the
+ * product's variant limit (2,048 from 2025-10: "create or update a maximum of 2,048 product
+ * variants in a single operation", productSet reference), which its resolver enforces
+ * (VARIANTS_OVER_LIMIT); and so its options' `values` (OptionSetInput is productSet's only), which
+ * must name every value those variants use. Their items' own lists keep the rule.
+ */
+const EXEMPT_LISTS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['ProductSetInput', new Set(['variants'])],
+  ['OptionSetInput', new Set(['values'])],
+]);
+
+function exempt(parent: GraphQLInputType | null | undefined, field: string): boolean {
+  const named = parent ? getNamedType(parent) : undefined;
+  return !!named && EXEMPT_LISTS.get(named.name)?.has(field) === true;
+}
+
 /** The first input array over Shopify's limit, in the variables or the document's literals. */
-function arrayOverLimit(variables: Record<string, unknown>, operation: OperationDefinitionNode, document: DocumentNode): { size: number; path: string[] } | undefined {
-  const walk = (v: unknown, path: string[]): { size: number; path: string[] } | undefined => {
+function arrayOverLimit(schema: GraphQLSchema, variables: Record<string, unknown>, operation: OperationDefinitionNode, document: DocumentNode): { size: number; path: string[] } | undefined {
+  const walk = (v: unknown, type: GraphQLInputType | undefined, path: string[], unbounded = false): { size: number; path: string[] } | undefined => {
+    const t = type ? getNullableType(type) : undefined;
     if (Array.isArray(v)) {
-      if (v.length > MAX_INPUT_ARRAY) return { size: v.length, path };
+      if (v.length > MAX_INPUT_ARRAY && !unbounded) return { size: v.length, path };
+      const item = t && isListType(t) ? (t.ofType as GraphQLInputType) : undefined;
       for (let i = 0; i < v.length; i++) {
-        const r = walk(v[i], [...path, String(i)]);
+        const r = walk(v[i], item, [...path, String(i)]);
         if (r) return r;
       }
     } else if (v && typeof v === 'object') {
+      const fields = t && isInputObjectType(t) ? t.getFields() : undefined;
       for (const [k, x] of Object.entries(v)) {
-        const r = walk(x, [...path, k]);
+        const r = walk(x, fields?.[k]?.type, [...path, k], !!t && exempt(t as GraphQLInputType, k));
         if (r) return r;
       }
     }
     return undefined;
   };
   for (const def of operation.variableDefinitions ?? []) {
-    const r = walk(variables[def.variable.name.value], [def.variable.name.value]);
+    const type = typeFromAST(schema, def.type) as GraphQLInputType | undefined;
+    const r = walk(variables[def.variable.name.value], type, [def.variable.name.value]);
     if (r) return r;
   }
   let found: { size: number; path: string[] } | undefined;
-  visit(document, {
-    ListValue(node) {
-      if (!found && node.values.length > MAX_INPUT_ARRAY) found = { size: node.values.length, path: [] };
-    },
-  });
+  const unbounded = new Set<ListValueNode>();
+  const info = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(info, {
+      ObjectField(node) {
+        if (node.value.kind === Kind.LIST && exempt(info.getParentInputType(), node.name.value)) unbounded.add(node.value);
+      },
+      ListValue(node) {
+        if (!found && !unbounded.has(node) && node.values.length > MAX_INPUT_ARRAY) found = { size: node.values.length, path: [] };
+      },
+    }),
+  );
   return found;
 }
 

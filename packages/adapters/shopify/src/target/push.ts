@@ -103,6 +103,20 @@ interface Entry {
   stockInitialized?: boolean;
 }
 
+/** A variant as the store answers it (`selectedOptions` where the query asked for them). */
+interface StoreVariant {
+  id: string;
+  sku: string | null;
+  selectedOptions?: Array<{ name: string; value: string }>;
+  inventoryItem: { id: string };
+}
+
+/** One page of a product's variants. */
+interface VariantPage {
+  nodes: StoreVariant[];
+  pageInfo?: { hasNextPage: boolean; endCursor: string | null } | null;
+}
+
 interface Group {
   ref: string;
   item?: TargetItem;
@@ -583,8 +597,9 @@ export class PushRun {
         const ops: Op[] = [];
         const sent: Group[] = [];
         for (const g of ready) {
-          if (g.entries.length > MAX_INPUT_ARRAY) {
-            this.#failGroup(g, [{ code: 'VARIANTS_OVER_LIMIT', message: `Product ${g.ref} has ${g.entries.length} variants; this connector sends at most ${MAX_INPUT_ARRAY} per product.` }]);
+          const max = this.#env.features.maxProductSetVariants;
+          if (g.entries.length > max) {
+            this.#failGroup(g, [{ code: 'VARIANTS_OVER_LIMIT', message: `Product ${g.ref} has ${g.entries.length} variants; Shopify API ${this.#env.features.version} takes at most ${max} per product.` }]);
             continue;
           }
           const plan = productSetPlan({
@@ -609,7 +624,8 @@ export class PushRun {
         }
         if (sent.length) await this.#state.flush();
         const results = await this.#run(ops);
-        sent.forEach((g, i) => this.#afterProductSet(g, results[i]!));
+        const incomplete = await this.#readVariantPages(results);
+        sent.forEach((g, i) => this.#afterProductSet(g, results[i]!, incomplete.has(i)));
       }
     }
     for (const g of groups) {
@@ -660,7 +676,61 @@ export class PushRun {
     this.#state.write(K.awaiting(g.ref), { v: 1, since, refused: true });
   }
 
-  #afterProductSet(g: Group, r: OpOutcome): void {
+  /**
+   * A productSet answer holds the first page of the product's variants; a product with more has
+   * the rest read here, page by page, into its answer. The indexes of answers whose pages could
+   * not all be read are returned: the store has those products as sent, their ids are unknown.
+   */
+  async #readVariantPages(results: OpOutcome[]): Promise<Set<number>> {
+    const firsts: Array<{ index: number; id: string; page: VariantPage }> = [];
+    results.forEach((r, index) => {
+      const product = r.status === 'ok' ? (r.data as { product?: { id: string; variants: VariantPage } | null } | null)?.product : undefined;
+      if (product?.variants.pageInfo?.hasNextPage) firsts.push({ index, id: product.id, page: product.variants });
+    });
+    const incomplete = new Set<number>();
+    if (firsts.length === 0) return incomplete;
+    const all = await this.#restOfVariants(firsts);
+    firsts.forEach((f, k) => {
+      const nodes = all[k];
+      if (!nodes) return void incomplete.add(f.index);
+      const r = results[f.index] as { status: 'ok'; data: { product: { variants: VariantPage } } };
+      r.data.product.variants = { nodes, pageInfo: { hasNextPage: false, endCursor: null } };
+    });
+    return incomplete;
+  }
+
+  /**
+   * The variants of products after the first page of each (Shopify pages hold at most 250): one
+   * query per product and round, packed by the runner under the cost limit. Undefined for a
+   * product whose pages could not all be read.
+   */
+  async #restOfVariants(firsts: ReadonlyArray<{ id: string; page: VariantPage }>): Promise<Array<StoreVariant[] | undefined>> {
+    const out: Array<StoreVariant[] | undefined> = firsts.map((f) => [...f.page.nodes]);
+    const size = this.#fits((n) => productVariantsOp('gid://shopify/Product/1', n, 'cursor'), MAX_INPUT_ARRAY);
+    let open = firsts.flatMap((f, i) => (f.page.pageInfo?.hasNextPage && f.page.pageInfo.endCursor ? [{ i, id: f.id, cursor: f.page.pageInfo.endCursor }] : []));
+    // No product has more pages than this; a store that says otherwise is not believed.
+    const maxRounds = Math.ceil(this.#env.features.maxVariantsPerProduct / size) + 1;
+    for (let round = 0; open.length > 0; round++) {
+      if (round >= maxRounds) {
+        for (const o of open) out[o.i] = undefined;
+        break;
+      }
+      const results = await this.#run(open.map((o) => productVariantsOp(o.id, size, o.cursor)));
+      const next: typeof open = [];
+      open.forEach((o, k) => {
+        const r = results[k]!;
+        const product = r.status === 'ok' ? (r.data as { variants: VariantPage } | null) : null;
+        if (!product) return void (out[o.i] = undefined);
+        out[o.i]?.push(...product.variants.nodes);
+        const info = product.variants.pageInfo;
+        if (info?.hasNextPage && info.endCursor && product.variants.nodes.length > 0) next.push({ ...o, cursor: info.endCursor });
+      });
+      open = next.filter((o) => out[o.i] !== undefined);
+    }
+    return out;
+  }
+
+  #afterProductSet(g: Group, r: OpOutcome, incomplete = false): void {
     delete g.lost;
     if (r.status === 'uncertain') {
       // Maybe created: find it before sending again, so that no twin is made.
@@ -697,6 +767,9 @@ export class PushRun {
         const d = bySku.get(g.ref) ?? (payload.product.variants.nodes[0] ? { id: payload.product.variants.nodes[0].id } : undefined);
         if (d) g.defaultVariantId = d.id;
       }
+      // Saved, but not all its variants' ids could be read: its record stays unconfirmed, and
+      // the next push reads them from the store before it sends the list again.
+      if (incomplete) return this.#holdGroup(g);
       g.status = 'ok';
       return;
     }
@@ -902,10 +975,23 @@ export class PushRun {
     if (groups.length === 0) return;
     const page = this.#fits((n) => productVariantsOp('gid://shopify/Product/1', n), MAX_INPUT_ARRAY);
     const results = await this.#run(groups.map((g) => productVariantsOp(g.id!, page)));
+    // A product with more variants than a page: the rest, page by page.
+    const firsts: Array<{ index: number; id: string; page: VariantPage }> = [];
+    results.forEach((r, index) => {
+      const product = r.status === 'ok' ? (r.data as { variants: VariantPage } | null) : null;
+      if (product?.variants.pageInfo?.hasNextPage) firsts.push({ index, id: groups[index]!.id!, page: product.variants });
+    });
+    const rest = firsts.length ? await this.#restOfVariants(firsts) : [];
+    const full = new Map<number, StoreVariant[] | undefined>(firsts.map((f, k) => [f.index, rest[k]]));
     groups.forEach((g, i) => {
       const r = results[i]!;
       if (r.status !== 'ok') return this.#holdGroup(g);
-      const product = r.data as { variants: { nodes: Array<{ id: string; sku: string | null; selectedOptions: Array<{ name: string; value: string }>; inventoryItem: { id: string } }> } } | null;
+      const product = r.data as { variants: VariantPage } | null;
+      if (full.has(i)) {
+        const nodes = full.get(i);
+        if (!nodes) return this.#holdGroup(g);
+        product!.variants = { nodes, pageInfo: { hasNextPage: false, endCursor: null } };
+      }
       if (!product) {
         // Not there any more: made again.
         g.id = undefined;
@@ -947,7 +1033,7 @@ export class PushRun {
           g.defaultVariantId = n.id;
         } else if (n.sku === null || !g.removed.has(n.sku)) {
           const options: Record<string, string> = {};
-          for (const o of n.selectedOptions) options[o.name] = o.value;
+          for (const o of n.selectedOptions ?? []) options[o.name] = o.value;
           g.entries.push({ ref: `foreign:${n.id}`, id: n.id, foreign: { ...(n.sku !== null ? { sku: n.sku } : {}), options } });
         }
       }
