@@ -3,12 +3,10 @@
  * adapter's back (better-sqlite3 on the same file: text where JSON was, JSON of the wrong shape,
  * wrong types, negative counts, blobs), then read through SqliteStorage, the engine, its
  * LocalSyncSource and createSyncHandler. Whatever the damage: no crash of the process, no hang,
- * and HTTP answers a safe 500 at worst, the server staying up.
- *
- * The stronger promise (a typed error that names what is wrong, and never a damaged record served
- * or sent to the store as if it were sound) does not hold yet: the adapter trusts what it reads
- * (`JSON.parse(…) as T`). Those checks are written below as `todo` tests, so that they run, say
- * what fails, and can become plain tests once the adapter validates what it reads.
+ * and HTTP answers a safe 500 at worst, the server staying up. And the stronger promise: every
+ * read answers data the core's schemas accept, or a typed error (StorageCorruptError) that names
+ * the table, the row and the field; a damaged record is never served or sent to the store as if
+ * it were sound, and a run over a damaged queue ends with a general error naming it.
  * (A file that is not a database at all is covered by packages/adapters/sqlite/test/files.test.ts.)
  */
 import { after, before, describe, it } from 'node:test';
@@ -26,10 +24,11 @@ import {
   logEntrySchema,
   syncEventSchema,
   type Change,
+  type SyncEvent,
   type SyncSource,
 } from '@shopsync/core';
 import { FakeTarget } from '@shopsync/core/testing';
-import { SqliteStorage } from '@shopsync/sqlite';
+import { SqliteStorage, StorageCorruptError } from '@shopsync/sqlite';
 import { BASE, send, serve, within } from './helpers.js';
 
 const SEED = Number(process.env['SHOPSYNC_FC_SEED'] ?? Date.now() % 2 ** 31);
@@ -256,11 +255,7 @@ describe('stored records read back: damaged rows in the SQLite file', () => {
     assert.deepEqual(uncaught, []);
   });
 
-  // ——— what does not hold yet ———
-
-  const TODO = 'the SQLite adapter does not validate the rows it reads (storage.ts: JSON.parse(…) as T); see the report of issue #9';
-
-  it('a damaged cell is a typed error naming what is wrong, or data the core’s schemas accept: never a SyntaxError, never unsound records', { todo: TODO }, async () => {
+  it('a damaged cell is a typed error naming what is wrong, or data the core’s schemas accept: never a SyntaxError, never unsound records', async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat(), fc.nat(), fc.nat(), garbage, async (t, c, row, value) => {
         const { table, columns } = tables[t % tables.length]!;
@@ -277,32 +272,54 @@ describe('stored records read back: damaged rows in the SQLite file', () => {
     );
   });
 
-  it('an event of the wrong shape is refused, not listed as if sound', { todo: TODO }, async () => {
+  it('an event of the wrong shape is refused, not listed as if sound', async () => {
     const opened = open(damaged(exec('UPDATE events SET body = \'{"status":"in_progress"}\'')));
     try {
       const listed = await opened.source.listEvents().then((p) => p.items, (e: unknown) => e);
-      assert.ok(listed instanceof ShopsyncError, `listed: ${JSON.stringify(listed).slice(0, 200)}`);
+      assert.ok(listed instanceof StorageCorruptError, `listed: ${JSON.stringify(listed).slice(0, 200)}`);
+      assert.equal(listed.table, 'events');
+      assert.match(listed.row ?? '', /connector "store-1", id "evt/);
+      assert.match(listed.field ?? '', /^body\./);
+      assert.match(listed.message, /Restore the database from a backup/);
     } finally {
       await opened.close();
     }
   });
 
-  it('a queued change of the wrong shape is never sent to the store', { todo: TODO }, async () => {
+  it('a queued change of the wrong shape is never sent to the store: the run ends with a general error naming it', async () => {
     const opened = open(damaged(exec('UPDATE items SET pending = \'{"entity":"product","op":"upsert"}\' WHERE pending IS NOT NULL')));
     try {
-      await within(10_000, 'run', opened.engine.start({ signal: AbortSignal.timeout(3_000) }).catch(() => undefined));
+      const event = await within(10_000, 'run', opened.engine.start({ signal: AbortSignal.timeout(3_000) }));
       const sent = opened.target.pushedItems.filter((i) => i.change.op === 'upsert' && !('data' in i.change));
       assert.deepEqual(sent.map((i) => i.key), [], 'upserts without data were pushed');
+      assert.equal(event.status, 'completed');
+      assert.match(event.generalErrors.at(-1)?.message ?? '', /table items, connector "store-1", key "[a-z]+:\w+", field pending/);
+      assert.deepEqual(await opened.storage.pendingCounts(C), { categories: 0, products: 1, variants: 1 }, 'nothing was marked synced');
     } finally {
       await opened.close();
     }
   });
 
-  it('pending counts that disagree with the queue do not hold a run forever', { todo: TODO }, async () => {
-    const opened = open(damaged(exec('UPDATE meta SET products = -5')));
+  it('pending counts that disagree with the queue do not hold a run forever', async () => {
+    const race = (p: Promise<unknown>) => Promise.race([p.catch((e: unknown) => e), new Promise<'still running'>((r) => setTimeout(() => r('still running'), 3_000))]);
+    // Negative: refused when read, before the run begins.
+    let opened = open(damaged(exec('UPDATE meta SET products = -5')));
     try {
-      const ended = await Promise.race([opened.engine.start(), new Promise<'still running'>((r) => setTimeout(() => r('still running'), 3_000))]);
+      const ended = await race(opened.engine.start());
       assert.notEqual(ended, 'still running', 'the run waits for items that do not exist');
+      assert.ok(ended instanceof StorageCorruptError && ended.table === 'meta' && ended.field === 'products', String(ended));
+    } finally {
+      await opened.close();
+    }
+    // More than the queue holds, and no lease anywhere: the run drains what there is, then ends with a general error.
+    opened = open(damaged(exec('UPDATE meta SET products = 50')));
+    try {
+      const ended = await race(opened.engine.start());
+      assert.notEqual(ended, 'still running', 'the run waits for items that do not exist');
+      const event = ended as SyncEvent;
+      assert.equal(event.status, 'completed', String(ended));
+      assert.match(event.generalErrors.at(-1)?.message ?? '', /table meta, connector "store-1", field products: 49 pending, but no queued change/);
+      assert.deepEqual(opened.target.pushedItems.map((i) => i.key).sort(), ['product:P5', 'variant:V5'], 'what was queued was sent');
     } finally {
       await opened.close();
     }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   ConnectionError,
   MemoryStorage,
+  ShopsyncError,
   SyncEngine,
   type Change,
   type EngineOptions,
@@ -463,5 +464,30 @@ describe('sync engine', () => {
     assert.equal(syncedTotal(ea), 3);
     assert.deepEqual(await b.queue.pendingCounts(), { categories: 0, products: 1, variants: 0 });
     assert.equal((await b.listEvents()).total, 0);
+  });
+
+  it('a storage that fails mid-run (a damaged record) ends the run with a general error naming it, never a hang', async () => {
+    class DamagedStorage extends MemoryStorage {
+      leases = 0;
+      override async lease(...args: Parameters<MemoryStorage['lease']>) {
+        if (++this.leases === 2) throw new ShopsyncError('storage_corrupt', 'table meta, field products: damaged.');
+        return super.lease(...args);
+      }
+    }
+    const storage = new DamagedStorage();
+    const { engine, seen, statuses } = setup({ storage, batchSize: 2 });
+    await engine.enqueue(products(3));
+    const event = await engine.start();
+    assert.equal(event.status, 'completed');
+    assert.deepEqual(statuses(), ['in_progress', 'completed']);
+    assert.equal(event.iterations.length, 1);
+    assert.equal(event.generalErrors.length, 1);
+    assert.equal(event.generalErrors[0]!.code, 'internal');
+    assert.match(event.generalErrors[0]!.message, /storage failed.*table meta, field products: damaged/);
+    assert.ok(event.endedAt);
+    assert.deepEqual(await engine.getEvent(event.id), event, 'the ended event is saved');
+    assert.equal(seen.filter((s) => s.name === 'generalError').length, 1);
+    assert.deepEqual(await engine.queue.pendingCounts(), { categories: 0, products: 1, variants: 0 }, 'the rest stays queued');
+    assert.equal(engine.running, false);
   });
 });

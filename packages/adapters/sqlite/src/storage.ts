@@ -8,6 +8,11 @@ import {
   ShopsyncError,
   bucketOf,
   finishLeased,
+  itemKey,
+  itemStatusSchema,
+  logEntrySchema,
+  queueEntrySchema,
+  syncEventSchema,
   parseItemKey,
   newId,
   queueInto,
@@ -31,6 +36,7 @@ import {
   type SyncEvent,
 } from '@shopsync/core';
 import { StorageClosedError, StorageCorruptError, StorageReadOnlyError, StorageVersionError } from './errors.js';
+import { change, corrupt, count, fail, instant, json, record, rowOf, shaped, text, type At } from './records.js';
 import { DB_VERSION, migrate } from './schema.js';
 
 export interface SqliteStorageOptions {
@@ -71,9 +77,16 @@ interface LeaseDbRow {
 class Handed {
   readonly #flat: Array<string | number>;
   readonly #at = new Map<string, number>();
-  constructor(json: string) {
-    this.#flat = JSON.parse(json) as Array<string | number>;
-    for (let i = 0; i < this.#flat.length; i += 3) this.#at.set(this.#flat[i] as string, i);
+  constructor(at: At, cell: unknown) {
+    const flat = json(at, 'keys', cell);
+    if (!Array.isArray(flat) || flat.length % 3 !== 0) fail(at, 'keys', 'a list of [key, item id, seq] triples', flat);
+    this.#flat = flat as Array<string | number>;
+    for (let i = 0; i < flat.length; i += 3) {
+      if (typeof flat[i] !== 'string') fail(at, `keys[${i}]`, 'an item key', flat[i]);
+      count(at, `keys[${i + 1}]`, flat[i + 1]);
+      count(at, `keys[${i + 2}]`, flat[i + 2]);
+      this.#at.set(flat[i] as string, i);
+    }
   }
   keys(): IterableIterator<string> {
     return this.#at.keys();
@@ -104,29 +117,69 @@ const isoOf = (() => {
   };
 })();
 
-/** The queue entry a row holds. Keys are `type:ref` (core's itemKey): the type and reference are read from it. */
-function toEntry(key: string, change: string, force: number | null, seq: number, enqueuedAt: number): QueueEntry {
-  const colon = key.indexOf(':');
+/** Where an item row is, for errors. A class, not a closure: one is made per item leased, and a closure costs about as much as parsing the change. */
+class ItemAt implements At {
+  constructor(
+    readonly path: string,
+    readonly connector: string,
+    readonly key: unknown,
+  ) {}
+  get table(): string {
+    return 'items';
+  }
+  row(): string {
+    return rowOf(this.connector, 'key', typeof this.key === 'string' ? this.key : String(this.key));
+  }
+}
+const itemAt = (path: string, c: string, key: unknown): At => new ItemAt(path, c, key);
+
+/**
+ * The queue entry a row holds, each part checked (records.ts; the change by hand: this is the
+ * hot path). Keys are `type:ref` (core's itemKey): the change's type and reference must be the key's.
+ */
+function toEntry(at: At, key: string, pending: unknown, force: unknown, seq: unknown, enqueuedAt: unknown): QueueEntry {
+  const c = change(at, pending, key);
+  if (force !== 0 && force !== 1) fail(at, 'force', '0 or 1', force);
   return {
     v: SCHEMA_VERSION,
     key,
-    entity: key.slice(0, colon) as QueueEntry['entity'],
-    ref: key.slice(colon + 1),
-    change: JSON.parse(change) as QueueEntry['change'],
+    entity: c.entity,
+    ref: c.ref,
+    change: c,
     force: force === 1,
-    seq,
-    enqueuedAt: isoOf(enqueuedAt),
+    seq: count(at, 'os', seq),
+    enqueuedAt: isoOf(instant(at, 'enqueued_at', enqueuedAt)),
   };
 }
 
-function toStored(r: ItemDbRow): StoredItem {
+/** An item row as core's StoredItem: its pending change and/or its last outcome (core's itemStatusSchema), checked. */
+function toStored(path: string, c: string, r: ItemDbRow): StoredItem {
+  const at = itemAt(path, c, r.key);
+  if (typeof r.key !== 'string') fail(at, 'key', 'an item key "type:ref"', r.key);
   const item: StoredItem = { key: r.key, ...parseItemKey(r.key) };
   if (r.pending !== null) {
-    item.pending = toEntry(r.key, r.pending, r.force, r.os!, r.enqueued_at!);
-    item.lastAt = r.u;
+    item.pending = toEntry(at, r.key, r.pending, r.force, r.os, r.enqueued_at);
+    item.lastAt = instant(at, 'u', r.u);
   }
-  if (r.outcome !== null) item.outcome = JSON.parse(r.outcome) as ItemStatus;
+  if (r.outcome !== null) {
+    const outcome = record(at, 'outcome', r.outcome, itemStatusSchema);
+    if (itemKey(outcome.entity, outcome.ref) !== r.key) throw corrupt(at, 'outcome.ref', "expected the type and reference of the row's key");
+    item.outcome = outcome;
+  } else if (r.pending === null) {
+    throw corrupt(at, 'pending', 'expected a queued change or an outcome, found neither');
+  }
   return item;
+}
+
+/** The entries a lease row copied (`superseded`), each as core's queueEntrySchema accepts it. */
+function supersededOf(at: At, cell: unknown): QueueEntry[] {
+  const list = json(at, 'superseded', cell);
+  if (!Array.isArray(list)) return fail(at, 'superseded', 'a list of queue entries', list);
+  return list.map((e, i) => {
+    const entry = shaped(at, `superseded[${i}]`, e, queueEntrySchema);
+    if (entry.key !== itemKey(entry.entity, entry.ref)) throw corrupt(at, `superseded[${i}].key`, 'expected the type and reference of the entry');
+    return entry;
+  });
 }
 
 const countsOf = (m: MetaRow): EntityCounts => ({ categories: m.categories, products: m.products, variants: m.variants });
@@ -231,8 +284,17 @@ export class SqliteStorage implements StorageAdapter {
     }
   }
 
+  /** The connector's counts, each a non-negative integer (else StorageCorruptError). */
   #meta(c: string): MetaRow {
-    return (this.#s.getMeta.get(c) as MetaRow | undefined) ?? { seq: 0, categories: 0, products: 0, variants: 0 };
+    const m = this.#s.getMeta.get(c) as MetaRow | undefined;
+    if (!m) return { seq: 0, categories: 0, products: 0, variants: 0 };
+    const at = this.#at('meta', c);
+    return { seq: count(at, 'seq', m.seq), categories: count(at, 'categories', m.categories), products: count(at, 'products', m.products), variants: count(at, 'variants', m.variants) };
+  }
+
+  /** A row of `table`, for errors: the connector's (meta), or one named by `name` = `value`. */
+  #at(table: string, c: string, name?: string, value?: string | number): At {
+    return { path: this.path, table, row: () => (name === undefined ? `connector ${JSON.stringify(c)}` : rowOf(c, name, value!)) };
   }
 
   #putMeta(c: string, m: MetaRow): void {
@@ -250,7 +312,7 @@ export class SqliteStorage implements StorageAdapter {
   #loadItem(c: string, key: string): StoredItem | undefined {
     const cid = this.#cid(c);
     const r = cid === undefined ? undefined : (this.#s.getItem.get(cid, key) as ItemDbRow | undefined);
-    return r && toStored(r);
+    return r && toStored(this.path, c, r);
   }
 
   #putItem(c: string, item: StoredItem): void {
@@ -281,7 +343,7 @@ export class SqliteStorage implements StorageAdapter {
     const out = new Map<string, [number, OpenLease]>();
     for (const row of this.#s.allLeases.all(c) as LeaseDbRow[]) {
       const lease: OpenLease = { row };
-      const handed = new Handed(row.keys);
+      const handed = new Handed(this.#at('leases', c, 'id', row.id), row.keys);
       for (const key of handed.keys()) out.set(key, [handed.seq(key), lease]);
     }
     return out;
@@ -313,7 +375,7 @@ export class SqliteStorage implements StorageAdapter {
         // The row still holds the change in flight: the lease keeps a copy, as the row is about to take a newer one.
         const flying = before.pending && before.pending.seq === flyingSeq ? before.pending : undefined;
         if (flying && lease) {
-          (lease.superseded ??= JSON.parse(lease.row.superseded) as QueueEntry[]).push(flying);
+          (lease.superseded ??= supersededOf(this.#at('leases', connectorId, 'id', lease.row.id), lease.row.superseded)).push(flying);
           touched.add(lease);
         }
         const { row, added } = queueInto(before, e, flying, ++m.seq, now);
@@ -331,23 +393,44 @@ export class SqliteStorage implements StorageAdapter {
       this.#reclaimExpired(connectorId, options.now);
       const inflight = this.#inflight(connectorId);
       const cid = this.#cid(connectorId);
-      if (cid === undefined) return null;
+      if (cid === undefined) {
+        this.#assertDrained(connectorId, inflight.size);
+        return null;
+      }
       // Rows in flight keep their place in the order: read enough to step over them.
-      const rows = this.#s.nextInOrder.all(cid, options.limit + inflight.size) as Array<[number, string, string, number, number, number]>;
+      const rows = this.#s.nextInOrder.all(cid, options.limit + inflight.size) as Array<[number, string, unknown, unknown, unknown, unknown]>;
       const items: QueueEntry[] = [];
       const handed: Array<string | number> = [];
-      for (const [rowId, key, change, force, enqueuedAt, seq] of rows) {
+      for (const [rowId, key, pending, force, enqueuedAt, seq] of rows) {
         if (items.length === options.limit) break;
         if (inflight.has(key)) continue;
-        items.push(toEntry(key, change, force, seq, enqueuedAt));
-        handed.push(key, rowId, seq);
+        // A damaged change refuses the whole lease (nothing is handed out): never sent half-read.
+        const entry = toEntry(itemAt(this.path, connectorId, key), key, pending, force, seq, enqueuedAt);
+        items.push(entry);
+        handed.push(key, rowId, entry.seq);
       }
-      if (items.length === 0) return null;
+      if (items.length === 0) {
+        this.#assertDrained(connectorId, inflight.size);
+        return null;
+      }
       const id = newId('lease', options.now);
       const expiresAt = options.now + options.leaseMs;
       this.#s.putLease.run(connectorId, id, expiresAt, JSON.stringify(handed));
       return { id, expiresAt, items };
     });
+  }
+
+  /**
+   * Nothing leasable: with no lease in flight either, the counts must say nothing is pending. If
+   * they do not, `meta` (or the rows' drain columns) disagree with the queue, and a runner would
+   * wait for items that never come: refused with a StorageCorruptError instead.
+   */
+  #assertDrained(c: string, inflight: number): void {
+    if (inflight > 0) return;
+    const m = this.#meta(c);
+    for (const field of ['categories', 'products', 'variants'] as const) {
+      if (m[field] > 0) throw corrupt(this.#at('meta', c), field, `${m[field]} pending, but no queued change of that type can be leased and none is leased (the counts or the items' drain columns are damaged)`);
+    }
   }
 
   #reclaimExpired(c: string, now: number): void {
@@ -360,9 +443,11 @@ export class SqliteStorage implements StorageAdapter {
   #takeFromCounts(c: string, removed: EntityCounts): MetaRow {
     const m = this.#meta(c);
     if (removed.categories + removed.products + removed.variants === 0) return m;
-    m.categories -= removed.categories;
-    m.products -= removed.products;
-    m.variants -= removed.variants;
+    for (const field of ['categories', 'products', 'variants'] as const) {
+      m[field] -= removed[field];
+      // More finished than counted: the counts disagree with the queue (the transaction is rolled back).
+      if (m[field] < 0) throw corrupt(this.#at('meta', c), field, `${m[field] + removed[field]} pending, but ${removed[field]} left the queue`);
+    }
     this.#putMeta(c, m);
     return m;
   }
@@ -373,7 +458,7 @@ export class SqliteStorage implements StorageAdapter {
    */
   #endLease(c: string, lease: LeaseDbRow, outcomes: ReadonlyMap<string, ItemStatus>, handed: Handed | undefined, now: number): EntityCounts {
     const removed = zeroCounts();
-    const superseded = new Map((JSON.parse(lease.superseded) as QueueEntry[]).map((e) => [e.key, e]));
+    const superseded = new Map(supersededOf(this.#at('leases', c, 'id', lease.id), lease.superseded).map((e) => [e.key, e]));
     for (const [key, outcome] of outcomes) {
       const seq = handed!.seq(key);
       if (!superseded.has(key)) {
@@ -384,14 +469,22 @@ export class SqliteStorage implements StorageAdapter {
           continue;
         }
       }
-      const row = this.#loadItem(c, key)!;
+      const row = this.#leasedItem(c, lease, key);
+      if (!row.pending && !superseded.has(key)) throw corrupt(itemAt(this.path, c, key), 'pending', 'expected the change its lease handed out, found none');
       // With an outcome, only the seq of the leased change matters (is the row's change newer?).
       this.#finish(c, row, superseded.get(key) ?? { ...row.pending!, seq }, outcome, now, removed);
     }
     // Unanswered items whose row took a newer change meet it; the others are pending again as they are.
-    for (const [key, leased] of superseded) if (!outcomes.has(key)) this.#finish(c, this.#loadItem(c, key)!, leased, undefined, now, removed);
+    for (const [key, leased] of superseded) if (!outcomes.has(key)) this.#finish(c, this.#leasedItem(c, lease, key), leased, undefined, now, removed);
     this.#s.deleteLease.run(c, lease.id);
     return removed;
+  }
+
+  /** The row of an item a lease names: it must exist. */
+  #leasedItem(c: string, lease: LeaseDbRow, key: string): StoredItem {
+    const row = this.#loadItem(c, key);
+    if (!row) throw corrupt(this.#at('leases', c, 'id', lease.id), 'keys', `expected items that exist, found ${JSON.stringify(key)}, which has no row`);
+    return row;
   }
 
   #finish(c: string, row: StoredItem, leased: QueueEntry, outcome: ItemStatus | undefined, now: number, removed: EntityCounts): void {
@@ -404,13 +497,14 @@ export class SqliteStorage implements StorageAdapter {
     let lost = false;
     const counts = this.#tx(() => {
       const lease = this.#s.getLease.get(connectorId, leaseId) as LeaseDbRow | undefined;
+      if (lease) instant(this.#at('leases', connectorId, 'id', leaseId), 'expires_at', lease.expires_at);
       if (!lease || commit.now > lease.expires_at) {
         // An expired lease: its items return now (committed), then the ack is refused.
         if (lease) this.#reclaimExpired(connectorId, commit.now);
         lost = true;
         return undefined;
       }
-      const handed = new Handed(lease.keys);
+      const handed = new Handed(this.#at('leases', connectorId, 'id', leaseId), lease.keys);
       const outcomes = new Map<string, ItemStatus>();
       for (const item of commit.items) {
         const key = `${item.entity}:${item.ref}`;
@@ -453,15 +547,15 @@ export class SqliteStorage implements StorageAdapter {
   }
 
   async getHashes(connectorId: string, keys: readonly string[]): Promise<Map<string, string>> {
-    return this.#pick(this.#s.getHash, connectorId, keys, (r: { hash: string }) => r.hash);
+    return this.#pick(this.#s.getHash, connectorId, keys, (r: { hash: unknown }, k) => text(this.#at('hashes', connectorId, 'key', k), 'hash', r.hash));
   }
 
-  #pick<R>(stmt: Statement, c: string, keys: readonly string[], value: (r: R) => string): Map<string, string> {
+  #pick<R>(stmt: Statement, c: string, keys: readonly string[], value: (r: R, key: string) => string): Map<string, string> {
     this.#conn();
     const out = new Map<string, string>();
     for (const k of keys) {
       const r = stmt.get(c, k) as R | undefined;
-      if (r !== undefined) out.set(k, value(r));
+      if (r !== undefined) out.set(k, value(r, k));
     }
     return out;
   }
@@ -475,15 +569,23 @@ export class SqliteStorage implements StorageAdapter {
   }
 
   async getEvent(connectorId: string, eventId: string): Promise<SyncEvent | undefined> {
-    const r = this.#conn() && (this.#s.getEvent.get(connectorId, eventId) as { body: string } | undefined);
-    return r ? (JSON.parse(r.body) as SyncEvent) : undefined;
+    const r = this.#conn() && (this.#s.getEvent.get(connectorId, eventId) as { id: string; body: unknown } | undefined);
+    return r ? this.#event(connectorId, r) : undefined;
   }
 
   async listEvents(connectorId: string, query: PageQuery): Promise<Page<SyncEvent>> {
     this.#conn();
-    const rows = this.#s.listEvents.all(connectorId, query.limit, query.offset) as Array<{ body: string }>;
+    const rows = this.#s.listEvents.all(connectorId, query.limit, query.offset) as Array<{ id: string; body: unknown }>;
     const total = (this.#s.countEvents.get(connectorId) as { n: number }).n;
-    return { items: rows.map((r) => JSON.parse(r.body) as SyncEvent), total };
+    return { items: rows.map((r) => this.#event(connectorId, r)), total };
+  }
+
+  /** An events row's body, as core's syncEventSchema accepts it, and the event of that row. */
+  #event(c: string, r: { id: string; body: unknown }): SyncEvent {
+    const at = this.#at('events', c, 'id', r.id);
+    const event = record(at, 'body', r.body, syncEventSchema);
+    if (event.id !== r.id || event.connectorId !== c) throw corrupt(at, event.id !== r.id ? 'body.id' : 'body.connectorId', "expected the row's event id and connector");
+    return event;
   }
 
   async appendLogs(connectorId: string, eventId: string, entries: readonly LogEntry[]): Promise<void> {
@@ -494,7 +596,7 @@ export class SqliteStorage implements StorageAdapter {
 
   async readLogs(connectorId: string, eventId: string): Promise<LogEntry[]> {
     this.#conn();
-    return (this.#s.readLogs.all(connectorId, eventId) as Array<{ body: string }>).map((r) => JSON.parse(r.body) as LogEntry);
+    return (this.#s.readLogs.all(connectorId, eventId) as Array<{ seq: number; body: unknown }>).map((r) => record(this.#at('logs', connectorId, 'seq', r.seq), 'body', r.body, logEntrySchema));
   }
 
   async getItems(connectorId: string, keys: readonly string[]): Promise<ItemStatus[]> {
@@ -557,11 +659,11 @@ export class SqliteStorage implements StorageAdapter {
     const used = (stmt: Statement) => Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`@${k}\\b`).test(stmt.source)));
     const rows = q.page.all(used(q.page)) as ItemDbRow[];
     const total = q.count.get(used(q.count)) as number;
-    return { items: rows.map((r) => storedView(toStored(r))), total };
+    return { items: rows.map((r) => storedView(toStored(this.path, connectorId, r))), total };
   }
 
   async getTargetIds(connectorId: string, keys: readonly string[]): Promise<Map<string, string>> {
-    return this.#pick(this.#s.getTargetId, connectorId, keys, (r: { id: string }) => r.id);
+    return this.#pick(this.#s.getTargetId, connectorId, keys, (r: { id: unknown }, k) => text(this.#at('target_ids', connectorId, 'key', k), 'id', r.id));
   }
 
   async setTargetIds(connectorId: string, entries: ReadonlyArray<{ key: string; id: string | null }>): Promise<void> {
@@ -625,10 +727,10 @@ function prepare(db: Database) {
     putEvent: db.prepare(
       'INSERT INTO events (connector, id, started_at, body) VALUES (?, ?, ?, ?) ON CONFLICT (connector, id) DO UPDATE SET started_at = excluded.started_at, body = excluded.body',
     ),
-    getEvent: db.prepare('SELECT body FROM events WHERE connector = ? AND id = ?'),
-    listEvents: db.prepare('SELECT body FROM events WHERE connector = ? ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?'),
+    getEvent: db.prepare('SELECT id, body FROM events WHERE connector = ? AND id = ?'),
+    listEvents: db.prepare('SELECT id, body FROM events WHERE connector = ? ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?'),
     countEvents: db.prepare('SELECT count(*) AS n FROM events WHERE connector = ?'),
     addLog: db.prepare('INSERT INTO logs (connector, event_id, body) VALUES (?, ?, ?)'),
-    readLogs: db.prepare('SELECT body FROM logs WHERE connector = ? AND event_id = ? ORDER BY seq'),
+    readLogs: db.prepare('SELECT seq, body FROM logs WHERE connector = ? AND event_id = ? ORDER BY seq'),
   };
 }

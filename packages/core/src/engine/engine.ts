@@ -406,7 +406,34 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     }
   }
 
+  /**
+   * Drains the queue. If the storage fails meanwhile (a damaged record, a full disk: anything it
+   * throws other than a lost lease), the run does not stop half-way with its event In Progress:
+   * the event ends (Completed, items left queued) with a general error that carries the storage's
+   * message, which names the problem. Only if even that cannot be saved does the run reject.
+   */
   async #drain(run: ActiveRun): Promise<SyncEvent> {
+    try {
+      return await this.#drainQueue(run);
+    } catch (err) {
+      if (run.state !== 'in_progress') throw err;
+      const error = this.#recordGeneralError(run, {
+        code: 'internal',
+        message: `The storage failed, so the run ended; the remaining items stay queued. ${err instanceof Error ? err.message : String(err)}`,
+      });
+      try {
+        run.event.endedAt = new Date(this.#clock.now()).toISOString();
+        await this.#setState(run, { type: 'stopped' });
+        await this.storage.appendLogs(this.connectorId, run.event.id, [this.#logEntry(run, 'error', error.message, { code: error.code })]);
+      } catch {
+        throw err;
+      }
+      this.#emit('generalError', { connectorId: this.connectorId, eventId: run.event.id, error });
+      return run.event;
+    }
+  }
+
+  async #drainQueue(run: ActiveRun): Promise<SyncEvent> {
     for (;;) {
       if (run.stop.signal.aborted) {
         this.#recordGeneralError(run, { code: 'stopped', message: 'The synchronization was stopped before the queue was drained; the remaining items stay queued.' });
