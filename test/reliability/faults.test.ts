@@ -317,47 +317,33 @@ describe('reliability: fault matrix, engine end to end against the simulator', (
       });
     });
 
-    it('F10 token revoked mid-run (401): Completed with auth 401 ×2 + exhausted, nothing sent; Error while it stays revoked; the catalog once restored', async () => {
-      await withSim({}, async (sim) => {
-        const engine = engineOn(sim, shopifyTarget(sim));
-        await engine.enqueue(CATALOG);
-        onceConnected(engine, () => sim.injectFault('unauthorized', { count: 1_000 }));
-        const e = await engine.start();
-        assert.equal(e.status, 'completed');
-        assert.deepEqual(generalErrors(e), [['auth', 401], ['auth', 401], ['exhausted', undefined]]);
-        assert.equal(sim.requests.filter((r) => r.fault === 'unauthorized').length, MAX_FAILED, 'one refused request per attempt: nothing more is sent');
-        assert.deepEqual(e.iterations, []);
-        assert.deepEqual(e.pending, { categories: 1, products: 2, variants: 2 });
-        assert.deepEqual(await itemStates(engine), ALL_PENDING);
-        assert.deepEqual(storeView(sim), EMPTY);
-        const still = await engine.start();
-        assert.equal(still.status, 'error');
-        assert.deepEqual(generalErrors(still), [['auth', 401]]);
-        assert.ok(sim.clearFaults() > 0, 'a new token (or the app installed again)');
-        await recovers(sim, engine, still.id);
+    // F10 and F11: a fault the store keeps giving from the first push on, final for this run.
+    const finalFaults = [
+      { row: 'F10 token revoked mid-run (401)', kind: 'unauthorized', code: 'auth', status: 401, back: 'a new token (or the app installed again)' },
+      { row: 'F11 store disappears mid-run (404)', kind: 'notFound', code: 'not_found', status: 404, back: 'the store is back' },
+    ] as const;
+    for (const f of finalFaults) {
+      it(`${f.row}: Completed with ${f.code} ${f.status} ×2 + exhausted, nothing sent; Error while it lasts; the catalog once ${f.back}`, async () => {
+        await withSim({}, async (sim) => {
+          const engine = engineOn(sim, shopifyTarget(sim));
+          await engine.enqueue(CATALOG);
+          onceConnected(engine, () => sim.injectFault(f.kind, { count: 1_000 }));
+          const e = await engine.start();
+          assert.equal(e.status, 'completed');
+          assert.deepEqual(generalErrors(e), [[f.code, f.status], [f.code, f.status], ['exhausted', undefined]]);
+          assert.equal(sim.requests.filter((r) => r.fault === f.kind).length, MAX_FAILED, 'one refused request per attempt: nothing more is sent');
+          assert.deepEqual(e.iterations, []);
+          assert.deepEqual(e.pending, { categories: 1, products: 2, variants: 2 });
+          assert.deepEqual(await itemStates(engine), ALL_PENDING);
+          assert.deepEqual(storeView(sim), EMPTY);
+          const still = await engine.start();
+          assert.equal(still.status, 'error');
+          assert.deepEqual(generalErrors(still), [[f.code, f.status]]);
+          assert.ok(sim.clearFaults() > 0, f.back);
+          await recovers(sim, engine, still.id);
+        });
       });
-    });
-
-    it('F11 store disappears mid-run (404): Completed with not_found 404 ×2 + exhausted, nothing sent; Error while it is gone; the catalog once back', async () => {
-      await withSim({}, async (sim) => {
-        const engine = engineOn(sim, shopifyTarget(sim));
-        await engine.enqueue(CATALOG);
-        onceConnected(engine, () => sim.injectFault('notFound', { count: 1_000 }));
-        const e = await engine.start();
-        assert.equal(e.status, 'completed');
-        assert.deepEqual(generalErrors(e), [['not_found', 404], ['not_found', 404], ['exhausted', undefined]]);
-        assert.equal(sim.requests.filter((r) => r.fault === 'notFound').length, MAX_FAILED, 'one refused request per attempt: nothing more is sent');
-        assert.deepEqual(e.iterations, []);
-        assert.deepEqual(await itemStates(engine), ALL_PENDING);
-        assert.deepEqual(storeView(sim), EMPTY);
-        const still = await engine.start();
-        assert.equal(still.status, 'error');
-        assert.deepEqual(generalErrors(still), [['not_found', 404]]);
-        assert.ok(sim.clearFaults() > 0);
-        await recovers(sim, engine, still.id);
-      });
-    });
-
+    }
     it('F12 store unreachable mid-run (connection refused), back later: Completed with network ×2 + exhausted; the catalog once back', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'shopsync-reliability-'));
       const statePath = join(dir, 'store.json');

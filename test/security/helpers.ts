@@ -3,10 +3,10 @@
  * with a deadline (the handler must answer, never hang), and a scanner for a secret in every form
  * it could leak in.
  */
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { SyncSource } from '@shopsync/core';
-import { createSyncHandler, type SyncHandler, type SyncHandlerOptions } from '@shopsync/http';
+import type { SyncHandler, SyncHandlerOptions } from '@shopsync/http';
+import { serve as serveHandler } from '../../packages/adapters/http/test/helpers.js';
 
 export const BASE = '/api/sync';
 
@@ -20,29 +20,11 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** `createSyncHandler` over `source` on 127.0.0.1, a free port; requests outside the base get 418. */
+/** `createSyncHandler` over `source` on 127.0.0.1, a free port (the http package's test server); requests outside the base get 418. */
 export async function serve(source: SyncSource, options: Partial<SyncHandlerOptions> = {}): Promise<Served> {
   const errors: unknown[] = [];
-  const handler = createSyncHandler({ source, basePath: BASE, onError: (e) => errors.push(e), ...options });
-  const server = createServer((req, res) => {
-    void handler.node(req, res).then((handled) => {
-      if (!handled) res.writeHead(418).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    server,
-    handler,
-    errors,
-    close: async () => {
-      handler.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const served = await serveHandler(source, { onError: (e) => errors.push(e), ...options });
+  return { url: served.url, port: served.port, server: served.server, handler: served.handler, errors, close: () => served.close() };
 }
 
 export interface RawResponse {
