@@ -412,7 +412,7 @@ export class PushRun {
     for (const w of work) {
       if (w.status !== 'pending' || !w.item) continue;
       if (w.lost) this.#giveUp(w.lost, [w.item]);
-      else this.#fail(w.item, [{ message: `The collection could not be saved in ${MAX_ROUNDS} attempts; it will be tried again.` }]);
+      else this.#fail(w.item, [{ message: `The collection could not be saved in ${MAX_ROUNDS} attempts. It is sent again with its next change, or when failed items are retried.` }]);
     }
     // Waiting products the writes above did not take in (beyond one creation's input array, or a
     // collection found rather than created).
@@ -635,7 +635,7 @@ export class PushRun {
         this.#giveUp(g.lost, this.#groupItems(g));
       } else {
         g.status = 'failed';
-        this.#failGroup(g, [{ message: `Product ${g.ref} could not be saved in ${MAX_ROUNDS} attempts; it will be tried again.` }]);
+        this.#failGroup(g, [{ message: `Product ${g.ref} could not be saved in ${MAX_ROUNDS} attempts. It is sent again with its next change, or when failed items are retried.` }]);
       }
     }
   }
