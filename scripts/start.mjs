@@ -1,6 +1,6 @@
 // `npm start`: builds the widget's bundle when it is missing or older than its sources, then runs
 // the demo (demo/server.ts) from source. Arguments after `--` go to the demo (`npm start -- --help`).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -23,5 +23,7 @@ if (stale) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const demo = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', 'demo/server.ts', ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(demo.status ?? 1);
+const demo = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'demo/server.ts', ...process.argv.slice(2)], { stdio: 'inherit' });
+// Ctrl-C reaches the demo from the terminal itself; wait while it saves its store and pauses its run.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => demo.kill(signal));
+demo.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

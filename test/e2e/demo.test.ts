@@ -24,6 +24,10 @@ function startDemo(dataDir: string, extra: string[] = []): Promise<{ child: Chil
     env: { ...process.env, PORT: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // However this test process ends (a timeout, a forced exit), the demo ends with it.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.on('exit', orphanGuard);
+  child.once('exit', () => process.off('exit', orphanGuard));
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the demo printed no URL in 60 s:\n${out}`)), 60_000);
