@@ -3,18 +3,8 @@
  * a few records Shopify refuses (so that item errors appear), and a trickle of later changes.
  */
 import type { Change } from '@shopsync/core';
+import { seededRandom } from '@shopsync/core/testing';
 
-/** A small deterministic generator (mulberry32): the same seed, the same catalog. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const CATEGORIES: ReadonlyArray<[string, string]> = [
   ['Trail Running Shoes', 'Zapatillas de trail'],
@@ -60,7 +50,7 @@ export interface DemoCatalog {
 
 /** `products` products spread over 30 categories (a few left empty), 1–4 variants each. */
 export function demoCatalog(products: number, seed = 7): DemoCatalog {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const changes: Change[] = [];
   const invalid: DemoCatalog['invalid'] = [];

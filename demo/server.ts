@@ -11,11 +11,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { assessApiVersion, latestStableVersion, LocalSyncSource, parseOrThrow, SyncEngine, ValidationError, type SyncEvent } from '@shopsync/core';
+import { seededRandom } from '@shopsync/core/testing';
 import { createSyncHandler } from '@shopsync/http';
 import { ShopifyTarget } from '@shopsync/shopify';
 import { REALISTIC_LATENCY, ShopifySimulator } from '@shopsync/shopify/simulator';
 import { SqliteStorage } from '@shopsync/sqlite';
-import { demoCatalog, random, trickle } from './catalog.js';
+import { demoCatalog, trickle } from './catalog.js';
 import { demoOptions, USAGE, type DemoOptions } from './options.js';
 import { SwitchTarget } from './switch-target.js';
 
@@ -168,7 +169,7 @@ export async function startDemo(options: DemoOptions, log: (line: string) => voi
   }
 
   // The ERP keeps working: a few changes now and then, which join a run under way or start one.
-  const rnd = random(99);
+  const rnd = seededRandom(99);
   let tick = 0;
   const trickleTimer = options.trickle > 0 ? setInterval(() => void engine.enqueue(trickle(changes, rnd, ++tick)).catch((e: unknown) => log(`trickle: ${String(e)}`)), options.trickle) : undefined;
 

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { changeBatchSchema, parseOrThrow, ValidationError } from '@shopsync/core';
-import { demoCatalog, random, trickle } from '../demo/catalog.js';
+import { seededRandom } from '@shopsync/core/testing';
+import { demoCatalog, trickle } from '../demo/catalog.js';
 import { demoOptions } from '../demo/options.js';
 
 describe('demo: options, catalog', () => {
@@ -43,7 +44,7 @@ describe('demo: options, catalog', () => {
     assert.ok(counts.variant > 200 && counts.variant < 800, `${counts.variant} variants`);
     assert.ok(a.invalid.length >= 5, `${a.invalid.length} invalid records`);
     parseOrThrow(changeBatchSchema, a.changes, 'changes');
-    const rnd = random(1);
+    const rnd = seededRandom(1);
     for (let tick = 1; tick <= 40; tick++) parseOrThrow(changeBatchSchema, trickle(a.changes, rnd, tick), 'changes');
   });
 });

@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ShopsyncError, SyncEngine, type Change, type EntityCounts, type ItemStatus, type SyncEvent } from '@shopsync/core';
+import { seededRandom } from '@shopsync/core/testing';
 import type { FaultKind, ShopifySimulator } from '@shopsync/shopify/simulator';
 import { SqliteStorage } from '@shopsync/sqlite';
 import { shopifyTarget, simulator, storeView, TOKEN, type ProductView } from './harness.js';
@@ -25,16 +26,6 @@ const TEMP_CATEGORIES = 4;
 const PRODUCTS = 400;
 const SIZES = ['S', 'M', 'L', 'XL'];
 
-/** xorshift32: small, fast and the same everywhere. */
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 interface Model {
   categories: Map<string, { title: string; handle: string }>;
@@ -161,9 +152,9 @@ describe('reliability: soak', () => {
     console.log(`soak seed: ${seed} (replay with SHOPSYNC_SOAK_SEED=${seed})`);
     const tag = `(seed ${seed})`;
     // One stream per concern: the catalog, the driver's timing, and the faults and pauses.
-    const { waves, model, keys, productHandles } = generate(prng(seed));
-    const timing = prng(seed ^ 0x5bd1e995);
-    const random = prng(seed ^ 0x9e3779b9);
+    const { waves, model, keys, productHandles } = generate(seededRandom(seed));
+    const timing = seededRandom(seed ^ 0x5bd1e995);
+    const random = seededRandom(seed ^ 0x9e3779b9);
     assert.equal(
       waves.reduce((n, w) => n + w.length, 0),
       CHANGES,

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { toQueueEntries, type Change } from '@shopsync/core';
+import { seededRandom } from '@shopsync/core/testing';
 import { IndexedDbStorage, StorageQuotaError } from '@shopsync/indexeddb';
 import { dropDb, uniqueDbName } from './helpers.js';
 
@@ -16,15 +17,10 @@ describe('IndexedDB quota', () => {
     try {
       await storage.enqueue(C, toQueueEntries([{ entity: 'product', op: 'upsert', ref: 'small', data: { title: 'fits' } }]).entries, Date.now());
       // Random text: Chromium compresses what it stores, so repetitive data would fit.
-      let x = 2463534242;
+      const random = seededRandom(2463534242);
       const noise = (n: number) => {
         let out = '';
-        for (let i = 0; i < n; i++) {
-          x ^= x << 13;
-          x ^= x >>> 17;
-          x ^= x << 5;
-          out += String.fromCharCode(33 + ((x >>> 0) % 90));
-        }
+        for (let i = 0; i < n; i++) out += String.fromCharCode(33 + Math.floor(random() * 90));
         return out;
       };
       const big: Change[] = Array.from({ length: 40 }, (_, i) => ({

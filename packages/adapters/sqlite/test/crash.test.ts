@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ChangeQueue, type Change } from '@shopsync/core';
+import { seededRandom } from '@shopsync/core/testing';
 import { ShopifySimulator } from '@shopsync/shopify/simulator';
 import { SqliteStorage } from '@shopsync/sqlite';
 import { tempDir } from './helpers.js';
@@ -20,16 +21,6 @@ const TOKEN = `shpat_${'c0ffee00'.repeat(4)}`;
 const CONNECTOR = 'crash-store';
 const WORKER = fileURLToPath(new URL('./fixtures/crash-worker.ts', import.meta.url));
 
-/** Deterministic randomness, so a failure can be replayed (seed printed on failure). */
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 function catalog(): Change[] {
   const out: Change[] = [];
@@ -84,7 +75,7 @@ describe('crash recovery (SQLite + Shopify target + simulator, SIGKILL)', () => 
 
   it(`is killed ${KILLS} times at random moments and still ends with exactly the catalog`, async () => {
     const seed = Number(process.env.SHOPSYNC_CRASH_SEED ?? Date.now() % 100_000);
-    const random = prng(seed);
+    const random = seededRandom(seed);
     let killedWhileWorking = 0;
     for (let i = 0; i < KILLS; i++) {
       const { child, ready, exited } = worker();

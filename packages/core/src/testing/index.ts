@@ -5,3 +5,4 @@ export { FakeTarget } from './fake-target.js';
 export type { FakeTargetOptions, FakeItemBehaviour } from './fake-target.js';
 export { ManualClock, flush } from './manual-clock.js';
 export { AssertionFailed, ok, equal, deepEqual, rejects } from './assert.js';
+export { seededRandom } from './random.js';
