@@ -4,21 +4,14 @@
  * Rounds interleave the two; the driver takes medians.
  */
 import { deleteDB, openDB } from 'idb';
-import { SCHEMA_VERSION, toQueueEntries, type Change, type ItemStatus, type NewQueueEntry } from '@shopsync/core';
+import { SCHEMA_VERSION, toQueueEntries, type ItemStatus, type NewQueueEntry } from '@shopsync/core';
 import { IndexedDbStorage } from '@shopsync/indexeddb';
+import { storageWorkload } from './workload.js';
 
 const N = 20_000;
 const ENQUEUE_BATCH = 1_000;
 const LEASE = 250;
 const ROUNDS = 3;
-
-function changes(): Change[] {
-  return Array.from({ length: N }, (_, i): Change =>
-    i % 3 === 0
-      ? { entity: 'product', op: 'upsert', ref: `P${i}`, data: { title: `Product ${i}`, vendor: 'ACME', tags: ['a', 'b'] } }
-      : { entity: 'variant', op: 'upsert', ref: `V${i}`, parentRef: `P${i - (i % 3)}`, data: { price: '19.99', stock: i % 50 } },
-  );
-}
 
 async function ours(batches: NewQueueEntry[][], round: number): Promise<number> {
   const name = `bench-ours-${round}`;
@@ -71,7 +64,7 @@ async function raw(batches: NewQueueEntry[][], round: number): Promise<number> {
 }
 
 async function main() {
-  const all = changes();
+  const all = storageWorkload(N);
   const batches: NewQueueEntry[][] = [];
   for (let i = 0; i < all.length; i += ENQUEUE_BATCH) batches.push(toQueueEntries(all.slice(i, i + ENQUEUE_BATCH)).entries);
   const result = { n: N, ours: [] as number[], raw: [] as number[] };

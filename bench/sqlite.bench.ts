@@ -9,23 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Sqlite from 'better-sqlite3';
-import { SCHEMA_VERSION, toQueueEntries, type Change, type ItemStatus, type NewQueueEntry } from '@shopsync/core';
+import { SCHEMA_VERSION, toQueueEntries, type ItemStatus, type NewQueueEntry } from '@shopsync/core';
 import { PRAGMAS, SqliteStorage } from '@shopsync/sqlite';
 import { median, writeResults } from './results.js';
+import { storageWorkload } from './workload.js';
 
 const N = 100_000;
 const ENQUEUE_BATCH = 1_000;
 const LEASE = 250;
 const ROUNDS = 5;
 const dir = mkdtempSync(join(tmpdir(), 'shopsync-bench-sqlite-'));
-
-function changes(): Change[] {
-  return Array.from({ length: N }, (_, i): Change =>
-    i % 3 === 0
-      ? { entity: 'product', op: 'upsert', ref: `P${i}`, data: { title: `Product ${i}`, vendor: 'ACME', tags: ['a', 'b'] } }
-      : { entity: 'variant', op: 'upsert', ref: `V${i}`, parentRef: `P${i - (i % 3)}`, data: { price: '19.99', stock: i % 50 } },
-  );
-}
 
 async function ours(batches: NewQueueEntry[][], round: number): Promise<number> {
   const s = SqliteStorage.open({ path: join(dir, `ours-${round}.sqlite`) });
@@ -70,7 +63,7 @@ function raw(batches: NewQueueEntry[][], round: number): number {
 }
 
 try {
-  const all = changes();
+  const all = storageWorkload(N);
   const batches: NewQueueEntry[][] = [];
   for (let i = 0; i < all.length; i += ENQUEUE_BATCH) batches.push(toQueueEntries(all.slice(i, i + ENQUEUE_BATCH)).entries);
   const oursMs: number[] = [];
