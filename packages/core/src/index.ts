@@ -112,7 +112,7 @@ export type {
 export { stableHash, canonicalJson } from './hash.js';
 export { exportLogs, logsToCsv, logsToJsonl, logFile, csvCell, LOG_CSV_COLUMNS } from './logs/export.js';
 export type { LogFormat } from './logs/export.js';
-export { redactSecrets, remoteText } from './logs/redact.js';
+export { redactLiterals, redactSecrets, remoteText } from './logs/redact.js';
 export { newId } from './ids.js';
 
 // What the widget reads: the SyncSource interface and its local implementation.

@@ -61,6 +61,7 @@ describe('remote text', () => {
     assert.equal(cut.length, 10_000);
     assert.ok(cut.endsWith('a…'));
     assert.equal(remoteText('abcdef', 4), 'abc…');
+    assert.equal(remoteText('key hunter2-secret here', 100, ['hunter2-secret']), 'key [REDACTED] here', 'and the host\u2019s own secrets');
   });
 
   it('never cuts a surrogate pair in half', () => {

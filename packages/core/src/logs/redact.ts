@@ -12,9 +12,15 @@ const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/((?:access_?token|api_?secret|password)["']?\s*[:=]\s*["']?)[^\s"',;}&]+/gi, '$1[REDACTED]'],
 ];
 
-export function redactSecrets(text: string, extraSecrets: readonly string[] = []): string {
+/** Removes the given secrets, literally (those under 4 characters are too short to tell apart from text). */
+export function redactLiterals(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of extraSecrets) if (secret.length >= 4) out = out.split(secret).join('[REDACTED]');
+  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[REDACTED]');
+  return out;
+}
+
+export function redactSecrets(text: string, extraSecrets: readonly string[] = []): string {
+  let out = redactLiterals(text, extraSecrets);
   for (const [re, replacement] of PATTERNS) out = out.replace(re, replacement);
   return out;
 }
@@ -24,9 +30,9 @@ export function redactSecrets(text: string, extraSecrets: readonly string[] = []
  * is cut and ends with "…"). The cut never splits a surrogate pair: half an emoji is not valid
  * Unicode, and would be stored or sent as U+FFFD.
  */
-export function remoteText(value: unknown, max = 10_000): string {
+export function remoteText(value: unknown, max = 10_000, secrets: readonly string[] = []): string {
   const s = typeof value === 'string' ? value : value instanceof Error ? value.message : JSON.stringify(value) ?? String(value);
-  const clean = redactSecrets(s);
+  const clean = redactSecrets(s, secrets);
   if (clean.length <= max) return clean;
   let cut = max - 1;
   const last = clean.charCodeAt(cut - 1);

@@ -1,4 +1,4 @@
-import { redactSecrets } from '@shopsync/core';
+import { redactLiterals, redactSecrets } from '@shopsync/core';
 
 /**
  * Defence in depth: core never stores or emits a credential, and this makes sure no response
@@ -21,7 +21,5 @@ export function scrubValue(value: unknown, secrets: readonly string[]): unknown 
  * secrets are removed, since a pattern could cut through the file's quoting.
  */
 export function scrubText(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('[REDACTED]');
-  return out;
+  return redactLiterals(text, secrets);
 }

@@ -1,5 +1,5 @@
 import { createAdminApiClient, type AdminApiClient } from '@shopify/admin-api-client';
-import { backoffDelay, redactSecrets, remoteText, sleep, type BackoffOptions, type Clock, type GeneralErrorInput } from '@shopsync/core';
+import { backoffDelay, remoteText, sleep, type BackoffOptions, type Clock, type GeneralErrorInput } from '@shopsync/core';
 import type { CostPacer, ThrottleStatus } from './pacer.js';
 
 export interface GraphQLErrorLike {
@@ -101,7 +101,7 @@ export class Transport {
 
   /** Text from elsewhere, safe to store and show: the token and token-shaped strings removed, cut at `max` (never inside a surrogate pair). */
   scrub(text: string, max = 2_000): string {
-    return remoteText(redactSecrets(text, [this.#secret]), max);
+    return remoteText(text, max, [this.#secret]);
   }
 
   /**
