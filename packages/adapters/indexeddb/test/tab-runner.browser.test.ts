@@ -52,7 +52,8 @@ describe('one runner across tabs (Web Locks)', () => {
       await waitFor('B to wait', () => messages.some((m) => m.tab === 'B' && m.role === 'waiting'));
       await waitFor('A to finish an iteration', () => messages.some((m) => m.tab === 'A' && m.iteration === 1));
       assert.ok(!messages.some((m) => m.tab === 'B' && m.role === 'leader'), 'B must not lead while A does');
-      assert.ok(relayed.some((m) => m.type === 'iterationCompleted'), 'the other tabs observe the leader');
+      // The relay comes over a BroadcastChannel, the test's own message over postMessage: either may arrive first.
+      await waitFor('the other tabs to observe the leader', () => relayed.some((m) => m.type === 'iterationCompleted'));
 
       a.remove(); // the leading tab goes away mid-run
       await waitFor('B to lead', () => messages.some((m) => m.tab === 'B' && m.role === 'leader'));
