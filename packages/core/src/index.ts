@@ -71,7 +71,9 @@ export { ChangeQueue, toQueueEntries } from './queue/queue.js';
 export type { EnqueueOptions, EnqueueResult } from './queue/queue.js';
 export { itemKey, parseItemKey } from './queue/keys.js';
 export type { ItemKey } from './queue/keys.js';
-export { bucketOf, compareDrainOrder } from './queue/order.js';
+export { bucketOf } from './queue/order.js';
+export { planLease, runLeasePlan, runLeasePlanAsync, LEASE_ORDER } from './queue/lease-plan.js';
+export type { LeasePlan, LeaseRead } from './queue/lease-plan.js';
 export type { StorageAdapter, NewQueueEntry, Lease, LeaseOptions, AckCommit, Page, PageQuery, ItemQuery } from './storage/adapter.js';
 export {
   coalesce,

@@ -34,22 +34,23 @@ function setup(options: Partial<EngineOptions> = {}, target = new FakeTarget()) 
 const syncedTotal = (e: SyncEvent) => e.iterations.reduce((n, it) => n + it.synced.categories + it.synced.products + it.synced.variants, 0);
 
 describe('sync engine', () => {
-  it('Completed: drains the queue in iterations, in order, and records everything', async () => {
+  it('Completed: drains the queue in iterations, a product with its category and variants, and records everything', async () => {
     const { engine, target, seen, statuses } = setup({ batchSize: 4 });
-    await engine.enqueue([variant('V1', 'P1'), product('P1'), category('C1'), category('C2'), variant('V2', 'P1'), product('P2')]);
+    const p1: Change = { entity: 'product', op: 'upsert', ref: 'P1', data: { title: 'Product P1', categoryRefs: ['C1'] } };
+    await engine.enqueue([variant('V1', 'P1'), p1, category('C1'), category('C2'), variant('V2', 'P1'), product('P2')]);
     const event = await engine.start();
 
     assert.equal(event.status, 'completed');
     assert.deepEqual(statuses(), ['in_progress', 'completed']);
     assert.equal(event.iterations.length, 2);
-    assert.deepEqual(event.iterations[0]!.synced, { categories: 2, products: 2, variants: 0 });
-    assert.deepEqual(event.iterations[1]!.synced, { categories: 0, products: 0, variants: 2 });
+    assert.deepEqual(event.iterations[0]!.synced, { categories: 1, products: 1, variants: 2 });
+    assert.deepEqual(event.iterations[1]!.synced, { categories: 1, products: 1, variants: 0 });
     assert.deepEqual(event.pending, { categories: 0, products: 0, variants: 0 });
     assert.equal(event.logsAvailable, true);
     assert.ok(event.endedAt);
     assert.deepEqual(
       target.pushedItems.map((i) => i.key),
-      ['category:C1', 'category:C2', 'product:P1', 'product:P2', 'variant:V1', 'variant:V2'],
+      ['category:C1', 'product:P1', 'variant:V1', 'variant:V2', 'product:P2', 'category:C2'],
     );
     assert.deepEqual(await engine.getEvent(event.id), event);
     const items = await engine.queryItems({ status: 'complete' });

@@ -84,7 +84,11 @@ export interface StorageAdapter {
    * Returns the pending counts after the write.
    */
   enqueue(connectorId: string, entries: readonly NewQueueEntry[], now: number): Promise<EntityCounts>;
-  /** Leases the next items in drain order (expired leases first return to the queue); null when none. */
+  /**
+   * Leases the next items (expired leases first return to the queue): whole product groups, as
+   * `planLease` decides (a product with its variants and the categories it needs; then
+   * categories no pending product needs; then deletions, children first). Null when none.
+   */
   lease(connectorId: string, options: LeaseOptions): Promise<Lease | null>;
   /**
    * Ends a lease: records the outcomes, hashes, event and logs, removes finished items from the

@@ -2,6 +2,7 @@ import { LeaseLostError } from '../errors/lease-error.js';
 import { ShopsyncError } from '../errors/shopsync-error.js';
 import { newId } from '../ids.js';
 import { bucketOf, BUCKET_COUNT } from '../queue/order.js';
+import { planLease, runLeasePlan, type LeaseRead } from '../queue/lease-plan.js';
 import { ENTITY_PLURAL, zeroCounts, type Entity, type EntityCounts } from '../schemas/common.js';
 import type { SyncEvent } from '../schemas/event.js';
 import type { ItemStatus } from '../schemas/item.js';
@@ -15,10 +16,22 @@ interface HeldLease {
   entries: QueueEntry[];
 }
 
-/** One connector's data. The queue is six insertion-ordered maps, one per drain bucket. */
+const VARIANT_UPSERTS = bucketOf('variant', 'upsert');
+const CATEGORY_UPSERTS = bucketOf('category', 'upsert');
+
+function parentOf(entry: QueueEntry): string | undefined {
+  return entry.change.entity === 'variant' && entry.change.op === 'upsert' ? entry.change.parentRef : undefined;
+}
+
+/**
+ * One connector's data. The queue is six insertion-ordered maps, one per drain bucket, and an
+ * index of the pending variant upserts by product (a lease takes a product with its variants).
+ */
 class ConnectorData {
   seq = 0;
   readonly buckets: Map<string, QueueEntry>[] = Array.from({ length: BUCKET_COUNT }, () => new Map());
+  /** Product ref -> keys of its pending variant upserts. */
+  readonly variantsOf = new Map<string, Set<string>>();
   /** A bucket whose insertion order no longer follows `seq` (an entry came back from a lease). */
   readonly unsorted: boolean[] = new Array<boolean>(BUCKET_COUNT).fill(false);
   readonly leases = new Map<string, HeldLease>();
@@ -54,12 +67,46 @@ class ConnectorData {
       const oldBucket = bucketOf(old.entity, old.change.op);
       if (oldBucket !== bucket) this.buckets[oldBucket]!.delete(old.key);
       else if (old.seq !== entry.seq) this.unsorted[bucket] = true;
+      this.#unindex(old);
     }
     this.buckets[bucket]!.set(entry.key, entry);
+    const parent = parentOf(entry);
+    if (parent !== undefined) {
+      let keys = this.variantsOf.get(parent);
+      if (!keys) this.variantsOf.set(parent, (keys = new Set()));
+      keys.add(entry.key);
+    }
   }
 
   takePending(entry: QueueEntry): void {
     this.buckets[bucketOf(entry.entity, entry.change.op)]!.delete(entry.key);
+    this.#unindex(entry);
+  }
+
+  #unindex(entry: QueueEntry): void {
+    const parent = parentOf(entry);
+    const keys = parent === undefined ? undefined : this.variantsOf.get(parent);
+    if (!keys) return;
+    keys.delete(entry.key);
+    if (keys.size === 0) this.variantsOf.delete(parent!);
+  }
+
+  /** Answers a lease plan's reads; `cursors` follow each bucket through one lease. */
+  read(r: LeaseRead, cursors: Map<number, Iterator<QueueEntry>>): QueueEntry[] {
+    if (r.read === 'variants') return [...(this.variantsOf.get(r.parentRef) ?? [])].map((k) => this.buckets[VARIANT_UPSERTS]!.get(k)!);
+    if (r.read === 'categories') return r.refs.flatMap((ref) => this.buckets[CATEGORY_UPSERTS]!.get(`category:${ref}`) ?? []);
+    let it = cursors.get(r.bucket);
+    if (!it) {
+      this.sortBucket(r.bucket);
+      cursors.set(r.bucket, (it = this.buckets[r.bucket]!.values()));
+    }
+    const page: QueueEntry[] = [];
+    while (page.length < r.size) {
+      const next = it.next();
+      if (next.done) break;
+      page.push(next.value);
+    }
+    return page;
   }
 
   /** An entry back from a lease meets any newer change of its key; its bucket needs re-sorting. */
@@ -148,14 +195,11 @@ export class MemoryStorage implements StorageAdapter {
   async lease(connectorId: string, options: LeaseOptions): Promise<Lease | null> {
     const d = this.#data(connectorId);
     d.reclaimExpired(options.now);
-    const taken: QueueEntry[] = [];
-    for (let b = 0; b < BUCKET_COUNT && taken.length < options.limit; b++) {
-      d.sortBucket(b);
-      for (const entry of d.buckets[b]!.values()) {
-        if (taken.length >= options.limit) break;
-        if (!d.inflight.has(entry.key)) taken.push(entry);
-      }
-    }
+    const cursors = new Map<number, Iterator<QueueEntry>>();
+    const taken = runLeasePlan(
+      planLease(options.limit, (key) => d.inflight.has(key)),
+      (r) => d.read(r, cursors),
+    );
     if (taken.length === 0) return null;
     const id = newId('lease', options.now);
     const expiresAt = options.now + options.leaseMs;

@@ -34,6 +34,8 @@ export const variant = (ref: string, parentRef: string, price = '10.00'): Change
   parentRef,
   data: { price },
 });
+/** A product upsert that names its categories. */
+export const prodIn = (ref: string, categoryRefs: string[]): Change => ({ entity: 'product', op: 'upsert', ref, data: { title: `Product ${ref}`, categoryRefs } });
 export const del = (entity: Change['entity'], ref: string): Change => ({ entity, op: 'delete', ref }) as Change;
 
 const entries = (changes: Change[], force = false) => toQueueEntries(changes, { force }).entries;
@@ -159,34 +161,92 @@ export function runStorageConformance(host: SuiteHost, options: ConformanceOptio
       });
     });
 
-    describe('leasing order', () => {
-      test('categories, products, variants, then deletions of variants, products, categories', async (s) => {
+    describe('leasing order: product groups', () => {
+      test('a product with the categories it names and its variants, then categories no product needs, then deletions children first', async (s) => {
         await s.enqueue(
           C,
           entries([
             del('category', 'dc'),
             variant('v1', 'p1'),
             del('variant', 'dv'),
-            prod('p1'),
+            prodIn('p1', ['c2', 'c1']),
             del('product', 'dp'),
             cat('c1'),
             prod('p2'),
             cat('c2'),
+            cat('c3'),
+            variant('v2', 'p1'),
           ]),
           T0,
         );
         const lease = await s.lease(C, { limit: 100, leaseMs: 60_000, now: T0 });
         ok(lease);
         deepEqual(keysOf(lease.items), [
-          'category:c1',
           'category:c2',
+          'category:c1',
           'product:p1',
-          'product:p2',
           'variant:v1',
+          'variant:v2',
+          'product:p2',
+          'category:c3',
           'variant:dv',
           'product:dp',
           'category:dc',
         ]);
+      });
+
+      test('the variants of a product with no pending change are leased together, by their first arrival', async (s) => {
+        await s.enqueue(C, entries([variant('a1', 'pa'), variant('b1', 'pb'), variant('a2', 'pa'), prod('pc'), variant('b2', 'pb'), variant('c1', 'pc')]), T0);
+        const lease = await s.lease(C, { limit: 100, leaseMs: 60_000, now: T0 });
+        ok(lease);
+        deepEqual(keysOf(lease.items), ['product:pc', 'variant:c1', 'variant:a1', 'variant:a2', 'variant:b1', 'variant:b2']);
+      });
+
+      test('a group that does not fit waits for the next lease, whole', async (s) => {
+        await s.enqueue(C, entries([prod('p1'), variant('v1', 'p1'), prod('p2'), variant('v2a', 'p2'), variant('v2b', 'p2'), prod('p3')]), T0);
+        const first = await s.lease(C, { limit: 4, leaseMs: 60_000, now: T0 });
+        ok(first);
+        deepEqual(keysOf(first.items), ['product:p1', 'variant:v1'], 'p2 and its two variants do not fit beside p1; p3 does not jump the queue');
+        const second = await s.lease(C, { limit: 4, leaseMs: 60_000, now: T0 });
+        ok(second);
+        deepEqual(keysOf(second.items), ['product:p2', 'variant:v2a', 'variant:v2b', 'product:p3']);
+      });
+
+      test('only a group larger than the whole lease is split: its first items in group order, the rest next', async (s) => {
+        await s.enqueue(C, entries([variant('v1', 'p1'), variant('v2', 'p1'), cat('c1'), prodIn('p1', ['c1']), variant('v3', 'p1'), variant('v4', 'p1'), prod('p2')]), T0);
+        const first = await s.lease(C, { limit: 3, leaseMs: 60_000, now: T0 });
+        ok(first);
+        deepEqual(keysOf(first.items), ['category:c1', 'product:p1', 'variant:v1']);
+        const second = await s.lease(C, { limit: 3, leaseMs: 60_000, now: T0 });
+        ok(second);
+        deepEqual(keysOf(second.items), ['product:p2'], 'the rest of p1 (three variants) does not fit beside p2');
+        const third = await s.lease(C, { limit: 3, leaseMs: 60_000, now: T0 });
+        ok(third);
+        deepEqual(keysOf(third.items), ['variant:v2', 'variant:v3', 'variant:v4']);
+      });
+
+      test('items in flight are not pulled into a group; a newer change of one waits for its lease', async (s) => {
+        await s.enqueue(C, entries([cat('c1'), variant('v1', 'p1')]), T0);
+        const first = await s.lease(C, { limit: 1, leaseMs: 60_000, now: T0 });
+        ok(first);
+        deepEqual(keysOf(first.items), ['variant:v1']);
+        await s.enqueue(C, entries([prodIn('p1', ['c1']), variant('v2', 'p1'), variant('v1', 'p1', '12.00')]), T0 + 1);
+        const second = await s.lease(C, { limit: 10, leaseMs: 60_000, now: T0 + 1 });
+        ok(second);
+        deepEqual(keysOf(second.items), ['category:c1', 'product:p1', 'variant:v2']);
+        await s.ack(C, first.id, { items: [outcome('variant', 'v1', 'complete', T0 + 2)], now: T0 + 2 });
+        const third = await s.lease(C, { limit: 10, leaseMs: 60_000, now: T0 + 2 });
+        ok(third);
+        deepEqual(keysOf(third.items), ['variant:v1']);
+        deepEqual(third.items[0]!.change, variant('v1', 'p1', '12.00'));
+      });
+
+      test('a variant that moves to another product joins its new product', async (s) => {
+        await s.enqueue(C, entries([variant('v1', 'p1'), prod('p2')]), T0);
+        await s.enqueue(C, entries([variant('v1', 'p2')]), T0 + 1);
+        const lease = await s.lease(C, { limit: 10, leaseMs: 60_000, now: T0 + 1 });
+        ok(lease);
+        deepEqual(keysOf(lease.items), ['product:p2', 'variant:v1']);
       });
 
       test('keeps first-arrival order inside an entity, and coalescing keeps the place', async (s) => {
@@ -321,7 +381,7 @@ export function runStorageConformance(host: SuiteHost, options: ConformanceOptio
         equal(await s.lease(C, { limit: 10, leaseMs: 1_000, now: T0 + 999 }), null);
         const again = await s.lease(C, { limit: 10, leaseMs: 1_000, now: T0 + 1_000 });
         ok(again);
-        deepEqual(keysOf(again.items), ['category:c1', 'product:p1']);
+        deepEqual(keysOf(again.items), ['product:p1', 'category:c1']);
         await rejects(() => s.ack(C, lease.id, { items: [outcome('category', 'c1', 'complete', T0)], now: T0 + 1_001 }), 'LeaseLostError');
         deepEqual(await s.pendingCounts(C), { categories: 1, products: 1, variants: 0 });
       });
