@@ -62,6 +62,38 @@ describe('sync engine', () => {
     assert.deepEqual(pendings.at(-1), { categories: 0, products: 0, variants: 0 });
   });
 
+  it('a category skipped as empty comes back with the first product that names it, counted where its collection is made', async () => {
+    // The fake store skips a category unless a product of the same push names it (as Shopify's target does).
+    const target = new FakeTarget({ outcomes: () => 'synced' });
+    target.options.outcomes = (item) => {
+      const push = target.pushes.at(-1) ?? [];
+      const named = push.some((p) => p.change.entity === 'product' && p.change.op === 'upsert' && p.change.data.categoryRefs?.includes(item.ref));
+      return item.entity === 'category' && !named ? { skip: 'empty_category' } : 'synced';
+    };
+    const { engine } = setup({}, target);
+    await engine.enqueue([category('C1')]);
+    const first = await engine.start();
+    assert.deepEqual(first.iterations[0]!.skipped, { categories: 1, products: 0, variants: 0 });
+    const [skipped] = (await engine.queryItems({ entity: 'category' })).items;
+    assert.equal(skipped?.skipped, 'empty_category');
+
+    const p1: Change = { entity: 'product', op: 'upsert', ref: 'P1', data: { title: 'P1', categoryRefs: ['C1'] } };
+    const result = await engine.enqueue([p1]);
+    assert.equal(result.accepted, 1);
+    assert.deepEqual(result.pending, { categories: 1, products: 1, variants: 0 }, 'the category is queued again with its product');
+    const second = await engine.start();
+    assert.deepEqual(second.iterations.map((it) => it.synced), [{ categories: 1, products: 1, variants: 0 }]);
+    assert.deepEqual(target.pushes.at(-1)!.map((i) => i.key), ['category:C1', 'product:P1']);
+    const [made] = (await engine.queryItems({ entity: 'category' })).items;
+    assert.equal(made?.status, 'complete');
+    assert.equal(made?.skipped, undefined);
+    assert.ok(made?.shopifyId);
+    assert.equal(made?.syncEventId, second.id);
+
+    // Named again, the category is not queued again: it is no longer skipped.
+    assert.deepEqual((await engine.enqueue([{ ...p1, data: { title: 'P1 again', categoryRefs: ['C1'] } }])).pending, { categories: 0, products: 1, variants: 0 });
+  });
+
   it('Error: a refused connection ends the event at once with a general error and no iterations', async () => {
     const { engine, statuses } = setup({}, new FakeTarget({ connectError: 'auth' }));
     await engine.enqueue(products(3));

@@ -555,6 +555,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       } else if (o.status === 'skipped') {
         addCount(skipped, e.entity);
         s.skipped = o.reason;
+        // An empty category waits for a product: the queue sends it again with the first that names it.
+        if (o.reason === 'empty_category') s.change = e.change;
         logs.push(this.#logEntry(run, 'info', `Skipped: ${o.reason.replace(/_/g, ' ')}.`, { iteration: index, entity: e.entity, ref: e.ref, code: o.reason }));
       } else {
         addCount(failed, e.entity);

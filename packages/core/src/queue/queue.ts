@@ -48,13 +48,31 @@ export class ChangeQueue {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Validates every change first; on any error nothing is enqueued and a ValidationError names the fields. */
+  /**
+   * Validates every change first; on any error nothing is enqueued and a ValidationError names the
+   * fields. A category that was skipped because it was empty comes back with the first product
+   * that names it, so that its collection is made, and counted, with that product.
+   */
   async enqueue(changes: unknown, options: EnqueueOptions = {}): Promise<EnqueueResult> {
     const { entries, ignoredDeletions } = toQueueEntries(changes, options);
     const pending = entries.length
-      ? await this.storage.enqueue(this.connectorId, entries, this.now())
+      ? await this.storage.enqueue(this.connectorId, [...(await this.#emptyCategoriesNamed(entries)), ...entries], this.now())
       : await this.storage.pendingCounts(this.connectorId);
     return { accepted: entries.length, ignoredDeletions, pending };
+  }
+
+  /** Categories the batch's products name that were last skipped as empty, with the change they were skipped with. */
+  async #emptyCategoriesNamed(entries: readonly NewQueueEntry[]): Promise<NewQueueEntry[]> {
+    const named = new Set<string>();
+    for (const e of entries) if (e.change.entity === 'product' && e.change.op === 'upsert') for (const ref of e.change.data.categoryRefs ?? []) named.add(itemKey('category', ref));
+    for (const e of entries) named.delete(e.key);
+    if (named.size === 0) return [];
+    const statuses = await this.storage.getItems(this.connectorId, [...named]);
+    return statuses.flatMap((s) =>
+      s.status === 'complete' && s.skipped === 'empty_category' && s.change?.entity === 'category' && s.change.op === 'upsert'
+        ? [{ key: itemKey('category', s.ref), entity: 'category' as const, ref: s.ref, change: s.change, force: false }]
+        : [],
+    );
   }
 
   pendingCounts(): Promise<EntityCounts> {

@@ -34,7 +34,10 @@ export const itemStatusSchema = z.object({
   shopifyId: z.string().optional(),
   /** Sync events in a row in which this item failed (0 once it succeeds). */
   consecutiveFailures: z.number().int().nonnegative(),
-  /** The change last attempted, kept for failed items so that a retry can send it again. */
+  /**
+   * The change last attempted, kept for failed items so that a retry can send it again, and for
+   * a category skipped as empty, which the queue sends again when a product names it.
+   */
   change: changeSchema.optional(),
 });
 export type ItemStatus = z.infer<typeof itemStatusSchema>;
