@@ -13,6 +13,11 @@
  *   "dynamic complexity" from then on: 10 + 0.2 per variant + 0.4 per product or variant metafield
  *   (+ 0.6 per variant file, 1.9 per product file) instead of a fixed cost (changelog
  *   "dynamic-complexity-cost-for-productset-mutation").
+ * - 2025-04: `productSet(identifier:)` upserts a product by id, handle or custom ID (changelog
+ *   "productSet and customerSet mutations now support upserts"). No public schema of 2025-04 to
+ *   2025-10 is at hand and the 2025-01 one lacks it, so it is gated from 2026-01, the first version
+ *   whose schema has it; there `ProductSetInput.id` is deprecated ("Use `identifier` instead to get
+ *   the product's ID"), and so it is here from the same version.
  * - 2026-01: `inventorySetQuantities` takes `changeFromQuantity` per quantity and accepts an
  *   `@idempotent(key:)` directive; `compareQuantity` is deprecated.
  * - 2026-04: `changeFromQuantity` must be passed explicitly (null opts out of the compare-and-swap
@@ -56,6 +61,8 @@ export interface ApiFeatures {
   readonly maxProductSetVariants: number;
   /** productSet is charged by its input (dynamic complexity), see `productSetComplexity` in cost.ts. */
   readonly productSetDynamicCost: boolean;
+  /** `productSet(identifier: ProductSetIdentifiers)` exists, and `ProductSetInput.id` is deprecated. */
+  readonly productSetIdentifier: boolean;
 }
 
 export function featuresOf(version: string): ApiFeatures {
@@ -70,6 +77,7 @@ export function featuresOf(version: string): ApiFeatures {
     maxVariantsPerProduct: atLeast(version, '2025-10') ? 2_048 : 100,
     maxProductSetVariants: atLeast(version, '2025-10') ? 2_048 : MAX_INPUT_ARRAY,
     productSetDynamicCost: atLeast(version, '2025-10'),
+    productSetIdentifier: atLeast(version, '2026-01'),
   };
 }
 

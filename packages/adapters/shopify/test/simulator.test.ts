@@ -7,27 +7,7 @@ import { createAdminApiClient } from '@shopify/admin-api-client';
 import { MemoryStorage, ValidationError } from '@shopsync/core';
 import { calendarPolicy, PLAN_PRESETS, ShopifySimulator } from '@shopsync/shopify/simulator';
 import { category, engineFor, product, startSim, targetFor, TOKEN, variant } from './helpers.js';
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: { data?: Record<string, unknown> | null; errors?: unknown; extensions?: { cost?: { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } } } };
-}
-
-/** A raw GraphQL POST, as any HTTP client would make it. */
-async function post(sim: ShopifySimulator, query: string, variables: Record<string, unknown> = {}, opts: { version?: string; token?: string | null; host?: string; signal?: AbortSignal } = {}): Promise<Answer> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  if (opts.token !== null) headers['X-Shopify-Access-Token'] = opts.token ?? TOKEN;
-  if (opts.host) headers['X-Forwarded-Host'] = opts.host;
-  const res = await fetch(sim.graphqlUrl(opts.version ?? '2025-01'), { method: 'POST', headers, body: JSON.stringify({ query, variables }), ...(opts.signal ? { signal: opts.signal } : {}) });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: JSON.parse(text) as Answer['body'] };
-}
-
-const SHOP = 'query { shop { name myshopifyDomain } }';
-const defaultVariant = { optionValues: [{ optionName: 'Title', name: 'Default Title' }] };
-const titleOption = [{ name: 'Title', values: [{ name: 'Default Title' }] }];
-const PRODUCT_SET = `mutation($input: ProductSetInput!) { productSet(input: $input) { product { id handle variants(first: 5) { nodes { id sku } } } userErrors { code field message } } }`;
+import { defaultVariant, post, PRODUCT_SET, SHOP, titleOption } from './sim-helpers.js';
 
 describe('simulator: the HTTP contract', () => {
   let sim: ShopifySimulator;

@@ -2,9 +2,10 @@ import { featuresOf, type SchemaGate } from '../version.js';
 
 /**
  * The part of Shopify's Admin GraphQL schema this package uses, written for this project: type,
- * field, argument and enum names and types are Shopify's (a test proves the 2025-01 variant is a
- * subset of the real 2025-01 schema). The simulator executes it; the adapter uses it to estimate
- * the cost of what it sends. Version differences come from `featuresOf` (see version.ts).
+ * field, argument and enum names and types are Shopify's (a test proves the variant of each schema
+ * gate is a subset of the real schema of that version: 2025-01, 2026-01, 2026-04). The simulator
+ * executes it; the adapter uses it to estimate the cost of what it sends. Version differences come
+ * from `featuresOf` (see version.ts). One document on purpose: it reads as Shopify's schema does.
  */
 export function adminSdl(gate: SchemaGate): string {
   const f = featuresOf(gate);
@@ -35,7 +36,8 @@ type QueryRoot {
 }
 
 type Mutation {
-  productSet(input: ProductSetInput!): ProductSetPayload
+  productSet(${f.productSetIdentifier ? 'identifier: ProductSetIdentifiers, ' : ''}input: ProductSetInput!): ProductSetPayload
+  productVariantsBulkUpdate(productId: ID!, variants: [ProductVariantsBulkInput!]!, allowPartialUpdates: Boolean = false): ProductVariantsBulkUpdatePayload
   productUpdate(product: ProductUpdateInput): ProductUpdatePayload
   collectionCreate(input: CollectionInput!): CollectionCreatePayload
   collectionUpdate(input: CollectionInput!): CollectionUpdatePayload
@@ -281,7 +283,7 @@ enum ProductSetUserErrorCode {
   VARIANTS_INPUT_MISSING
   DUPLICATED_VALUE
   HANDLE_NOT_UNIQUE
-  INVALID_METAFIELD
+  INVALID_METAFIELD${f.productSetIdentifier ? '\n  ID_NOT_ALLOWED\n  INPUT_MISMATCH\n  METAFIELD_MISMATCH' : ''}
 }
 
 type ProductSetUserError {
@@ -293,6 +295,26 @@ type ProductSetUserError {
 type ProductSetPayload {
   product: Product
   userErrors: [ProductSetUserError!]!
+}
+
+enum ProductVariantsBulkUpdateUserErrorCode {
+  INVALID_INPUT
+  PRODUCT_DOES_NOT_EXIST
+  PRODUCT_VARIANT_ID_MISSING
+  PRODUCT_VARIANT_DOES_NOT_EXIST
+  GREATER_THAN_OR_EQUAL_TO
+}
+
+type ProductVariantsBulkUpdateUserError {
+  code: ProductVariantsBulkUpdateUserErrorCode
+  field: [String!]
+  message: String!
+}
+
+type ProductVariantsBulkUpdatePayload {
+  product: Product
+  productVariants: [ProductVariant!]
+  userErrors: [ProductVariantsBulkUpdateUserError!]!
 }
 
 type ProductUpdatePayload {
@@ -407,7 +429,7 @@ input MetafieldDefinitionInput {
 }
 
 input ProductSetInput {
-  id: ID
+  id: ID${f.productSetIdentifier ? ' @deprecated(reason: "Use `identifier` instead to get the product\'s ID")' : ''}
   title: String
   descriptionHtml: String
   handle: String
@@ -418,8 +440,9 @@ input ProductSetInput {
   productOptions: [OptionSetInput!]
   variants: [ProductVariantSetInput!]
   metafields: [MetafieldInput!]
+  collections: [ID!]
 }
-
+${f.productSetIdentifier ? '\ninput ProductSetIdentifiers {\n  id: ID\n  handle: String\n  customId: UniqueMetafieldValueInput\n}\n' : ''}
 input OptionSetInput {
   id: ID
   name: String
@@ -471,6 +494,13 @@ input WeightInput {
   unit: WeightUnit!
 }
 
+input ProductVariantsBulkInput {
+  id: ID
+  price: Money
+  compareAtPrice: Money
+  barcode: String
+}
+
 input ProductUpdateInput {
   id: ID
   status: ProductStatus
@@ -499,7 +529,7 @@ input InventorySetQuantitiesInput {
 input InventoryQuantityInput {
   inventoryItemId: ID!
   locationId: ID!
-  quantity: Int!${f.compareQuantity ? `\n  compareQuantity: Int${f.changeFromQuantity ? ' @deprecated(reason: "Use `changeFromQuantity` instead.")' : ''}` : ''}${f.changeFromQuantity ? '\n  changeFromQuantity: Int' : ''}
+  quantity: Int!${f.compareQuantity ? `\n  compareQuantity: Int${f.changeFromQuantity ? ' @deprecated(reason: "Use `changeFromQuantity` instead. This will be removed in 2026-04.")' : ''}` : ''}${f.changeFromQuantity ? '\n  changeFromQuantity: Int' : ''}
 }
 `;
 }

@@ -12,6 +12,7 @@ export class LeakyBucket {
     this.#at = now;
   }
 
+  /** Points in the bucket at `now` (performance.now() milliseconds). */
   available(now: number): number {
     return Math.min(this.size, this.#level + (this.rate * Math.max(0, now - this.#at)) / 1000);
   }
@@ -25,6 +26,7 @@ export class LeakyBucket {
     return true;
   }
 
+  /** Gives back points charged but not used (up to the bucket's size). */
   refund(points: number, now: number): void {
     this.#level = Math.min(this.size, this.available(now) + Math.max(0, points));
     this.#at = now;
@@ -36,6 +38,7 @@ export class LeakyBucket {
     this.#at = now;
   }
 
+  /** The bucket as Shopify reports it in `extensions.cost.throttleStatus`. */
   status(now: number): { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } {
     return { maximumAvailable: this.size, currentlyAvailable: Math.floor(this.available(now)), restoreRate: this.rate };
   }

@@ -9,6 +9,7 @@ import { ShopsyncError } from '@shopsync/core';
 import { PLAN_PRESETS, REALISTIC_LATENCY, type SimulatorOptions } from './options.js';
 import { ShopifySimulator } from './server.js';
 
+/** The text `--help` prints. */
 export const USAGE = `Usage: shopsync-simulator [options]
 
 A local Shopify Admin GraphQL API on 127.0.0.1: POST /admin/api/{version}/graphql.json
@@ -29,6 +30,7 @@ Options:
 Environment:
   SHOPSYNC_SIMULATOR_TOKEN  the access token to accept`;
 
+/** A command line the CLI cannot run with (exit code 2, the usage printed). */
 export class UsageError extends ShopsyncError {
   override name = 'UsageError';
   constructor(message: string) {

@@ -7,6 +7,7 @@ export const PLAN_PRESETS = {
   plus: { restoreRate: 1_000, bucketSize: 20_000 },
   enterprise: { restoreRate: 2_000, bucketSize: 40_000 },
 } as const;
+/** A Shopify plan, by its rate limits. */
 export type Plan = keyof typeof PLAN_PRESETS;
 
 /** Latency close to a real store's: a base per request plus time per mutation. */
@@ -14,6 +15,7 @@ export const REALISTIC_LATENCY = { baseMs: 150, perMutationMs: 15, jitterMs: 40 
 
 const versionSchema = z.string().regex(/^(\d{4}-(0[1-9]|1[0-2])|unstable)$/, 'expected an API version such as "2026-01"');
 
+/** The simulator's options, validated (`ShopifySimulator.start` throws a ValidationError naming a bad one). */
 export const simulatorOptionsSchema = z
   .object({
     /** Loopback only: the simulator is never reachable from elsewhere. */
@@ -76,5 +78,7 @@ export const simulatorOptionsSchema = z
   })
   .strict();
 
+/** The options `ShopifySimulator.start` takes. */
 export type SimulatorOptions = z.input<typeof simulatorOptionsSchema>;
+/** The options with their defaults filled in (`sim.config`). */
 export type SimulatorConfig = z.output<typeof simulatorOptionsSchema>;

@@ -2,11 +2,13 @@
  * The subset of Shopify's search syntax the adapter uses: `field:value` or `field:"quoted \"value\""`
  * terms joined by OR. Matching is exact on the value (case-insensitive for text fields).
  */
+/** One `field:value` term. */
 export interface SearchTerm {
   field: string;
   value: string;
 }
 
+/** The terms of a search query (none for an empty one), or null when it is not of the subset understood. */
 export function parseSearch(query: string): SearchTerm[] | null {
   const terms: SearchTerm[] = [];
   let i = 0;

@@ -1,6 +1,7 @@
 import { assessApiVersion, latestStableVersion } from '@shopsync/core';
 import { compareVersions } from '../version.js';
 
+/** Which API versions a store serves as themselves, and the deprecation reason sent with some. */
 export interface VersionPolicy {
   supported: readonly string[];
   deprecated: Readonly<Record<string, string>>;
