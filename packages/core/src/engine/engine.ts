@@ -28,8 +28,13 @@ import { estimateRemaining, type Throughput } from './throughput.js';
 
 const engineTuningSchema = z
   .object({
-    /** Items leased, pushed and acknowledged per iteration. */
-    batchSize: z.number().int().min(1).max(10_000).default(100),
+    /**
+     * Items leased, pushed and acknowledged per iteration (whole product groups: a product with
+     * its variants is not split unless alone it is larger). 250 by default: Shopify takes up to
+     * 250 items in one input list (stock quantities, collection members), so a batch of 250 lets
+     * a target send an iteration's stock changes in one call.
+     */
+    batchSize: z.number().int().min(1).max(10_000).default(250),
     /** Pause between iterations, to pace the load on the store. */
     iterationDelayMs: z.number().int().min(0).max(3_600_000).default(0),
     /** How long an iteration may hold its items before they return to the queue. */
