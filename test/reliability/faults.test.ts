@@ -258,14 +258,9 @@ describe('reliability: fault matrix, engine end to end against the simulator', (
             assert.deepEqual(totals(e), { synced: 1, failed: 0, skipped: 0 });
             assert.deepEqual(e.pending, { categories: 0, products: 2, variants: 2 });
             assert.deepEqual(await itemStates(engine), CATEGORY_ONLY);
-            // A request applied whose answer was lost leaves its writes in the store, unconfirmed.
-            const products = afterExecute
-              ? [
-                  { handle: 'product-p1', title: 'Product P1', status: 'ACTIVE', collections: [], variants: [{ sku: 'P1-M', price: '10.00', stock: 0 }, { sku: 'P1-S', price: '10.00', stock: 0 }] },
-                  { handle: 'product-p2', title: 'Product P2', status: 'ACTIVE', collections: [], variants: [{ sku: 'P2', price: '0.00', stock: 0 }] },
-                ]
-              : [];
-            assert.deepEqual(storeView(sim), { products, collections: [{ handle: 'cat-1', title: 'Cat 1', products: [] }] });
+            // A request applied whose answer was lost leaves its writes in the store, unconfirmed:
+            // each product whole, as one productSet carries it (variants, their stock, its collection).
+            assert.deepEqual(storeView(sim), afterExecute ? EXPECTED : { products: [], collections: [{ handle: 'cat-1', title: 'Cat 1', products: [] }] });
             assert.ok(sim.clearFaults() > 0);
             await recovers(sim, engine, e.id);
           });

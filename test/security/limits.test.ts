@@ -33,7 +33,7 @@ import {
   type StorageAdapter,
 } from '@shopsync/core';
 import { FakeTarget } from '@shopsync/core/testing';
-import { MAX_INPUT_ARRAY, MAX_QUERY_COST, ShopifyTarget, adminSchema, opCost, productSetOp, requestedCost } from '@shopsync/shopify';
+import { MAX_INPUT_ARRAY, MAX_QUERY_COST, ShopifyTarget, adminSchema, featuresOf, opCost, productSetOp, requestedCost } from '@shopsync/shopify';
 import { ShopifySimulator } from '@shopsync/shopify/simulator';
 import { SqliteStorage } from '@shopsync/sqlite';
 import { BASE, send, serve } from './helpers.js';
@@ -264,18 +264,20 @@ describe('limits at their edges', () => {
       assert.equal(over.errors?.[0]?.extensions?.code, 'MAX_INPUT_SIZE_EXCEEDED');
     });
 
-    it('the target: a category of 251 products is joined in arrays of 250 and 1; no request holds more than 250', async () => {
+    it('the target: 251 products moved into a category join it in arrays of 250 and 1; no request holds more than 250', async () => {
       const engine = engineOn(600, { includeEmptyCategories: true });
       try {
+        const products = Array.from({ length: MAX_INPUT_ARRAY + 1 }, (_, i) => product(`ARR-${i}`));
+        await engine.enqueue([{ entity: 'category', op: 'upsert', ref: 'edge', data: { title: 'Edge', handle: 'edge-250' } }, ...products]);
+        assert.equal((await engine.start()).status, 'completed');
         proxy.bodies.length = 0;
         sim.clearLog();
-        await engine.enqueue([
-          { entity: 'category', op: 'upsert', ref: 'edge', data: { title: 'Edge', handle: 'edge-250' } },
-          ...Array.from({ length: MAX_INPUT_ARRAY + 1 }, (_, i) => product(`ARR-${i}`, { categoryRefs: ['edge'] })),
-        ]);
+        // Only their categories change: no productSet, the membership alone.
+        await engine.enqueue(products.map((p) => ({ ...p, data: { ...(p as { data: object }).data, categoryRefs: ['edge'] } })));
         const event = await engine.start();
         assert.equal(event.status, 'completed');
         assert.deepEqual(event.generalErrors, []);
+        assert.ok(!sim.requests.some((r) => r.fields.includes('productSet')), 'no productSet for a change of categories');
         assert.equal(sim.collection({ handle: 'edge-250' })!.productIds.length, MAX_INPUT_ARRAY + 1, 'every product joined');
         // Each aliased collectionAddProducts has its own productIds array (several may share a request).
         const joins = proxy.bodies.flatMap((b) => Object.entries(b.variables ?? {}).filter(([k]) => k.endsWith('productIds')).map(([, v]) => (v as unknown[]).length));
@@ -309,7 +311,7 @@ describe('limits at their edges', () => {
         await engine.enqueue(Array.from({ length: 300 }, (_, i) => product(`COST-${i}`)));
         const event = await engine.start();
         assert.equal(event.status, 'completed');
-        const perOp = opCost(productSetOp({ title: 'x', handle: 'x' }, 1), VERSION);
+        const perOp = opCost(productSetOp(featuresOf(VERSION), { input: { title: 'x', handle: 'x' }, readVariants: 1 }), VERSION);
         const costs = sim.requests.filter((r) => r.mutations > 0).map((r) => r.requestedCost ?? 0);
         assert.ok(costs.every((c) => c <= MAX_QUERY_COST), `no request over ${MAX_QUERY_COST}: ${Math.max(...costs)}`);
         assert.ok(Math.max(...costs) > MAX_QUERY_COST - perOp, `a full request is within one productSet (${perOp}) of the limit: ${Math.max(...costs)}`);

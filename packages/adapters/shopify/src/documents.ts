@@ -3,11 +3,31 @@
  * that the batcher joins under aliases into one document per request. `documentSamples` builds one
  * of each (and a batched one) so that a test validates them all against Shopify's real schema.
  */
-import { adminSchema } from './schema/schema.js';
 import { parse } from 'graphql';
+import type { z } from 'zod';
+import type {
+  CollectionDeleteAnswer,
+  CollectionsAnswer,
+  CollectionWriteAnswer,
+  ProductFoundAnswer,
+  ProductSetAnswer,
+  ProductVariantsAnswer,
+  UserErrorsAnswer,
+  VariantsBySkuAnswer,
+} from './answers.js';
+import {
+  collectionDeleteAnswer,
+  collectionsAnswer,
+  collectionWriteAnswer,
+  productFoundAnswer,
+  productSetAnswer,
+  productVariantsAnswer,
+  userErrorsAnswer,
+  variantsBySkuAnswer,
+} from './answers.js';
 import { productSetComplexity, requestedCost } from './cost.js';
+import { adminSchema } from './schema/schema.js';
 import { featuresOf, MAX_INPUT_ARRAY, type ApiFeatures } from './version.js';
-
 
 /**
  * The product's shopsync reference as a Shopify "custom ID": a product metafield in the app's
@@ -50,8 +70,11 @@ export interface OpArg {
   readonly value: unknown;
 }
 
-/** One root field call; the batcher gives it an alias and turns its arguments into variables. */
-export interface Op {
+/**
+ * One root field call; the batcher gives it an alias and turns its arguments into variables.
+ * `T` is what its answer parses into (`answer`).
+ */
+export interface Op<T = unknown> {
   readonly operation: 'query' | 'mutation';
   readonly field: string;
   readonly args: readonly OpArg[];
@@ -61,6 +84,8 @@ export interface Op {
   readonly selection: string;
   /** Safe to send again when an answer was lost (it may have been applied). */
   readonly idempotent: boolean;
+  /** What the field's answer must look like: the runner parses it with this. */
+  readonly answer: z.ZodType<T>;
 }
 
 export interface BuiltDocument {
@@ -123,70 +148,123 @@ const CODED_USER_ERRORS = '{ code field message }';
 const PAGE_INFO = '{ hasNextPage endCursor }';
 
 /**
- * What productSet answers: ids of the product, its variants and their inventory items — the first
- * page of them (at most 250, Shopify's page size). A product with more has the rest read with
- * `productVariantsOp(id, n, endCursor)`: 2,048 in the answer would cost some 4,000 points, over
- * the single-query limit.
+ * What productSet answers: the product's id and, when asked (`readVariants` > 0), the ids of its
+ * variants and their inventory items, the first page of them (at most 250, Shopify's page size).
+ * Each variant read costs 2 points (the variant and its inventory item), so they are read only
+ * when some are new: a product with more than a page has the rest read with
+ * `productVariantsOp(id, n, endCursor)` (2,048 in one answer would cost some 4,000 points, over
+ * the single-query limit).
  */
-export function productSetSelection(variantCount: number): string {
-  return `{ product { id handle variants(first: ${variantCount}) { nodes { id sku inventoryItem { id } } pageInfo ${PAGE_INFO} } } userErrors ${CODED_USER_ERRORS} }`;
+export function productSetSelection(readVariants: number): string {
+  if (readVariants <= 0) return `{ product { id } userErrors ${CODED_USER_ERRORS} }`;
+  return `{ product { id variants(first: ${Math.min(MAX_INPUT_ARRAY, readVariants)}) { nodes { id sku inventoryItem { id } } pageInfo ${PAGE_INFO} } } userErrors ${CODED_USER_ERRORS} }`;
 }
 
 // ——— writes ———
 
-export function productSetOp(input: Record<string, unknown>, variantCount: number): Op {
+/** One productSet: a new product (no `id`), or the product with this id. */
+export interface ProductSetRequest {
+  id?: string | undefined;
+  /** ProductSetInput, without `id`. */
+  input: Record<string, unknown>;
+  /** Variant ids to read back (0: none). */
+  readVariants: number;
+}
+
+/**
+ * productSet for a new product or an update. From 2026-01, where `ProductSetInput.id` is
+ * deprecated, the product to update is named by `identifier: { id }` instead.
+ */
+export function productSetOp(features: ApiFeatures, request: ProductSetRequest): Op<ProductSetAnswer> {
+  const byIdentifier = request.id !== undefined && features.productSetIdentifier;
+  const input = request.id !== undefined && !byIdentifier ? { id: request.id, ...request.input } : request.input;
+  const args: OpArg[] = [{ name: 'input', type: 'ProductSetInput!', value: input }];
+  if (byIdentifier) args.unshift({ name: 'identifier', type: 'ProductSetIdentifiers', value: { id: request.id } });
   return {
     operation: 'mutation',
     field: 'productSet',
-    args: [{ name: 'input', type: 'ProductSetInput!', value: input }],
-    selection: productSetSelection(Math.max(1, Math.min(MAX_INPUT_ARRAY, variantCount))),
+    args,
+    selection: productSetSelection(request.readVariants),
     // With an id it overwrites that product; without, a lost answer may have created one.
-    idempotent: typeof input['id'] === 'string',
+    idempotent: request.id !== undefined,
+    answer: productSetAnswer,
+  };
+}
+
+/** One variant's changed fields for productVariantsBulkUpdate (null clears a field). */
+export interface VariantFieldsInput {
+  id: string;
+  price?: string;
+  compareAtPrice?: string | null;
+  barcode?: string | null;
+}
+
+/**
+ * Prices (and barcodes) of some of one product's variants, in one mutation: the cheapest way to
+ * change them (10 points, whatever the number of variants). Valid variants are saved even when
+ * another is refused (`allowPartialUpdates`), so one bad variant does not hold back the rest.
+ */
+export function productVariantsBulkUpdateOp(productId: string, variants: readonly VariantFieldsInput[]): Op<UserErrorsAnswer> {
+  return {
+    operation: 'mutation',
+    field: 'productVariantsBulkUpdate',
+    args: [
+      { name: 'productId', type: 'ID!', value: productId },
+      { name: 'variants', type: '[ProductVariantsBulkInput!]!', value: variants },
+      { name: 'allowPartialUpdates', type: 'Boolean', value: true },
+    ],
+    selection: `{ userErrors ${CODED_USER_ERRORS} }`,
+    idempotent: true,
+    answer: userErrorsAnswer,
   };
 }
 
 /** A deleted product is archived, not destroyed: orders and analytics keep their product. */
-export function productArchiveOp(id: string): Op {
+export function productArchiveOp(id: string): Op<UserErrorsAnswer> {
   return {
     operation: 'mutation',
     field: 'productUpdate',
     args: [{ name: 'product', type: 'ProductUpdateInput', value: { id, status: 'ARCHIVED' } }],
-    selection: `{ product { id status } userErrors ${USER_ERRORS} }`,
+    selection: `{ userErrors ${USER_ERRORS} }`,
     idempotent: true,
+    answer: userErrorsAnswer,
   };
 }
 
-export function collectionCreateOp(input: Record<string, unknown>): Op {
+export function collectionCreateOp(input: Record<string, unknown>): Op<CollectionWriteAnswer> {
   return {
     operation: 'mutation',
     field: 'collectionCreate',
     args: [{ name: 'input', type: 'CollectionInput!', value: input }],
-    selection: `{ collection { id handle } userErrors ${USER_ERRORS} }`,
+    selection: `{ collection { id } userErrors ${USER_ERRORS} }`,
     idempotent: false,
+    answer: collectionWriteAnswer,
   };
 }
 
-export function collectionUpdateOp(input: Record<string, unknown> & { id: string }): Op {
+export function collectionUpdateOp(input: Record<string, unknown> & { id: string }): Op<CollectionWriteAnswer> {
   return {
     operation: 'mutation',
     field: 'collectionUpdate',
     args: [{ name: 'input', type: 'CollectionInput!', value: input }],
-    selection: `{ collection { id handle } userErrors ${USER_ERRORS} }`,
+    selection: `{ collection { id } userErrors ${USER_ERRORS} }`,
     idempotent: true,
+    answer: collectionWriteAnswer,
   };
 }
 
-export function collectionDeleteOp(id: string): Op {
+export function collectionDeleteOp(id: string): Op<CollectionDeleteAnswer> {
   return {
     operation: 'mutation',
     field: 'collectionDelete',
     args: [{ name: 'input', type: 'CollectionDeleteInput!', value: { id } }],
     selection: `{ deletedCollectionId userErrors ${USER_ERRORS} }`,
     idempotent: true,
+    answer: collectionDeleteAnswer,
   };
 }
 
-export function collectionAddProductsOp(id: string, productIds: readonly string[]): Op {
+export function collectionAddProductsOp(id: string, productIds: readonly string[]): Op<UserErrorsAnswer> {
   return {
     operation: 'mutation',
     field: 'collectionAddProducts',
@@ -194,12 +272,13 @@ export function collectionAddProductsOp(id: string, productIds: readonly string[
       { name: 'id', type: 'ID!', value: id },
       { name: 'productIds', type: '[ID!]!', value: productIds },
     ],
-    selection: `{ collection { id } userErrors ${USER_ERRORS} }`,
+    selection: `{ userErrors ${USER_ERRORS} }`,
     idempotent: true,
+    answer: userErrorsAnswer,
   };
 }
 
-export function collectionRemoveProductsOp(id: string, productIds: readonly string[]): Op {
+export function collectionRemoveProductsOp(id: string, productIds: readonly string[]): Op<UserErrorsAnswer> {
   return {
     operation: 'mutation',
     field: 'collectionRemoveProducts',
@@ -207,8 +286,9 @@ export function collectionRemoveProductsOp(id: string, productIds: readonly stri
       { name: 'id', type: 'ID!', value: id },
       { name: 'productIds', type: '[ID!]!', value: productIds },
     ],
-    selection: `{ job { id } userErrors ${USER_ERRORS} }`,
+    selection: `{ userErrors ${USER_ERRORS} }`,
     idempotent: true,
+    answer: userErrorsAnswer,
   };
 }
 
@@ -224,25 +304,26 @@ export interface QuantityInput {
  * From 2026-01 the mutation carries an idempotency key, mandatory from 2026-04; the same key
  * goes with every resend of the same request.
  */
-export function inventorySetQuantitiesOp(features: ApiFeatures, quantities: readonly QuantityInput[], reason: string, idempotencyKey: string): Op {
+export function inventorySetQuantitiesOp(features: ApiFeatures, quantities: readonly QuantityInput[], reason: string, idempotencyKey: string): Op<UserErrorsAnswer> {
   const input: Record<string, unknown> = {
     name: 'available',
     reason,
     quantities: quantities.map((q) => (features.changeFromQuantityRequired ? { ...q, changeFromQuantity: null } : { ...q })),
   };
   if (features.compareQuantity) input['ignoreCompareQuantity'] = true;
-  const op: Op = {
+  const op: Op<UserErrorsAnswer> = {
     operation: 'mutation',
     field: 'inventorySetQuantities',
     args: [{ name: 'input', type: 'InventorySetQuantitiesInput!', value: input }],
-    selection: `{ inventoryAdjustmentGroup { id } userErrors ${CODED_USER_ERRORS} }`,
+    selection: `{ userErrors ${CODED_USER_ERRORS} }`,
     idempotent: true,
+    answer: userErrorsAnswer,
   };
   return features.idempotentDirective ? { ...op, directive: { name: 'idempotent', args: [{ name: 'key', type: 'String!', value: idempotencyKey }] } } : op;
 }
 
 /** Stocks an inventory item at a location where it is not stocked yet, with its quantity. */
-export function inventoryActivateOp(inventoryItemId: string, locationId: string, available: number): Op {
+export function inventoryActivateOp(inventoryItemId: string, locationId: string, available: number): Op<UserErrorsAnswer> {
   return {
     operation: 'mutation',
     field: 'inventoryActivate',
@@ -251,8 +332,9 @@ export function inventoryActivateOp(inventoryItemId: string, locationId: string,
       { name: 'locationId', type: 'ID!', value: locationId },
       { name: 'available', type: 'Int', value: available },
     ],
-    selection: `{ inventoryLevel { id } userErrors ${USER_ERRORS} }`,
+    selection: `{ userErrors ${USER_ERRORS} }`,
     idempotent: true,
+    answer: userErrorsAnswer,
   };
 }
 
@@ -264,7 +346,7 @@ export function searchTerm(field: string, value: string): string {
 }
 
 /** Variants with any of these SKUs, with their product and the reference shopsync gave it, if any. */
-export function variantsBySkuOp(skus: readonly string[]): Op {
+export function variantsBySkuOp(skus: readonly string[]): Op<VariantsBySkuAnswer> {
   // One variant per SKU, and a little room for a SKU the store has twice.
   const first = Math.max(1, Math.min(MAX_INPUT_ARRAY, skus.length + 2));
   return {
@@ -274,30 +356,33 @@ export function variantsBySkuOp(skus: readonly string[]): Op {
       { name: 'first', type: 'Int', value: first },
       { name: 'query', type: 'String', value: skus.map((s) => searchTerm('sku', s)).join(' OR ') },
     ],
-    selection: `{ nodes { id sku inventoryItem { id } product { id handle metafield(namespace: "${REF_METAFIELD.namespace}", key: "${REF_METAFIELD.key}") { value } } } }`,
+    selection: `{ nodes { id sku inventoryItem { id } product { id metafield(namespace: "${REF_METAFIELD.namespace}", key: "${REF_METAFIELD.key}") { value } } } }`,
     idempotent: true,
+    answer: variantsBySkuAnswer,
   };
 }
 
 /** The product with this handle (a direct read, not the search index). */
-export function productByHandleOp(handle: string): Op {
+export function productByHandleOp(handle: string): Op<ProductFoundAnswer> {
   return {
     operation: 'query',
     field: 'productByIdentifier',
     args: [{ name: 'identifier', type: 'ProductIdentifierInput!', value: { handle } }],
-    selection: '{ id handle }',
+    selection: '{ id }',
     idempotent: true,
+    answer: productFoundAnswer,
   };
 }
 
 /** The product shopsync created for a reference (see REF_METAFIELD). */
-export function productByRefOp(ref: string): Op {
+export function productByRefOp(ref: string): Op<ProductFoundAnswer> {
   return {
     operation: 'query',
     field: 'productByIdentifier',
     args: [{ name: 'identifier', type: 'ProductIdentifierInput!', value: { customId: { namespace: REF_METAFIELD.namespace, key: REF_METAFIELD.key, value: ref } } }],
-    selection: '{ id handle }',
+    selection: '{ id }',
     idempotent: true,
+    answer: productFoundAnswer,
   };
 }
 
@@ -306,7 +391,7 @@ export function productByRefOp(ref: string): Op {
  * `endCursor`): to keep those the host never sent us, and to read the ids of a large product's
  * variants after its productSet.
  */
-export function productVariantsOp(productId: string, first: number = MAX_INPUT_ARRAY, after?: string): Op {
+export function productVariantsOp(productId: string, first: number = MAX_INPUT_ARRAY, after?: string): Op<ProductVariantsAnswer> {
   const page = Math.max(1, Math.min(MAX_INPUT_ARRAY, first));
   return {
     operation: 'query',
@@ -315,11 +400,12 @@ export function productVariantsOp(productId: string, first: number = MAX_INPUT_A
     // The cursor as a literal: the batcher binds only root arguments to variables.
     selection: `{ id variants(first: ${page}${after === undefined ? '' : `, after: ${JSON.stringify(after)}`}) { nodes { id sku selectedOptions { name value } inventoryItem { id } } pageInfo ${PAGE_INFO} } }`,
     idempotent: true,
+    answer: productVariantsAnswer,
   };
 }
 
 /** Manual collections by handle, or by title where the host gave no handle. */
-export function collectionsByOp(by: { handle: string } | { title: string }, first = 5): Op {
+export function collectionsByOp(by: { handle: string } | { title: string }, first = 5): Op<CollectionsAnswer> {
   return {
     operation: 'query',
     field: 'collections',
@@ -329,6 +415,7 @@ export function collectionsByOp(by: { handle: string } | { title: string }, firs
     ],
     selection: '{ nodes { id handle title } }',
     idempotent: true,
+    answer: collectionsAnswer,
   };
 }
 
@@ -343,6 +430,7 @@ export function documentSamples(version: string): Array<{ name: string; query: s
     barcode: '4006381333931',
     inventoryItem: { sku, tracked: true, measurement: { weight: { value: 250, unit: 'GRAMS' } } },
   });
+  const location = gid('Location', 1);
   const productInput = {
     title: 'Trail runner',
     descriptionHtml: '<p>Light</p>',
@@ -353,18 +441,28 @@ export function documentSamples(version: string): Array<{ name: string; query: s
     status: 'ACTIVE',
     productOptions: [{ name: 'Size', position: 1, values: [{ name: 'M' }, { name: 'L' }] }],
     variants: [variant('SKU-1-M', 'M'), { ...variant('SKU-1-L', 'L'), id: gid('ProductVariant', 2) }],
+  };
+  const newProduct = {
+    ...productInput,
+    variants: [{ ...variant('SKU-1-M', 'M'), inventoryQuantities: [{ locationId: location, name: 'available', quantity: 3 }] }, variant('SKU-1-L', 'L')],
     metafields: [{ ...REF_METAFIELD, value: 'SKU-1' }],
+    collections: [gid('Collection', 1)],
   };
   const writes: Op[] = [
-    productSetOp(productInput, 2),
-    productSetOp({ ...productInput, id: gid('Product', 1) }, 2),
+    productSetOp(f, { input: newProduct, readVariants: 2 }),
+    productSetOp(f, { id: gid('Product', 1), input: productInput, readVariants: 1 }),
+    productSetOp(f, { id: gid('Product', 1), input: productInput, readVariants: 0 }),
+    productVariantsBulkUpdateOp(gid('Product', 1), [
+      { id: gid('ProductVariant', 2), price: '21.00', compareAtPrice: null },
+      { id: gid('ProductVariant', 3), price: '22.00', barcode: '4006381333948' },
+    ]),
     productArchiveOp(gid('Product', 1)),
     collectionCreateOp({ title: 'Shoes', descriptionHtml: 'All shoes', handle: 'shoes', products: [gid('Product', 1)] }),
     collectionUpdateOp({ id: gid('Collection', 1), title: 'Shoes', descriptionHtml: 'All shoes' }),
     collectionDeleteOp(gid('Collection', 1)),
     collectionAddProductsOp(gid('Collection', 1), [gid('Product', 1)]),
     collectionRemoveProductsOp(gid('Collection', 1), [gid('Product', 1)]),
-    inventorySetQuantitiesOp(f, [{ inventoryItemId: gid('InventoryItem', 1), locationId: gid('Location', 1), quantity: 5 }], 'correction', 'key-1'),
+    inventorySetQuantitiesOp(f, [{ inventoryItemId: gid('InventoryItem', 1), locationId: location, quantity: 5 }], 'correction', 'key-1'),
     inventoryActivateOp(gid('InventoryItem', 1), gid('Location', 2), 5),
   ];
   const reads: Op[] = [

@@ -12,11 +12,13 @@ import {
   isUnionType,
   parse,
   validate,
+  type GraphQLInputObjectType,
   type GraphQLNamedType,
   type GraphQLSchema,
 } from 'graphql';
-import { adminSchema, adminSdl, buildDocument, documentSamples, opCost, productSetOp, requestedCost, SCHEMA_GATES } from '@shopsync/shopify';
+import { adminSchema, adminSdl, buildDocument, documentSamples, featuresOf, opCost, productSetOp, requestedCost, SCHEMA_GATES } from '@shopsync/shopify';
 import { category, engineFor, product, realSchema, remove, startSim, targetFor, variant } from './helpers.js';
+import { realSchemaOf } from './sim-helpers.js';
 
 /** Everything in `ours` that is not in `real`, or differs from it: empty when ours is a subset. */
 function subsetProblems(ours: GraphQLSchema, real: GraphQLSchema): string[] {
@@ -45,10 +47,12 @@ function subsetProblems(ours: GraphQLSchema, real: GraphQLSchema): string[] {
         }
         if (String(r.type) !== String(f.type)) problems.push(`${type.name}.${f.name} is ${String(f.type)}, Shopify's is ${String(r.type)}`);
         if (f.deprecationReason && !r.deprecationReason) problems.push(`${type.name}.${f.name} is deprecated here but not in Shopify's schema`);
+        else if (f.deprecationReason && f.deprecationReason !== r.deprecationReason) problems.push(`${type.name}.${f.name} is deprecated for "${f.deprecationReason}", Shopify's for "${r.deprecationReason}"`);
         for (const a of f.args) {
           const ra = r.args.find((x) => x.name === a.name);
           if (!ra) problems.push(`${type.name}.${f.name}(${a.name}:) does not exist`);
           else if (String(ra.type) !== String(a.type)) problems.push(`${type.name}.${f.name}(${a.name}:) is ${String(a.type)}, Shopify's is ${String(ra.type)}`);
+          else if (JSON.stringify(ra.defaultValue) !== JSON.stringify(a.defaultValue)) problems.push(`${type.name}.${f.name}(${a.name}:) defaults to ${JSON.stringify(a.defaultValue)}, Shopify's to ${JSON.stringify(ra.defaultValue)}`);
         }
         for (const ra of r.args) {
           if (isNonNullType(ra.type) && ra.defaultValue === undefined && !f.args.some((a) => a.name === ra.name)) problems.push(`${type.name}.${f.name} lacks Shopify's required argument ${ra.name}`);
@@ -61,6 +65,9 @@ function subsetProblems(ours: GraphQLSchema, real: GraphQLSchema): string[] {
         if (!r) problems.push(`${type.name}.${f.name} does not exist`);
         else if (String(r.type) !== String(f.type)) problems.push(`${type.name}.${f.name} is ${String(f.type)}, Shopify's is ${String(r.type)}`);
         else if (JSON.stringify(r.defaultValue) !== JSON.stringify(f.defaultValue)) problems.push(`${type.name}.${f.name} defaults to ${JSON.stringify(f.defaultValue)}, Shopify's to ${JSON.stringify(r.defaultValue)}`);
+        else if (f.deprecationReason && f.deprecationReason !== r.deprecationReason) {
+          problems.push(`${type.name}.${f.name} is deprecated for "${f.deprecationReason}", Shopify's ${r.deprecationReason ? `for "${r.deprecationReason}"` : 'is not'}`);
+        }
       }
       for (const r of Object.values(real)) {
         if (isNonNullType(r.type) && r.defaultValue === undefined && !type.getFields()[r.name]) problems.push(`${type.name} lacks Shopify's required field ${r.name}`);
@@ -87,6 +94,48 @@ describe("the simulator's schema is Shopify's", () => {
     const problems = subsetProblems(drifted, real);
     assert.ok(problems.includes('Product.vendorCode does not exist'), problems.join('\n'));
     assert.ok(problems.includes("ProductVariant.barcode is Int, Shopify's is String"), problems.join('\n'));
+  });
+
+  for (const gate of SCHEMA_GATES.filter((g) => g !== '2025-01')) {
+    it(`the ${gate} schema subset is part of the real ${gate} Admin schema`, (t) => {
+      const real = realSchemaOf(t, gate);
+      if (!real) return;
+      assert.deepEqual(subsetProblems(adminSchema(gate), real), []);
+    });
+  }
+
+  it('productSet carries collections and productVariantsBulkUpdate exists in every gate; productSet(identifier:) from 2026-01, where ProductSetInput.id is deprecated', (t) => {
+    for (const gate of SCHEMA_GATES) {
+      const ours = adminSchema(gate);
+      const input = ours.getType('ProductSetInput') as GraphQLInputObjectType;
+      assert.equal(String(input.getFields()['collections']?.type), '[ID!]', gate);
+      const mutations = ours.getMutationType()!.getFields();
+      assert.deepEqual(mutations['productVariantsBulkUpdate']!.args.map((a) => `${a.name}: ${String(a.type)}`), ['productId: ID!', 'variants: [ProductVariantsBulkInput!]!', 'allowPartialUpdates: Boolean'], gate);
+      const identifier = featuresOf(gate).productSetIdentifier;
+      assert.equal(mutations['productSet']!.args.some((a) => a.name === 'identifier'), identifier, gate);
+      assert.equal(input.getFields()['id']!.deprecationReason !== undefined, identifier, gate);
+    }
+    // The real schemas agree: no identifier in 2025-01; in 2026-01 and 2026-04, with ProductSetInput.id deprecated.
+    for (const version of SCHEMA_GATES) {
+      const real = realSchemaOf(t, version);
+      if (!real) return;
+      const realHas = real.getMutationType()!.getFields()['productSet']!.args.some((a) => a.name === 'identifier');
+      assert.equal(realHas, featuresOf(version).productSetIdentifier, version);
+      assert.equal((real.getType('ProductSetInput') as GraphQLInputObjectType).getFields()['id']!.deprecationReason !== undefined, realHas, version);
+    }
+  });
+
+  it('the subset check catches what the new parts could get wrong', (t) => {
+    const jan = realSchemaOf(t, '2026-01');
+    const old = realSchemaOf(t, '2025-01');
+    if (!jan || !old) return;
+    // A deprecation reason that is not Shopify's; an enum value a version does not have.
+    const reworded = buildSchema(adminSdl('2026-01').replace("Use `identifier` instead to get the product's ID", 'Use identifier.'));
+    assert.deepEqual(subsetProblems(reworded, jan), [`ProductSetInput.id is deprecated for "Use identifier.", Shopify's for "Use \`identifier\` instead to get the product's ID"`]);
+    const early = buildSchema(adminSdl('2025-01').replace('  INVALID_METAFIELD\n', '  INVALID_METAFIELD\n  ID_NOT_ALLOWED\n'));
+    assert.deepEqual(subsetProblems(early, old), ['ProductSetUserErrorCode.ID_NOT_ALLOWED does not exist']);
+    const defaulted = buildSchema(adminSdl('2025-01').replace('allowPartialUpdates: Boolean = false', 'allowPartialUpdates: Boolean = true'));
+    assert.deepEqual(subsetProblems(defaulted, old), ["Mutation.productVariantsBulkUpdate(allowPartialUpdates:) defaults to true, Shopify's to false"]);
   });
 
   it('every document the adapter can send for 2025-01 validates against the real schema', (t) => {
@@ -148,7 +197,7 @@ describe("the simulator's schema is Shopify's", () => {
   });
 
   it("a batched document costs the sum of its operations, by Shopify's rule", () => {
-    const op = productSetOp({ title: 'x', productOptions: [], variants: [] }, 3);
+    const op = productSetOp(featuresOf('2025-01'), { input: { title: 'x', productOptions: [], variants: [] }, readVariants: 3 });
     // 10 for the mutation + product 1 + variants connection (2 + 3 × (variant 1 + inventoryItem 1)) + userErrors 1.
     assert.equal(opCost(op, '2025-01'), 20);
     const doc = buildDocument([op, op, op]);

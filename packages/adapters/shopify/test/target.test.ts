@@ -360,7 +360,7 @@ describe('Shopify target against the simulator', () => {
     assert.notEqual(sim.product({ sku: 'L-v' })!.id, sim.product({ sku: 'L-w' })!.id);
   });
 
-  it('stock goes to the connector’s location, stocking the item there first when needed', async () => {
+  it('stock goes to the connector’s location: in the productSet that makes a variant, else stocking the item there first', async () => {
     const two = await startSim({ locations: [{ name: 'Main' }, { name: 'Warehouse' }] });
     try {
       const warehouse = two.snapshot().locations[1]!.id;
@@ -371,10 +371,20 @@ describe('Shopify target against the simulator', () => {
       assert.equal((await byRef(engine, 'M-1-a')).status, 'complete');
       assert.equal(two.stock('M-1-a', warehouse), 8);
       assert.equal(two.stock('M-1-a'), 0, 'the primary location is left alone');
-      assert.ok(two.requests.some((r) => r.fields.includes('inventoryActivate')));
+      assert.deepEqual(two.requests.filter((r) => r.mutations > 0).flatMap((r) => r.fields), ['metafieldDefinitionCreate', 'productSet'], 'the new variant got its stock with it (after the custom ID definition, made once)');
+      // A variant the merchant made, stocked at the primary location only: stocked at the connector's first.
+      two.seedProduct({ title: 'Theirs', productOptions: [{ name: 'Title', values: [{ name: 'Default Title' }] }], variants: [{ optionValues: [{ optionName: 'Title', name: 'Default Title' }], inventoryItem: { sku: 'M-2-a' } }] });
+      two.clearLog();
+      await engine.enqueue([product('M-2'), variant('M-2-a', 'M-2', { stock: 5 })]);
+      assert.equal((await engine.start()).status, 'completed');
+      assert.equal(two.stock('M-2-a', warehouse), 5);
+      assert.deepEqual(
+        two.requests.filter((r) => r.mutations > 0).flatMap((r) => r.fields),
+        ['productSet', 'inventorySetQuantities', 'inventoryActivate'],
+      );
       // An unknown location fails the connection with a message that says which.
       const bad = engineFor(two, targetFor(two), { locationId: '999999' });
-      await bad.engine.enqueue([product('M-2')]);
+      await bad.engine.enqueue([product('M-3')]);
       const failed = await bad.engine.start();
       assert.equal(failed.status, 'error');
       assert.match(failed.generalErrors[0]!.message, /gid:\/\/shopify\/Location\/999999/);

@@ -71,14 +71,23 @@ describe('variants per product at the version’s limit', () => {
       assert.equal(sim.stock(`BIG-${n}`), n % 7, `stock of BIG-${n}`);
     }
 
-    // Again, one variant changed: the whole list goes with its ids, none is made anew.
+    // Again, one variant's price and stock changed: no productSet of 2,048 variants, but the
+    // cheapest mutation for each.
     sim.clearLog();
-    await engine.enqueue([variant('BIG-2047', 'BIG', { optionValues: { Size: 'S2047' }, price: '99.99', stock: 3 })]);
+    await engine.enqueue([variant('BIG-2047', 'BIG', { optionValues: { Size: 'S2047' }, price: '99.99', stock: 6 })]);
     const again = await engine.start();
     assert.equal(again.status, 'completed');
     const now = sim.product({ sku: 'BIG-0' })!;
     assert.deepEqual(now.variants.map((v) => v.id), stored.variants.map((v) => v.id), 'same variants, same ids');
     assert.equal(now.variants.at(-1)!.price, '99.99');
+    assert.equal(sim.stock('BIG-2047'), 6);
+    assert.deepEqual(sim.requests.filter((r) => r.mutations > 0).flatMap((r) => r.fields).sort(), ['inventorySetQuantities', 'productVariantsBulkUpdate']);
+
+    // A new option value on one variant changes the list: the whole list goes with its ids, none is made anew.
+    sim.clearLog();
+    await engine.enqueue([variant('BIG-2047', 'BIG', { optionValues: { Size: 'XL' }, price: '99.99', stock: 6 })]);
+    assert.equal((await engine.start()).status, 'completed');
+    assert.deepEqual(sim.product({ sku: 'BIG-0' })!.variants.map((v) => v.id), stored.variants.map((v) => v.id), 'same variants, same ids');
     assert.equal(sim.requests.filter((r) => r.fields.includes('productSet')).length, 1);
   });
 

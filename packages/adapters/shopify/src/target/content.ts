@@ -1,4 +1,4 @@
-import type { CategoryData, LocalizedText, ProductData, VariantData } from '@shopsync/core';
+import { canonicalJson, type CategoryData, type LocalizedText, type ProductData, type VariantData } from '@shopsync/core';
 
 /**
  * The text for the connector's language: the exact tag, then its base language (`pt` for
@@ -26,6 +26,8 @@ export interface VariantSlot {
   data?: VariantData | undefined;
   /** For variants without host data: the option values the store has for them. */
   storeOptions?: Record<string, string> | undefined;
+  /** Stock to give a new variant at the connector's location, in the same productSet. */
+  initialStock?: number | undefined;
 }
 
 export interface ProductSetPlan {
@@ -49,24 +51,25 @@ export function productSetPlan(args: {
   variants: readonly VariantSlot[];
   defaultVariantId?: string | undefined;
   language: string;
-  /** Give a new product its reference as a custom ID (only on creation: productSet replaces the metafield list it is given). */
+  /**
+   * Give a new product its reference as a custom ID (only on creation: productSet replaces the
+   * metafield list it is given).
+   */
   refMetafield?: { namespace: string; key: string; type: string } | undefined;
+  /**
+   * A new product's collections (only on creation: productSet replaces the product's membership
+   * with the list it is given, and a merchant may have added the product to others since).
+   */
+  collections?: readonly string[] | undefined;
+  /** Where `initialStock` goes. */
+  locationId?: string | undefined;
 }): ProductSetPlan {
   const { data, language } = args;
   const input: Record<string, unknown> = {};
-  if (args.id) input['id'] = args.id;
-  else if (args.refMetafield) input['metafields'] = [{ ...args.refMetafield, value: args.ref }];
-  if (data) {
-    input['title'] = pickText(data.title, language) ?? '';
-    const description = pickText(data.description, language);
-    if (description !== undefined) input['descriptionHtml'] = description;
-    if (data.handle !== undefined) input['handle'] = data.handle;
-    if (data.vendor !== undefined) input['vendor'] = data.vendor;
-    if (data.productType !== undefined) input['productType'] = data.productType;
-    if (data.tags !== undefined) input['tags'] = data.tags;
-  }
-  if (data?.status !== undefined) input['status'] = data.status.toUpperCase();
-  else if (args.reactivate) input['status'] = 'ACTIVE';
+  if (!args.id && args.refMetafield) input['metafields'] = [{ ...args.refMetafield, value: args.ref }];
+  if (!args.id && args.collections?.length) input['collections'] = [...args.collections];
+  Object.assign(input, productFields(data, language));
+  if (data?.status === undefined && args.reactivate) input['status'] = 'ACTIVE';
 
   if (args.variants.length === 0) {
     input['productOptions'] = [{ name: DEFAULT_OPTION, position: 1, values: [{ name: DEFAULT_OPTION_VALUE }] }];
@@ -104,6 +107,7 @@ export function productSetPlan(args: {
     if (v.id) out['id'] = v.id;
     const d = v.data;
     if (!d) return out;
+    if (v.initialStock !== undefined && args.locationId) out['inventoryQuantities'] = [{ locationId: args.locationId, name: 'available', quantity: v.initialStock }];
     out['price'] = d.price;
     if (d.compareAtPrice !== undefined) out['compareAtPrice'] = d.compareAtPrice;
     if (d.barcode !== undefined) out['barcode'] = d.barcode;
@@ -114,6 +118,30 @@ export function productSetPlan(args: {
     return out;
   });
   return { input, variantCount: args.variants.length };
+}
+
+/** The product's own fields as productSet takes them, in the connector's language (fields the host leaves out are not sent). */
+export function productFields(data: ProductData | undefined, language: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!data) return out;
+  out['title'] = pickText(data.title, language) ?? '';
+  const description = pickText(data.description, language);
+  if (description !== undefined) out['descriptionHtml'] = description;
+  if (data.handle !== undefined) out['handle'] = data.handle;
+  if (data.vendor !== undefined) out['vendor'] = data.vendor;
+  if (data.productType !== undefined) out['productType'] = data.productType;
+  if (data.tags !== undefined) out['tags'] = data.tags;
+  if (data.status !== undefined) out['status'] = data.status.toUpperCase();
+  return out;
+}
+
+/**
+ * What a productSet writes of the product itself (its fields and option names), as one string:
+ * kept in the product's state, so that a change of only its categories or its variants' prices
+ * and stock needs no productSet.
+ */
+export function productFingerprint(data: ProductData | undefined, language: string): string {
+  return canonicalJson({ fields: productFields(data, language), options: data?.options ?? null });
 }
 
 /** Option names in order: the product's own list, else as the variants first name them. */

@@ -3,9 +3,9 @@ import { buildDocument, opCost, type Op } from '../documents.js';
 import { MAX_QUERY_COST } from '../version.js';
 import type { GraphQLErrorLike, Transport } from './transport.js';
 
-/** What became of one op. */
-export type OpOutcome =
-  | { status: 'ok'; data: unknown }
+/** What became of one op; `data` is its answer as the op's schema parsed it. */
+export type OpOutcome<T = unknown> =
+  | { status: 'ok'; data: T }
   /** The field failed (a GraphQL error on its path, or the request was too costly alone). */
   | { status: 'error'; errors: ItemError[] }
   /** Its request may have been applied and the answer was lost; only for ops that are not idempotent. */
@@ -66,12 +66,12 @@ export class OpRunner {
     return Math.min(this.#options.maxCostPerRequest, this.#learned.maxCost, this.#transport.pacer.maximumAvailable ?? Infinity);
   }
 
-  async run(ops: readonly Op[], signal: AbortSignal): Promise<OpOutcome[]> {
+  async run<T>(ops: readonly Op<T>[], signal: AbortSignal): Promise<OpOutcome<T>[]> {
     const results: OpOutcome[] = new Array<OpOutcome>(ops.length);
     const entries = ops.map((op, index) => ({ op, index, cost: opCost(op, this.#options.version) }));
     const chunks = [...this.#pack(entries.filter((e) => e.op.operation === 'query')), ...this.#pack(entries.filter((e) => e.op.operation === 'mutation'))];
     await Promise.all(chunks.map((c) => this.#send(c, results, signal)));
-    return results;
+    return results as OpOutcome<T>[];
   }
 
   #pack(entries: Entry[]): Entry[][] {
@@ -121,7 +121,7 @@ export class OpRunner {
           const value = r.data[alias];
           if (errors?.length) results[e.index] = { status: 'error', errors: errors.map((x) => this.#itemError(x)) };
           else if (value === undefined || (value === null && e.op.operation === 'mutation')) results[e.index] = { status: 'error', errors: [{ message: `Shopify returned no result for ${e.op.field}.` }] };
-          else results[e.index] = { status: 'ok', data: value };
+          else results[e.index] = this.#parse(e.op, value);
         });
         return;
       }
@@ -158,6 +158,15 @@ export class OpRunner {
         return;
       }
     }
+  }
+
+  /** The answer of one field, parsed by its op's schema; one that does not fit is the op's error, saying what was wrong. */
+  #parse(op: Op, value: unknown): OpOutcome {
+    const parsed = op.answer.safeParse(value);
+    if (parsed.success) return { status: 'ok', data: parsed.data };
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+    return { status: 'error', errors: [{ code: 'INVALID_RESPONSE', message: `Shopify's answer to ${op.field} could not be read${where}: ${issue?.message ?? 'unexpected shape'}.` }] };
   }
 
   #itemError(e: GraphQLErrorLike): ItemError {

@@ -21,7 +21,7 @@ import { adminSchema } from '../schema/schema.js';
 import { featuresOf } from '../version.js';
 import { shopifyTargetOptionsSchema, type ShopifyTargetOptionsInput, type ShopifyTargetOptionsParsed } from './options.js';
 import { CostPacer } from './pacer.js';
-import { PushRun } from './push.js';
+import { runPush } from './push/index.js';
 import { newCostLearning, OpRunner, type CostLearning } from './runner.js';
 import { Transport } from './transport.js';
 
@@ -121,7 +121,7 @@ export class ShopifyTarget implements Target {
     const onAbort = () => controller.abort(ctx.signal.reason);
     if (ctx.signal.aborted) onAbort();
     else ctx.signal.addEventListener('abort', onAbort, { once: true });
-    const run = new PushRun(items, { ...ctx, signal: controller.signal }, {
+    const env = {
       runner,
       features,
       locationId: ctx.config.locationId !== undefined ? locationGid(ctx.config.locationId) : session.locationId,
@@ -130,9 +130,9 @@ export class ShopifyTarget implements Target {
       customIds: session.customIds,
       now: () => this.#clock.now(),
       productWaitMs: this.#options.productWaitMs,
-    });
+    };
     try {
-      return await run.execute();
+      return await runPush(items, { ...ctx, signal: controller.signal }, env);
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
     }

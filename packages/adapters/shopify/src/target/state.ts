@@ -23,6 +23,8 @@ export const categoryStateSchema = z
     data: categoryDataSchema.optional(),
     /** Products that belong to it while it has no collection in the store. */
     pending: z.array(refSchema).default([]),
+    /** What its collection was last written with (collectionInput as JSON): an unchanged category is not written again. */
+    sent: z.string().optional(),
   })
   .strict();
 
@@ -42,6 +44,8 @@ export const productStateSchema = z
      */
     collections: z.record(z.string(), z.string()).default({}),
     archived: z.boolean().default(false),
+    /** The product fields its last productSet carried (`productFields` as JSON): unchanged ones are not sent again. */
+    fields: z.string().optional(),
     /**
      * Written (and saved) before a productSet is sent, cleared with the state saved after its
      * answer: while it is set, the store may hold what the lost answer would have recorded (the
@@ -75,6 +79,7 @@ export const variantStateSchema = z
   })
   .strict();
 
+export type AwaitingState = z.output<typeof awaitingStateSchema>;
 export type CategoryState = z.output<typeof categoryStateSchema>;
 export type ProductState = z.output<typeof productStateSchema>;
 export type VariantState = z.output<typeof variantStateSchema>;

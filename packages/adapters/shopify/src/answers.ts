@@ -1,0 +1,82 @@
+/**
+ * What Shopify answers to each operation the adapter sends, as zod schemas: every op names the
+ * schema of its answer (documents.ts), the runner parses the field's value with it, and the push
+ * phases read typed values, never casts. A schema asks for what the op's selection selects, and
+ * nothing the phases do not read; unknown fields are dropped.
+ */
+import { z } from 'zod';
+
+const gid = z.string().min(1);
+const withId = z.object({ id: gid });
+
+/** A userError as the mutations answer it (`code` only where the payload's error type has one). */
+export const userErrorSchema = z.object({
+  code: z.string().nullish(),
+  field: z.array(z.string()).nullish(),
+  message: z.string(),
+});
+export type UserErrorAnswer = z.infer<typeof userErrorSchema>;
+const userErrors = z.array(userErrorSchema);
+
+const pageInfo = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
+
+/** A variant as the store has it: its ids and SKU (and its option values where they were asked for). */
+export const storeVariantSchema = z.object({
+  id: gid,
+  sku: z.string().nullable(),
+  selectedOptions: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
+  inventoryItem: withId,
+});
+export type StoreVariant = z.infer<typeof storeVariantSchema>;
+
+/** One page of a product's variants (`pageInfo` where it was asked for). */
+export const variantPageSchema = z.object({ nodes: z.array(storeVariantSchema), pageInfo: pageInfo.nullish() });
+export type VariantPage = z.infer<typeof variantPageSchema>;
+
+/** productSet: the product with, where they were asked for, its variants' ids (the first page). */
+export const productSetAnswer = z.object({
+  product: z.object({ id: gid, variants: variantPageSchema.optional() }).nullable(),
+  userErrors,
+});
+export type ProductSetAnswer = z.infer<typeof productSetAnswer>;
+
+/**
+ * Mutations whose answer is read for its userErrors only: productUpdate (archiving a deleted
+ * product), collectionAddProducts, collectionRemoveProducts, inventorySetQuantities,
+ * inventoryActivate. Selecting the object they change would cost a point each, for nothing.
+ */
+export const userErrorsAnswer = z.object({ userErrors });
+export type UserErrorsAnswer = z.infer<typeof userErrorsAnswer>;
+
+/** collectionCreate, collectionUpdate: the collection's id. */
+export const collectionWriteAnswer = z.object({ collection: withId.nullable(), userErrors });
+export type CollectionWriteAnswer = z.infer<typeof collectionWriteAnswer>;
+
+/** collectionDelete. */
+export const collectionDeleteAnswer = z.object({ deletedCollectionId: z.string().nullable(), userErrors });
+export type CollectionDeleteAnswer = z.infer<typeof collectionDeleteAnswer>;
+
+/** productVariants by SKU: each with its product and the reference shopsync gave that product, if any. */
+export const variantsBySkuAnswer = z.object({
+  nodes: z.array(
+    z.object({
+      id: gid,
+      sku: z.string().nullable(),
+      inventoryItem: withId,
+      product: z.object({ id: gid, metafield: z.object({ value: z.string() }).nullish() }),
+    }),
+  ),
+});
+export type VariantsBySkuAnswer = z.infer<typeof variantsBySkuAnswer>;
+
+/** productByIdentifier: the product, or null. */
+export const productFoundAnswer = withId.nullable();
+export type ProductFoundAnswer = z.infer<typeof productFoundAnswer>;
+
+/** product(id:) with a page of its variants, or null when the store no longer has it. */
+export const productVariantsAnswer = z.object({ variants: variantPageSchema }).nullable();
+export type ProductVariantsAnswer = z.infer<typeof productVariantsAnswer>;
+
+/** collections by handle or title. */
+export const collectionsAnswer = z.object({ nodes: z.array(z.object({ id: gid, handle: z.string(), title: z.string() })) });
+export type CollectionsAnswer = z.infer<typeof collectionsAnswer>;

@@ -1,0 +1,53 @@
+/**
+ * The end of a push, whatever happened: the outcomes of products and variants whose group was
+ * written (or needed nothing), and the state the next push starts from.
+ */
+import { productFingerprint } from '../content.js';
+import { stateKeys as K, type ProductState, type VariantState } from '../state.js';
+import type { Push } from './context.js';
+import { forgetVariant } from './groups.js';
+
+export function finish(p: Push): void {
+  for (const g of p.groups.values()) {
+    if (g.status !== 'ok') continue;
+    const entries = g.entries;
+    for (const e of entries) {
+      if (e.foreign || !e.data) continue;
+      const prior = p.variantState(e.ref);
+      const data = e.reverted ? (e.prev ?? e.data) : e.data;
+      const state: VariantState = {
+        v: 1,
+        parentRef: g.ref,
+        data,
+        ...(e.inventoryItemId ? { inventoryItemId: e.inventoryItemId } : {}),
+        stockInitialized: e.stockInitialized ?? (!e.created && prior?.parentRef === g.ref ? prior.stockInitialized : false),
+      };
+      p.state.write(K.variant(e.ref), state);
+      if (e.id) p.state.set(K.id('variant', e.ref), e.id);
+      if (e.item) {
+        const stockDue = e.data.stock !== undefined && !state.stockInitialized && !e.reverted;
+        if (stockDue && p.isOpen(e.item)) p.hold(e.item);
+        else p.sync(e.item, e.id);
+      }
+    }
+    for (const ref of g.removed) forgetVariant(p, ref, g.ref);
+    for (const d of g.deleteItems) p.sync(d);
+    if (g.item) p.sync(g.item, g.id);
+    if (g.id && p.state.get(K.awaiting(g.ref)) !== undefined) p.state.set(K.awaiting(g.ref), null);
+    const base: ProductState = g.state ?? { v: 1, variants: [], foreign: [], collections: {}, archived: false };
+    const next: ProductState = {
+      ...base,
+      variants: entries.filter((e) => !e.foreign).map((e) => e.ref),
+      foreign: entries.filter((e) => e.foreign).map((e) => ({ id: e.id!, ...(e.foreign!.sku !== undefined ? { sku: e.foreign!.sku } : {}), options: e.foreign!.options })),
+      collections: g.collections ?? base.collections,
+      archived: g.written ? (g.data?.status ?? (base.archived ? 'active' : undefined)) === 'archived' : base.archived,
+    };
+    if (g.data) next.data = g.data;
+    if (g.written) next.fields = productFingerprint(g.data, p.language);
+    if (entries.length === 0 && g.defaultVariantId) next.defaultVariantId = g.defaultVariantId;
+    else delete next.defaultVariantId;
+    // The store answered (or nothing was sent): this record is what it has.
+    delete next.unconfirmed;
+    p.state.write(K.product(g.ref), next);
+  }
+}

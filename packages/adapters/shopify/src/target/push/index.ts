@@ -1,0 +1,49 @@
+/**
+ * One push: the batch's items become Shopify writes in phases, each a file of this folder, over
+ * a shared context (context.ts):
+ *
+ * 1. load: the state of the items and their products, from the id store;
+ * 2. categories: collections made (when they have products) or updated, before their products;
+ * 3. groups: products with their variant lists, and what each needs;
+ * 4. product-set: one productSet per product that needs one (look-ups and reading the store's
+ *    variants first where a mapping may be missing or behind);
+ * 5. prices: productVariantsBulkUpdate for price and barcode changes of existing variants;
+ * 6. membership: collection membership of products whose categories changed;
+ * 7. stock: inventorySetQuantities, 250 quantities a call;
+ * 8. deletions: products archived, collections removed;
+ * 9. finish: outcomes, and the state the next push needs, saved whatever happened.
+ *
+ * Items whose writes could not be made get no outcome and go back to the queue.
+ */
+import type { PushContext, PushResult, TargetItem } from '@shopsync/core';
+import { writeCategories } from './categories.js';
+import { Push, type PushEnv } from './context.js';
+import { writeDeletions } from './deletions.js';
+import { finish } from './finish.js';
+import { buildGroups } from './groups.js';
+import { loadState } from './load.js';
+import { writeMembership } from './membership.js';
+import { writePrices } from './prices.js';
+import { writeProducts } from './product-set.js';
+import { writeStock } from './stock.js';
+
+export type { PushEnv } from './context.js';
+
+export async function runPush(items: readonly TargetItem[], ctx: PushContext, env: PushEnv): Promise<PushResult> {
+  const p = new Push(items, ctx, env);
+  try {
+    if (ctx.config.disableDeletions) for (const d of items) if (d.op === 'delete') p.skip(d, 'deletions_disabled');
+    await loadState(p);
+    await writeCategories(p);
+    buildGroups(p);
+    await writeProducts(p);
+    await writePrices(p);
+    await writeMembership(p);
+    await writeStock(p);
+    await writeDeletions(p);
+  } finally {
+    finish(p);
+    await p.state.flush();
+  }
+  return p.result();
+}
