@@ -8,8 +8,12 @@ import type { Entity, ItemState, LogEntry, QueueEntry, StoredItem, SyncEvent } f
  * A row keeps its pending change while the item is in flight (the lease holds a copy of what
  * it handed out); a change that arrives meanwhile replaces `pending` with a new `seq`, which is
  * how an ack tells that a newer change waits. `ob`/`os` (bucket, seq) exist only while a change
- * is pending, so the `byOrder` index holds exactly the queue, in drain order. Finishing an item
- * is one write: the row drops its pending change and takes the outcome.
+ * is pending, so the `byOrder` index holds exactly the queue, by bucket and arrival. The
+ * `byParent` index (version 3) keys a row by `pending.change.parentRef`, which only a pending
+ * variant upsert has: it holds exactly the pending variant upserts, by product, and follows
+ * the pending change by itself (a variant moved to another product, a delete replacing the
+ * upsert, a finished item). Finishing an item is one write: the row drops its pending change
+ * and takes the outcome.
  */
 export interface ItemRow extends StoredItem {
   c: string;
@@ -39,6 +43,7 @@ export interface MetaRow {
   variants: number;
 }
 
+/** A sync event, with its start time (epoch ms) as the key of the history's order. */
 export interface EventRow {
   c: string;
   id: string;
@@ -46,19 +51,27 @@ export interface EventRow {
   event: SyncEvent;
 }
 
+/** One log line of a sync event; the store's auto-increment key keeps them in the order added. */
 export interface LogRow {
   c: string;
   e: string;
   entry: LogEntry;
 }
 
+/** The database's stores and indexes, as idb types them. `c` is the connector id everywhere. */
 export interface ShopsyncDB extends DBSchema {
   leases: { key: [string, string]; value: LeaseRow; indexes: { byExpiry: [string, number] } };
   meta: { key: string; value: MetaRow };
   items: {
     key: [string, string];
     value: ItemRow;
-    indexes: { byOrder: [string, number, number]; byStatus: [string, ItemState, number]; byEntity: [string, Entity, number] };
+    indexes: {
+      byOrder: [string, number, number];
+      byStatus: [string, ItemState, number];
+      byEntity: [string, Entity, number];
+      /** [connector, product ref] of a pending variant upsert (keyed by `pending.change.parentRef`). */
+      byParent: [string, string];
+    };
   };
   hashes: { key: [string, string]; value: { c: string; key: string; hash: string } };
   targetIds: { key: [string, string]; value: { c: string; key: string; id: string } };
@@ -71,7 +84,9 @@ type UpgradeTx = IDBPTransaction<ShopsyncDB, StoreNames<ShopsyncDB>[], 'versionc
 /**
  * Schema migrations, one per version, applied in order on open (idb's `upgrade`). Version 1
  * created the stores and the drain-order index; version 2 added the indexes of the item tab's
- * status and type filters.
+ * status and type filters; version 3 added `byParent`, the pending variant upserts by product,
+ * which a lease reads to take a product with its variants (see lease-reads.ts).
+ * Creating an index indexes the rows already stored, so no migration rewrites rows.
  * A database is never changed by a migration it does not need.
  */
 export const MIGRATIONS: ReadonlyArray<(db: IDBPDatabase<ShopsyncDB>, tx: UpgradeTx) => void> = [
@@ -89,6 +104,12 @@ export const MIGRATIONS: ReadonlyArray<(db: IDBPDatabase<ShopsyncDB>, tx: Upgrad
     items.createIndex('byStatus', ['c', 'st', 'u']);
     items.createIndex('byEntity', ['c', 'en', 'u']);
   },
+  (_db, tx) => {
+    // Only a variant upsert's change has a `parentRef`: a row is in this index exactly while it
+    // holds one pending, under its product. The rows already queued are indexed as it is created.
+    tx.objectStore('items').createIndex('byParent', ['c', 'pending.change.parentRef']);
+  },
 ];
 
+/** The newest schema version: the one `IndexedDbStorage.open` opens unless told otherwise. */
 export const DB_VERSION = MIGRATIONS.length;

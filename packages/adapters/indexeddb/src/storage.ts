@@ -6,7 +6,9 @@ import {
   finishLeased,
   matchesItemQuery,
   newId,
+  planLease,
   queueInto,
+  runLeasePlanAsync,
   settledItemStatus,
   storedKeys,
   storedView,
@@ -28,6 +30,7 @@ import {
   type SyncEvent,
 } from '@shopsync/core';
 import { StorageBlockedError, StorageClosedError, StorageQuotaError, StorageVersionChangedError, StorageVersionError } from './errors.js';
+import { LeaseReads } from './lease-reads.js';
 import { DB_VERSION, MIGRATIONS, type EventRow, type ItemRow, type LeaseRow, type MetaRow, type ShopsyncDB } from './schema.js';
 
 export interface IndexedDbStorageOptions {
@@ -59,7 +62,11 @@ function eventRow(event: SyncEvent): EventRow {
   return { c: event.connectorId, id: event.id, s: Date.parse(event.startedAt), event };
 }
 
-/** The row to store for an item: its state plus the keys of the drain-order and item-tab indexes. */
+/**
+ * The row to store for an item: its state plus the keys of the drain-order and item-tab indexes.
+ * (`byParent` needs no key of its own: it reads `pending.change.parentRef`, so it follows the
+ * pending change as it is replaced or dropped.)
+ */
 function toRow(c: string, item: StoredItem): ItemRow {
   const keys = storedKeys(item);
   const row: ItemRow = { ...item, c, u: keys.updated, st: keys.status, en: item.entity };
@@ -76,10 +83,12 @@ function toRow(c: string, item: StoredItem): ItemRow {
  * it happens whole or not at all, and survives a reload, a crash or a closed tab. Leased items
  * of a page that went away return to the queue when their lease expires.
  *
- * Layout (see schema.ts): one row per item, holding its pending change (the queue, in drain
- * order through the `byOrder` index) and its last outcome (the item tab, indexed for its
- * filters); a lease row holding the changes it handed out, so that leasing writes one row and
- * finishing an item writes its row once; exact pending counts in a meta row.
+ * Layout (see schema.ts): one row per item, holding its pending change (the queue: by bucket
+ * and arrival through the `byOrder` index, pending variant upserts by product through
+ * `byParent`) and its last outcome (the item tab, indexed for its filters); a lease row holding
+ * the changes it handed out, so that leasing writes one row and finishing an item writes its
+ * row once; exact pending counts in a meta row. What a lease takes is core's `planLease`,
+ * answered by `LeaseReads` (lease-reads.ts) inside the lease's transaction.
  */
 export class IndexedDbStorage implements StorageAdapter {
   readonly name: string;
@@ -213,10 +222,10 @@ export class IndexedDbStorage implements StorageAdapter {
     return this.#tx(['items', 'leases', 'meta'], 'readwrite', async (tx) => {
       await this.#reclaimExpired(tx, connectorId, options.now);
       const inflight = inflightOf(await this.#leases(tx, connectorId));
-      const range = IDBKeyRange.bound([connectorId, -Infinity, -Infinity], [connectorId, Infinity, Infinity]);
-      // Rows in flight keep their place in the order: read enough to step over them.
-      const rows = await tx.objectStore('items').index('byOrder').getAll(range, options.limit + inflight.size);
-      const leased = rows.filter((r) => !inflight.has(r.key)).slice(0, options.limit).map((r) => r.pending!);
+      // Core decides what to take (whole product groups); its reads are answered in this transaction.
+      const flying = (key: string) => inflight.has(key);
+      const reads = new LeaseReads(tx, connectorId, flying);
+      const leased = await runLeasePlanAsync(planLease(options.limit, flying), (r) => reads.answer(r));
       if (leased.length === 0) return null;
       const id = newId('lease', options.now);
       const expiresAt = options.now + options.leaseMs;

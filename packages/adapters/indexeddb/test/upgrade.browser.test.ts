@@ -1,13 +1,25 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDB } from 'idb';
-import { toQueueEntries } from '@shopsync/core';
+import { SCHEMA_VERSION, toQueueEntries, type Change, type ItemStatus } from '@shopsync/core';
 import { DB_VERSION, IndexedDbStorage, StorageBlockedError, StorageVersionChangedError, StorageVersionError } from '@shopsync/indexeddb';
 import { MIGRATIONS, type ShopsyncDB } from '../src/schema.js';
 import { dropDb, uniqueDbName } from './helpers.js';
 
 const C = 'store-1';
 const T0 = Date.UTC(2026, 0, 15, 12);
+
+const variant = (ref: string, parentRef: string): Change => ({ entity: 'variant', op: 'upsert', ref, parentRef, data: { price: '10.00' } });
+const complete = (entity: Change['entity'], ref: string): ItemStatus => ({
+  v: SCHEMA_VERSION,
+  entity,
+  ref,
+  op: 'upsert',
+  status: 'complete',
+  errors: [],
+  updatedAt: new Date(T0).toISOString(),
+  consecutiveFailures: 0,
+});
 
 describe('IndexedDB schema versions', () => {
   it('upgrades a database from every earlier version, keeping its data', async () => {
@@ -30,6 +42,55 @@ describe('IndexedDB schema versions', () => {
       } finally {
         await dropDb(name);
       }
+    }
+  });
+
+  it('version 2 to 3: the variants queued before are found by product, and a product leases with them as one group', async () => {
+    const name = uniqueDbName('upgrade-v2-v3');
+    try {
+      const old = await IndexedDbStorage.open({ name, version: 2 });
+      await old.enqueue(
+        C,
+        toQueueEntries([
+          variant('V0', 'P1'),
+          variant('W1', 'P2'),
+          variant('V1', 'P1'),
+          variant('W2', 'P2'),
+          { entity: 'product', op: 'upsert', ref: 'P1', data: { title: 'One' } },
+          variant('V2', 'P1'),
+        ]).entries,
+        T0,
+      );
+      await old.close();
+      // V0 in flight, leased as version 2 leased: the lease row holds the change it handed out.
+      const raw = await openDB<ShopsyncDB>(name, 2);
+      const v0 = (await raw.get('items', [C, 'variant:V0']))!.pending!;
+      await raw.put('leases', { c: C, id: 'lease-v2', expiresAt: T0 + 60_000, entries: [v0] });
+      raw.close();
+
+      const current = await IndexedDbStorage.open({ name });
+      assert.equal(current.version, 3);
+      assert.deepEqual(await current.pendingCounts(C), { categories: 0, products: 1, variants: 5 });
+      const lease = await current.lease(C, { limit: 10, leaseMs: 60_000, now: T0 + 1 });
+      assert.ok(lease);
+      assert.deepEqual(
+        lease.items.map((e) => e.key),
+        ['product:P1', 'variant:V1', 'variant:V2', 'variant:W1', 'variant:W2'],
+        'P1 with its variants queued before the upgrade (not V0, in flight), then the variants of P2 (no pending change) together',
+      );
+      assert.deepEqual(await current.pendingCounts(C), { categories: 0, products: 1, variants: 5 }, 'leasing changes no count');
+      await current.ack(C, lease.id, { items: lease.items.map((e) => complete(e.entity, e.ref)), now: T0 + 2 });
+      assert.deepEqual(await current.pendingCounts(C), { categories: 0, products: 0, variants: 1 });
+      assert.equal(await current.lease(C, { limit: 10, leaseMs: 60_000, now: T0 + 3 }), null, 'V0 is still in its version 2 lease');
+      await current.ack(C, 'lease-v2', { items: [complete('variant', 'V0')], now: T0 + 4 });
+      assert.deepEqual(await current.pendingCounts(C), { categories: 0, products: 0, variants: 0 });
+      await current.close();
+
+      const reopened = await openDB<ShopsyncDB>(name);
+      assert.deepEqual(await reopened.getAllFromIndex('items', 'byParent', IDBKeyRange.bound([C, ''], [C, '\uffff'])), [], 'finished items leave the index');
+      reopened.close();
+    } finally {
+      await dropDb(name);
     }
   });
 
