@@ -39,8 +39,8 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
-/** Suites that change the browser itself (a storage quota) run in a browser of their own. */
-const OWN_BROWSER_SUITES = ['packages/adapters/indexeddb/test/quota.browser.test.ts'];
+/** Suites that change the browser itself (a storage quota) run in a browser of their own (a group, always). */
+export const OWN_BROWSER_SUITES = ['packages/adapters/indexeddb/test/quota.browser.test.ts'];
 
 const chromium = () =>
   chromeLauncher({

@@ -67,7 +67,13 @@ if (only !== 'browser') {
 }
 
 // With filters, the browser half runs the *.browser.test.ts files they match (if any).
-const browserFiles = filters.length ? find('.', (p) => /\.browser\.test\.ts$/.test(p)).filter((f) => filters.some((x) => f.includes(x))).sort() : [];
+// Suites that need a browser of their own run in their group whatever the filter: never in the shared browser too.
+const { OWN_BROWSER_SUITES } = await import('../web-test-runner.config.mjs');
+const browserFiles = filters.length
+  ? find('.', (p) => /\.browser\.test\.ts$/.test(p))
+      .filter((f) => filters.some((x) => f.includes(x)) && !OWN_BROWSER_SUITES.includes(f))
+      .sort()
+  : [];
 if (only !== 'node' && (filters.length === 0 || browserFiles.length > 0)) {
   const chrome = process.env.CHROME_PATH || '/usr/bin/chromium';
   console.log(`\n== browser tests: Chromium at ${chrome}`);
