@@ -156,3 +156,28 @@ describe('categories are counted in the iteration that makes their collection', 
     }
   });
 });
+
+describe('a change that was not written is sent again', () => {
+  it('a stock change whose write failed beyond the retries goes again with the next run, though nothing else of the variant changed', async () => {
+    const sim = await startSim();
+    const { engine } = engineFor(sim, targetFor(sim, { retry: { maxAttempts: 2, baseMs: 1, maxMs: 2 } }), { overwriteStock: true }, { maxFailedIterations: 1 });
+    try {
+      await engine.enqueue([product('SS-1', { options: ['Size'] }), variant('SS-1-a', 'SS-1', { optionValues: { Size: 'S' }, stock: 5 })]);
+      assert.equal((await engine.start()).status, 'completed');
+      sim.injectFault('http503', { count: 1_000, field: 'inventorySetQuantities' });
+      await engine.enqueue([variant('SS-1-a', 'SS-1', { optionValues: { Size: 'S' }, stock: 2 })]);
+      const failed = await engine.start();
+      assert.deepEqual(failed.pending, { categories: 0, products: 0, variants: 1 }, 'the variant stays queued');
+      assert.equal(sim.stock('SS-1-a'), 5);
+      sim.clearFaults();
+      sim.clearLog();
+      const next = await engine.start();
+      assert.equal(next.status, 'completed');
+      assert.equal(sim.stock('SS-1-a'), 2);
+      assert.deepEqual(sim.requests.filter((r) => r.mutations > 0).flatMap((r) => r.fields), ['inventorySetQuantities']);
+    } finally {
+      await engine.dispose();
+      await sim.close();
+    }
+  });
+});

@@ -2,10 +2,22 @@
  * The end of a push, whatever happened: the outcomes of products and variants whose group was
  * written (or needed nothing), and the state the next push starts from.
  */
+import type { VariantData } from '@shopsync/core';
 import { productFingerprint } from '../content.js';
 import { stateKeys as K, type ProductState, type VariantState } from '../state.js';
 import type { Push } from './context.js';
 import { forgetVariant } from './groups.js';
+
+/**
+ * The data a variant's state keeps is what the store has: a stock that was not sent in this push
+ * (not due, or its write failed or went unanswered) stays as it was, so that the next push of the
+ * variant sees the change and sends it when it is due.
+ */
+function withStockAsStored(data: VariantData, prev: VariantData | undefined, sent: boolean): VariantData {
+  if (sent || !prev || data.stock === prev.stock) return data;
+  const { stock: _new, ...rest } = data;
+  return prev.stock === undefined ? rest : { ...rest, stock: prev.stock };
+}
 
 export function finish(p: Push): void {
   for (const g of p.groups.values()) {
@@ -14,7 +26,7 @@ export function finish(p: Push): void {
     for (const e of entries) {
       if (e.foreign || !e.data) continue;
       const prior = p.variantState(e.ref);
-      const data = e.reverted ? (e.prev ?? e.data) : e.data;
+      const data = e.reverted ? (e.prev ?? e.data) : withStockAsStored(e.data, e.prev, e.stockSent === true);
       const state: VariantState = {
         v: 1,
         parentRef: g.ref,

@@ -23,8 +23,10 @@ export interface Entry {
   created?: boolean;
   /** Its new data was refused: the previous data stands. */
   reverted?: boolean;
-  /** Its stock is set (by productSet on creation, or by the stock phase) in this push. */
+  /** Its stock is set, at the store (by this push or an earlier one). */
   stockInitialized?: boolean;
+  /** This push set its stock (its productSet carried it, or the stock phase did). */
+  stockSent?: boolean;
   /** Fields that changed and that productVariantsBulkUpdate carries (when no productSet is due). */
   fields?: VariantFieldsInput;
 }

@@ -287,7 +287,7 @@ function saved(p: Push, g: Group, product: NonNullable<ProductSetAnswer['product
   for (const n of nodes) if (n.sku !== null) bySku.set(n.sku, { id: n.id, inventoryItemId: n.inventoryItem.id });
   for (const e of g.entries) {
     if (e.foreign) continue;
-    if (stocked.has(e.ref)) e.stockInitialized = true;
+    if (stocked.has(e.ref)) e.stockInitialized = e.stockSent = true;
     const hit = bySku.get(e.ref);
     if (!hit) continue;
     e.created = e.id !== hit.id;

@@ -73,5 +73,5 @@ export async function writeStock(p: Push): Promise<void> {
     } else if (r.status === 'error') p.fail(e.item!, r.errors);
     else p.hold(e.item!);
   });
-  for (const e of stocked) e.stockInitialized = true;
+  for (const e of stocked) e.stockInitialized = e.stockSent = true;
 }
