@@ -180,4 +180,24 @@ describe('a change that was not written is sent again', () => {
       await sim.close();
     }
   });
+
+  it('a creation applied but unanswered, then the product moved to another category: it leaves the collection its creation joined', async () => {
+    const sim = await startSim();
+    const { engine } = engineFor(sim, targetFor(sim, { retry: { maxAttempts: 2, baseMs: 1, maxMs: 2 } }), {}, { maxFailedIterations: 1 });
+    try {
+      await engine.enqueue([category('MV-a', 'A', { handle: 'mv-a' }), category('MV-b', 'B', { handle: 'mv-b' }), product('MV-1', { categoryRefs: ['MV-a'] }), product('MV-2', { categoryRefs: ['MV-b'] })]);
+      sim.injectFault('http500', { count: 1_000, field: 'productSet', afterExecute: true });
+      const lost = await engine.start();
+      assert.deepEqual(lost.pending, { categories: 0, products: 2, variants: 0 }, 'the products stay queued, their creation unconfirmed');
+      assert.deepEqual(sim.product({ sku: 'MV-1' })!.collections, ['mv-a'], 'the store applied the creation, with its collection');
+      sim.clearFaults();
+      await engine.enqueue([product('MV-1', { categoryRefs: ['MV-b'] })]);
+      assert.equal((await engine.start()).status, 'completed');
+      assert.deepEqual(sim.product({ sku: 'MV-1' })!.collections, ['mv-b']);
+      assert.equal(sim.snapshot().products.length, 2, 'no twin');
+    } finally {
+      await engine.dispose();
+      await sim.close();
+    }
+  });
 });

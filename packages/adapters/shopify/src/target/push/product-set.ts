@@ -10,7 +10,7 @@ import type { ProductSetAnswer, VariantPage } from '../../answers.js';
 import { productSetOp, REF_METAFIELD, type Op } from '../../documents.js';
 import { productSetPlan, type VariantSlot } from '../content.js';
 import { stateKeys as K, type ProductState } from '../state.js';
-import { indexAt, MAX_ROUNDS, userError, type Push } from './context.js';
+import { indexAt, MAX_ROUNDS, UNSURE, userError, type Push } from './context.js';
 import { lookupProducts } from './lookup.js';
 import { groupItems, type Group } from './model.js';
 import type { OpOutcome } from '../runner.js';
@@ -123,6 +123,18 @@ function markUnconfirmed(p: Push, ref: string): void {
   if (!s.unconfirmed) p.state.write(K.product(ref), { ...s, unconfirmed: true });
 }
 
+/** A creation whose answer was lost may have joined the collections it named: recorded as unsure (see UNSURE). */
+function maybeJoined(p: Push, g: Group): void {
+  const joined = Object.entries(g.joinedAtCreation ?? {});
+  if (joined.length === 0) return;
+  const s: ProductState = p.productState(g.ref) ?? { v: 1, variants: [], foreign: [], collections: {}, archived: false };
+  const collections = { ...s.collections };
+  for (const [cat, coll] of joined) if (collections[cat] !== coll) collections[cat] = UNSURE + coll;
+  const next = { ...s, collections };
+  p.state.write(K.product(g.ref), next);
+  g.state = next;
+}
+
 /** A product the store does not have refused its upsert: its variants need not wait for it. */
 function refused(p: Push, g: Group): void {
   if (!g.item || g.id) return;
@@ -185,9 +197,12 @@ async function readVariantPages(p: Push, results: Array<OpOutcome<ProductSetAnsw
 function afterProductSet(p: Push, g: Group, r: OpOutcome<ProductSetAnswer>, stocked: ReadonlySet<string>, incomplete: boolean): void {
   delete g.lost;
   if (r.status === 'uncertain') {
-    // Maybe created: found before it is sent again, so that no twin is made.
+    // Maybe created: found before it is sent again, so that no twin is made; and maybe in the
+    // collections its creation named, which its record says, so that the host's categories
+    // decide whether it stays in them.
     g.lost = r.error;
     g.needsLookup = true;
+    if (g.id === undefined) maybeJoined(p, g);
     return;
   }
   if (r.status === 'unsent') return holdGroup(p, g);
