@@ -1,4 +1,4 @@
-import { ENTITIES, formatPath, type QueueEntry } from '@shopsync/core';
+import { ENTITIES, SCHEMA_VERSION, bucketOf, formatPath, type QueueEntry } from '@shopsync/core';
 import { StorageCorruptError } from './errors.js';
 
 /**
@@ -119,4 +119,63 @@ export function change(at: At, cell: unknown, key: unknown): QueueEntry['change'
     return fail(at, 'pending.op', '"upsert" or "delete"', op);
   }
   return c as QueueEntry['change'];
+}
+
+/** ISO form of an epoch-ms instant, remembering the last one (a batch shares its enqueue time). */
+const isoOf = (() => {
+  let last = { ms: NaN, iso: '' };
+  return (ms: number): string => {
+    if (ms !== last.ms) last = { ms, iso: new Date(ms).toISOString() };
+    return last.iso;
+  };
+})();
+
+/** Where an item row is, for errors. A class, not a closure: one is made per item leased, and a closure costs about as much as parsing the change. */
+class ItemAt implements At {
+  constructor(
+    readonly path: string,
+    readonly connector: string,
+    readonly key: unknown,
+  ) {}
+  get table(): string {
+    return 'items';
+  }
+  row(): string {
+    return rowOf(this.connector, 'key', typeof this.key === 'string' ? this.key : String(this.key));
+  }
+}
+
+/** The row of item `key` of connector `c` in `items`, for errors. */
+export const itemAt = (path: string, c: string, key: unknown): At => new ItemAt(path, c, key);
+
+/**
+ * The queue entry a row holds, each part checked (the change by hand, `change` above: this is
+ * the hot path). Keys are `type:ref` (core's itemKey): the change's type and reference must be the key's.
+ */
+export function toEntry(at: At, key: string, pending: unknown, force: unknown, seq: unknown, enqueuedAt: unknown): QueueEntry {
+  const c = change(at, pending, key);
+  if (force !== 0 && force !== 1) fail(at, 'force', '0 or 1', force);
+  return {
+    v: SCHEMA_VERSION,
+    key,
+    entity: c.entity,
+    ref: c.ref,
+    change: c,
+    force: force === 1,
+    seq: count(at, 'os', seq),
+    enqueuedAt: isoOf(instant(at, 'enqueued_at', enqueuedAt)),
+  };
+}
+
+/**
+ * The columns a lease finds a pending change by, checked against the change (schema.ts): `ob`
+ * its drain bucket, `vp` the product of a variant upsert (NULL for any other change). A lease
+ * reads rows through them, so a row they misfile would be leased out of its group or its turn.
+ */
+export function drainColumns(at: At, entry: QueueEntry, ob: unknown, vp: unknown): void {
+  const c = entry.change;
+  const bucket = bucketOf(c.entity, c.op);
+  if (ob !== bucket) fail(at, 'ob', `${bucket}, the drain bucket of its ${c.entity} ${c.op}`, ob);
+  const parent = c.entity === 'variant' && c.op === 'upsert' ? c.parentRef : null;
+  if (vp !== parent) fail(at, 'vp', parent === null ? `null (its ${c.entity} ${c.op} is not a variant upsert)` : `${JSON.stringify(parent)}, the parentRef of its change`, vp);
 }

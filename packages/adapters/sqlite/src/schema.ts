@@ -3,7 +3,8 @@ import type { Database } from 'better-sqlite3';
 /**
  * Schema migrations, applied in order inside one transaction on open; `PRAGMA user_version`
  * records the version reached. Version 1 created the tables and the drain-order index; version 2
- * added the indexes of the item tab's status and type filters; version 3 cut the writes per item.
+ * added the indexes of the item tab's status and type filters; version 3 cut the writes per item;
+ * version 4 finds a product's pending variant upserts (a lease takes a product with its variants).
  *
  * Version 3 layout. `items` has one row per item key, with a stable `id`: its pending change while
  * it has one, stored as its parts (`pending` is the change's JSON, `os` its seq, `ob` its drain
@@ -12,6 +13,11 @@ import type { Database } from 'better-sqlite3';
  * `connectors`. `leases` rows list [key, item id, seq] of what they handed out (`keys`), and copy
  * in `superseded` the handed-out entries whose row took a newer change meanwhile. `meta` keeps
  * exact pending counts per connector.
+ *
+ * Version 4 adds `vp` to `items`: the product reference of the row's pending change while that is
+ * a variant upsert (drain bucket 2), else NULL; and `items_parent` on (connector, vp) for the rows
+ * that have one. A pending variant upsert is thus in two partial indexes (`items_order` and
+ * `items_parent`), every other row in at most one, as in version 3.
  */
 export const MIGRATIONS: ReadonlyArray<string> = [
   `
@@ -111,8 +117,21 @@ export const MIGRATIONS: ReadonlyArray<string> = [
     )
   );
   `,
+  // Version 4. A lease hands out product groups (core's planLease): it asks for the pending
+  // variant upserts of a product. `vp` holds the variant's product reference while the row's
+  // pending change is a variant upsert (set by every write of the row, cleared when the change
+  // leaves), and the partial index `items_parent` finds them; rows without one cost it nothing.
+  // Rows already queued take it from their change; a damaged change (not JSON, no text
+  // parentRef) is left NULL here and refused by the lease that reads it, as before.
+  `
+  ALTER TABLE items ADD COLUMN vp TEXT;
+  UPDATE items SET vp = CASE WHEN json_valid(pending) THEN CASE json_type(pending, '$.parentRef') WHEN 'text' THEN pending ->> 'parentRef' END END
+    WHERE ob = 2;
+  CREATE INDEX items_parent ON items (connector, vp) WHERE vp IS NOT NULL;
+  `,
 ];
 
+/** The schema version this code writes and reads (the number of migrations). */
 export const DB_VERSION = MIGRATIONS.length;
 
 /** Brings `db` from its recorded version up to `target`, in one transaction. */

@@ -4,7 +4,6 @@ import Sqlite, { type Database, type Statement, type Transaction } from 'better-
 import {
   ITEM_STATES,
   LeaseLostError,
-  SCHEMA_VERSION,
   ShopsyncError,
   bucketOf,
   finishLeased,
@@ -15,7 +14,9 @@ import {
   syncEventSchema,
   parseItemKey,
   newId,
+  planLease,
   queueInto,
+  runLeasePlan,
   storedKeys,
   storedView,
   zeroCounts,
@@ -36,7 +37,8 @@ import {
   type SyncEvent,
 } from '@shopsync/core';
 import { StorageClosedError, StorageCorruptError, StorageReadOnlyError, StorageVersionError } from './errors.js';
-import { change, corrupt, count, fail, instant, json, record, rowOf, shaped, text, type At } from './records.js';
+import { LeaseReads, prepareLeaseReads } from './lease.js';
+import { corrupt, count, fail, instant, itemAt, json, record, rowOf, shaped, text, toEntry, type At } from './records.js';
 import { DB_VERSION, migrate } from './schema.js';
 
 export interface SqliteStorageOptions {
@@ -44,7 +46,7 @@ export interface SqliteStorageOptions {
   path: string;
 }
 
-/** An item row as read: the pending change is stored as its parts (see schema.ts, version 3). */
+/** An item row as read: the pending change is stored as its parts (see schema.ts, versions 3 and 4). */
 interface ItemDbRow {
   key: string;
   pending: string | null;
@@ -108,50 +110,6 @@ interface OpenLease {
   superseded?: QueueEntry[];
 }
 
-/** ISO form of an epoch-ms instant, remembering the last one (a batch shares its enqueue time). */
-const isoOf = (() => {
-  let last = { ms: NaN, iso: '' };
-  return (ms: number): string => {
-    if (ms !== last.ms) last = { ms, iso: new Date(ms).toISOString() };
-    return last.iso;
-  };
-})();
-
-/** Where an item row is, for errors. A class, not a closure: one is made per item leased, and a closure costs about as much as parsing the change. */
-class ItemAt implements At {
-  constructor(
-    readonly path: string,
-    readonly connector: string,
-    readonly key: unknown,
-  ) {}
-  get table(): string {
-    return 'items';
-  }
-  row(): string {
-    return rowOf(this.connector, 'key', typeof this.key === 'string' ? this.key : String(this.key));
-  }
-}
-const itemAt = (path: string, c: string, key: unknown): At => new ItemAt(path, c, key);
-
-/**
- * The queue entry a row holds, each part checked (records.ts; the change by hand: this is the
- * hot path). Keys are `type:ref` (core's itemKey): the change's type and reference must be the key's.
- */
-function toEntry(at: At, key: string, pending: unknown, force: unknown, seq: unknown, enqueuedAt: unknown): QueueEntry {
-  const c = change(at, pending, key);
-  if (force !== 0 && force !== 1) fail(at, 'force', '0 or 1', force);
-  return {
-    v: SCHEMA_VERSION,
-    key,
-    entity: c.entity,
-    ref: c.ref,
-    change: c,
-    force: force === 1,
-    seq: count(at, 'os', seq),
-    enqueuedAt: isoOf(instant(at, 'enqueued_at', enqueuedAt)),
-  };
-}
-
 /** An item row as core's StoredItem: its pending change and/or its last outcome (core's itemStatusSchema), checked. */
 function toStored(path: string, c: string, r: ItemDbRow): StoredItem {
   const at = itemAt(path, c, r.key);
@@ -197,13 +155,20 @@ function classify(err: unknown, path: string): unknown {
   return err;
 }
 
+/** The `vp` column of a pending change: a variant upsert's product, else null (schema.ts, version 4). */
+const productOf = (c: QueueEntry['change']): string | null => (c.entity === 'variant' && c.op === 'upsert' ? c.parentRef : null);
+
 /**
- * A new item's row id is the next in its drain bucket's range of ids (bucket × 2^28 onwards):
- * rows are laid out in about the order they will be leased, so a lease reads, and its ack
- * rewrites, neighbouring rows (fewer pages per transaction) rather than scattered ones. Ids stay
- * below 2^31, small integers for V8 (leases list them). A full range falls back to SQLite's choice.
+ * A new item's row id is the next in its range of ids (range × 2^28 onwards), one range per drain
+ * bucket except that product and variant upserts share one (a lease takes a product with its
+ * variants): rows are laid out in about the order they will be leased, so a lease reads, and its
+ * ack rewrites, neighbouring rows (fewer pages per transaction) rather than scattered ones. Ids
+ * stay below 2^31, small integers for V8 (leases list them). A full range falls back to SQLite's choice.
  */
 const ID_SPAN = 2 ** 28;
+const VARIANT_UPSERTS = bucketOf('variant', 'upsert');
+const PRODUCT_UPSERTS = bucketOf('product', 'upsert');
+const idRangeOf = (bucket: number): number => (bucket === VARIANT_UPSERTS ? PRODUCT_UPSERTS : bucket);
 
 /** The item tab's sort: newest first, then by key (= type, then reference, as keys are `type:ref`). */
 const ITEM_ORDER = 'ORDER BY u DESC, key';
@@ -214,10 +179,12 @@ const ITEM_ORDER = 'ORDER BY u DESC, key';
  * statuses, logs and id mappings survive a restart or a crash of the process; items leased by a
  * process that died come back when their lease expires.
  *
- * Layout (schema.ts): one row per item, holding its pending change (in drain order through the
- * `items_order` index) and its last outcome (the item tab, through `items_done` once finished);
- * a lease row listing the keys it handed out. Enqueueing a new item writes its row once; an ack
- * rewrites each finished row once, without reading it, unless a newer change arrived meanwhile.
+ * Layout (schema.ts): one row per item, holding its pending change (by drain bucket and seq
+ * through the `items_order` index; a variant upsert also by its product, through `items_parent`)
+ * and its last outcome (the item tab, through `items_done` once finished); a lease row listing
+ * the keys it handed out. A lease hands out product groups, as core's `planLease` decides
+ * (lease.ts answers its reads). Enqueueing a new item writes its row once; an ack rewrites each
+ * finished row once, without reading it, unless a newer change arrived meanwhile.
  */
 export class SqliteStorage implements StorageAdapter {
   readonly path: string;
@@ -326,6 +293,7 @@ export class SqliteStorage implements StorageAdapter {
       p ? Date.parse(p.enqueuedAt) : null,
       keys.order?.[0] ?? null,
       keys.order?.[1] ?? null,
+      p ? productOf(p.change) : null,
       item.outcome ? JSON.stringify(item.outcome) : null,
       keys.updated,
       keys.status,
@@ -361,11 +329,12 @@ export class SqliteStorage implements StorageAdapter {
       for (const e of entries) {
         // Most keys are new: insert at once, and only read the row when one exists.
         const bucket = bucketOf(e.entity, e.change.op);
-        const next = (lastId[bucket] ??= this.#s.lastId.get({ start: bucket * ID_SPAN, end: (bucket + 1) * ID_SPAN }) as number) + 1;
-        const id = next < (bucket + 1) * ID_SPAN ? next : null;
-        const fresh = this.#s.insertItem.run(id, cid, e.key, JSON.stringify(e.change), Number(e.force), enqueuedAt, bucket, m.seq + 1, now);
+        const range = idRangeOf(bucket);
+        const next = (lastId[range] ??= this.#s.lastId.get({ start: range * ID_SPAN, end: (range + 1) * ID_SPAN }) as number) + 1;
+        const id = next < (range + 1) * ID_SPAN ? next : null;
+        const fresh = this.#s.insertItem.run(id, cid, e.key, JSON.stringify(e.change), Number(e.force), enqueuedAt, bucket, m.seq + 1, productOf(e.change), now);
         if (fresh.changes > 0) {
-          if (id !== null) lastId[bucket] = id;
+          if (id !== null) lastId[range] = id;
           m.seq += 1;
           m[ENTITY_PLURAL[e.entity]] += 1;
           continue;
@@ -397,25 +366,17 @@ export class SqliteStorage implements StorageAdapter {
         this.#assertDrained(connectorId, inflight.size);
         return null;
       }
-      // Rows in flight keep their place in the order: read enough to step over them.
-      const rows = this.#s.nextInOrder.all(cid, options.limit + inflight.size) as Array<[number, string, unknown, unknown, unknown, unknown]>;
-      const items: QueueEntry[] = [];
-      const handed: Array<string | number> = [];
-      for (const [rowId, key, pending, force, enqueuedAt, seq] of rows) {
-        if (items.length === options.limit) break;
-        if (inflight.has(key)) continue;
-        // A damaged change refuses the whole lease (nothing is handed out): never sent half-read.
-        const entry = toEntry(itemAt(this.path, connectorId, key), key, pending, force, seq, enqueuedAt);
-        items.push(entry);
-        handed.push(key, rowId, entry.seq);
-      }
+      // Product groups, as core's planLease decides; rows in flight keep their place, the plan steps over them.
+      const reads = new LeaseReads(this.#s.lease, this.path, connectorId, cid);
+      // A damaged change refuses the whole lease (nothing is handed out): never sent half-read.
+      const { items, keys } = reads.handOut(runLeasePlan(planLease(options.limit, (key) => inflight.has(key)), reads.read));
       if (items.length === 0) {
         this.#assertDrained(connectorId, inflight.size);
         return null;
       }
       const id = newId('lease', options.now);
       const expiresAt = options.now + options.leaseMs;
-      this.#s.putLease.run(connectorId, id, expiresAt, JSON.stringify(handed));
+      this.#s.putLease.run(connectorId, id, expiresAt, JSON.stringify(keys));
       return { id, expiresAt, items };
     });
   }
@@ -700,18 +661,18 @@ function prepare(db: Database) {
     ),
     getItem: db.prepare(`SELECT ${ITEM_COLUMNS} FROM items WHERE connector = ? AND key = ?`),
     putItem: db.prepare(
-      'INSERT INTO items (connector, key, pending, force, enqueued_at, ob, os, outcome, u, st) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
-        'ON CONFLICT (connector, key) DO UPDATE SET pending = excluded.pending, force = excluded.force, enqueued_at = excluded.enqueued_at, ob = excluded.ob, os = excluded.os, outcome = excluded.outcome, u = excluded.u, st = excluded.st',
+      'INSERT INTO items (connector, key, pending, force, enqueued_at, ob, os, vp, outcome, u, st) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (connector, key) DO UPDATE SET pending = excluded.pending, force = excluded.force, enqueued_at = excluded.enqueued_at, ob = excluded.ob, os = excluded.os, vp = excluded.vp, outcome = excluded.outcome, u = excluded.u, st = excluded.st',
     ),
     insertItem: db.prepare(
-      "INSERT INTO items (id, connector, key, pending, force, enqueued_at, ob, os, u, st) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending') ON CONFLICT (connector, key) DO NOTHING",
+      "INSERT INTO items (id, connector, key, pending, force, enqueued_at, ob, os, vp, u, st) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending') ON CONFLICT (connector, key) DO NOTHING",
     ),
     // The last id in a bucket's range (its start if none).
     lastId: db.prepare('SELECT coalesce(max(id), @start) FROM items WHERE id >= @start AND id < @end').pluck(),
     finishCurrent: db.prepare(
-      'UPDATE items SET pending = NULL, force = NULL, enqueued_at = NULL, ob = NULL, os = NULL, outcome = ?, u = ?, st = ? WHERE id = ? AND os = ?',
+      'UPDATE items SET pending = NULL, force = NULL, enqueued_at = NULL, ob = NULL, os = NULL, vp = NULL, outcome = ?, u = ?, st = ? WHERE id = ? AND os = ?',
     ),
-    nextInOrder: db.prepare('SELECT id, key, pending, force, enqueued_at, os FROM items WHERE connector = ? AND ob IS NOT NULL ORDER BY ob, os LIMIT ?').raw(),
+    lease: prepareLeaseReads(db),
     allLeases: db.prepare('SELECT id, expires_at, keys, superseded FROM leases WHERE connector = ?'),
     expiredLeases: db.prepare('SELECT id, expires_at, keys, superseded FROM leases WHERE connector = ? AND expires_at <= ? ORDER BY expires_at'),
     getLease: db.prepare('SELECT id, expires_at, keys, superseded FROM leases WHERE connector = ? AND id = ?'),

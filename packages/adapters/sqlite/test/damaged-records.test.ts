@@ -88,10 +88,26 @@ describe('SQLite damaged records', () => {
       ['force = 7', 'force'],
       ['enqueued_at = 1e300', 'enqueued_at'],
       ["os = 'x'", 'os'],
+      // The columns a lease finds the change by: its drain bucket, and (variant upserts only) its product.
+      ['ob = 4', 'ob'],
+      ["vp = 'P9'", 'vp'],
     ];
     for (const [set, field] of cases) {
       const { storage } = await damaged(`UPDATE items SET ${set} WHERE key = 'product:P2'`);
       await refused(storage.lease(C, { limit: 10, leaseMs: 60_000, now: NOW }), 'items', /key "product:P2"/, field);
+      await storage.close();
+    }
+  });
+
+  it('a queued variant upsert filed under no product, or another: the lease that reads it is refused', async () => {
+    for (const vp of ['NULL', "'P3'"]) {
+      const { storage } = await damaged('');
+      await storage.enqueue(C, toQueueEntries([{ entity: 'variant', op: 'upsert', ref: 'V1', parentRef: 'P2', data: { price: '1.00' } }]).entries, NOW);
+      const raw = new Sqlite(storage.path);
+      raw.exec(`UPDATE items SET vp = ${vp} WHERE key = 'variant:V1'`);
+      raw.close();
+      await refused(storage.lease(C, { limit: 10, leaseMs: 60_000, now: NOW }), 'items', /key "variant:V1"/, 'vp');
+      assert.deepEqual(await storage.pendingCounts(C), { categories: 0, products: 2, variants: 1 });
       await storage.close();
     }
   });

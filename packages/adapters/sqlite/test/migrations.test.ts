@@ -1,7 +1,9 @@
 /**
  * Schema versions: a database written at each earlier version (rows in that version's format,
  * written here with raw SQL as that version's code wrote them) is upgraded on open, keeping its
- * queue, leases, item statuses and mappings, with the current indexes in place.
+ * queue, leases, item statuses and mappings, with the current indexes in place. A version 3
+ * database is also written with version 3's own layout, to check that version 4 finds the
+ * variants it already held (a lease takes a product with them).
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +19,7 @@ import {
   type QueueEntry,
   type StoredItem,
 } from '@shopsync/core';
-import { DB_VERSION, SqliteStorage, migrate } from '@shopsync/sqlite';
+import { DB_VERSION, SqliteStorage, StorageCorruptError, migrate } from '@shopsync/sqlite';
 import { tempDir } from './helpers.js';
 
 const tmp = tempDir('migrations');
@@ -39,10 +41,13 @@ const outcome = (entity: ItemStatus['entity'], ref: string, status: 'complete' |
   consecutiveFailures: status === 'error' ? 1 : 0,
 });
 
-/** A database at `version` holding, as versions 1 and 2 stored them, items in every state and a live lease. */
+/**
+ * A database at `version` holding, as versions 1 and 2 stored them, items in every state and a
+ * live lease. Version 3 and later: those rows, upgraded by the migrations up to `version`.
+ */
 function writeOldDatabase(path: string, version: number): { items: Map<string, StoredItem>; lease: { id: string; entries: QueueEntry[] } } {
   const db = new Sqlite(path);
-  migrate(db, version);
+  migrate(db, Math.min(version, 2));
   const items = new Map<string, StoredItem>();
   let seq = 0;
   const put = (c: string, item: StoredItem) => {
@@ -84,6 +89,7 @@ function writeOldDatabase(path: string, version: number): { items: Map<string, S
   db.prepare('INSERT INTO meta (connector, seq, categories, products, variants) VALUES (?, ?, ?, ?, ?)').run(OTHER, seq, 0, 1, 0);
   db.prepare('INSERT INTO target_ids (connector, key, id) VALUES (?, ?, ?)').run(C, 'product:P2', 'gid://shopify/Product/2');
   db.prepare('INSERT INTO hashes (connector, key, hash) VALUES (?, ?, ?)').run(C, 'product:P2', 'h2');
+  migrate(db, version);
   db.close();
   return { items, lease };
 }
@@ -112,7 +118,7 @@ describe('SQLite schema versions', () => {
       assert.deepEqual(await tab({}), ['V2', 'P3', 'P2', 'V1', 'C1', 'P1']);
 
       // The lease written before the upgrade is still held: its items wait, and its ack counts.
-      assert.deepEqual((await s.lease(C, { limit: 10, leaseMs: 1_000, now: T0 + 40 }))?.items.map((e) => e.key), ['category:C1', 'product:P1', 'product:P3']);
+      assert.deepEqual((await s.lease(C, { limit: 10, leaseMs: 1_000, now: T0 + 40 }))?.items.map((e) => e.key), ['product:P1', 'product:P3', 'category:C1']);
       const counts = await s.ack(C, lease.id, { items: [outcome('variant', 'V1', 'complete', T0 + 50), outcome('variant', 'V2', 'complete', T0 + 50)], now: T0 + 50 });
       assert.deepEqual(counts, { categories: 1, products: 2, variants: 1 }, 'V2 keeps its newer change');
       const [v2] = await s.getItems(C, ['variant:V2']);
@@ -120,20 +126,104 @@ describe('SQLite schema versions', () => {
       const next = await s.lease(C, { limit: 10, leaseMs: 1_000, now: T0 + 5_000 });
       assert.deepEqual(
         next?.items.map((e) => [e.key, e.seq, e.force, e.enqueuedAt, e.change]),
-        [items.get('category:C1')!, items.get('product:P1')!, items.get('product:P3')!, items.get('variant:V2')!].map((i) => [i.key, i.pending!.seq, i.pending!.force, i.pending!.enqueuedAt, i.pending!.change]),
-        'queue entries come back whole, in drain order',
+        [items.get('product:P1')!, items.get('product:P3')!, items.get('variant:V2')!, items.get('category:C1')!].map((i) => [i.key, i.pending!.seq, i.pending!.force, i.pending!.enqueuedAt, i.pending!.change]),
+        'queue entries come back whole, in lease order (products, the variants of P2, categories)',
       );
       assert.deepEqual((await s.queryItems(OTHER, { offset: 0, limit: 10 })).items.map((i) => [i.ref, i.status]), [['P1', 'pending']]);
       await s.close();
 
       const db = new Sqlite(path, { readonly: true });
-      assert.deepEqual(indexesOf(db, 'items'), ['items_done', 'items_key', 'items_order']);
+      assert.deepEqual(indexesOf(db, 'items'), ['items_done', 'items_key', 'items_order', 'items_parent']);
+      assert.deepEqual(db.prepare('SELECT key, vp FROM items WHERE vp IS NOT NULL').raw().all(), [['variant:V2', 'P2']], "only the pending variant upsert names its product (V1's finished)");
       assert.deepEqual(indexesOf(db, 'leases'), []);
       assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
       const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join('; ');
       assert.match(plan('SELECT id FROM items WHERE connector = 1 AND ob IS NOT NULL ORDER BY ob, os LIMIT 10'), /INDEX items_order/);
       assert.match(plan("SELECT key FROM items WHERE connector = 1 AND st <> 'pending' AND st = 'error' ORDER BY u DESC LIMIT 10"), /INDEX items_done \(connector=\? AND st=\?\)/);
+      assert.match(plan("SELECT id FROM items WHERE connector = 1 AND vp = 'P2'"), /INDEX items_parent \(connector=\? AND vp=\?\)/);
       db.close();
     });
   }
+
+  it('upgrades a version 3 database: the variants it held are leased with their product, counts intact', async () => {
+    const path = tmp.file('v3-groups.sqlite');
+    const db = new Sqlite(path);
+    migrate(db, 3);
+    // As version 3's code wrote them: the change's JSON and parts, ids in the drain bucket's range.
+    const SPAN = 2 ** 28;
+    db.prepare("INSERT INTO connectors (id, name) VALUES (1, ?)").run(C);
+    const insert = db.prepare("INSERT INTO items (id, connector, key, pending, force, enqueued_at, ob, os, outcome, u, st) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    const rows: Array<[number, Change, number]> = [
+      [0, { entity: 'category', op: 'upsert', ref: 'C1', data: { title: 'Shoes' } }, 1],
+      [2, { entity: 'variant', op: 'upsert', ref: 'V1', parentRef: 'P1', data: { price: '10.00' } }, 2],
+      [1, { entity: 'product', op: 'upsert', ref: 'P1', data: { title: 'One', categoryRefs: ['C1'] } }, 3],
+      [2, { entity: 'variant', op: 'upsert', ref: 'V2', parentRef: 'P1', data: { price: '11.00' } }, 4],
+      [2, { entity: 'variant', op: 'upsert', ref: 'V3', parentRef: 'P1', data: { price: '12.00' } }, 5],
+      [1, { entity: 'product', op: 'upsert', ref: 'P2', data: { title: 'Two' } }, 6],
+      [2, { entity: 'variant', op: 'upsert', ref: 'V4', parentRef: 'P9', data: { price: '13.00' } }, 7],
+      [3, { entity: 'variant', op: 'delete', ref: 'V5' }, 8],
+    ];
+    const ids = new Map<string, number>();
+    for (const [bucket, change, seq] of rows) {
+      const key = `${change.entity}:${change.ref}`;
+      ids.set(key, bucket * SPAN + seq);
+      insert.run(bucket * SPAN + seq, key, JSON.stringify(change), seq === 1 ? 1 : 0, T0, bucket, seq, null, T0 + seq, 'pending');
+    }
+    insert.run(1 * SPAN + 100, 'product:P0', null, null, null, null, null, JSON.stringify(outcome('product', 'P0', 'complete', T0)), T0, 'complete');
+    // V3 is in flight: a version 3 lease lists [key, item id, seq].
+    db.prepare("INSERT INTO leases (connector, id, expires_at, superseded, keys) VALUES (?, 'lease_v3', ?, '[]', ?)").run(C, T0 + 60_000, JSON.stringify(['variant:V3', ids.get('variant:V3'), 5]));
+    db.prepare('INSERT INTO meta (connector, seq, categories, products, variants) VALUES (?, 8, 1, 2, 5)').run(C);
+    db.close();
+
+    const s = SqliteStorage.open({ path });
+    assert.equal(s.version, DB_VERSION);
+    assert.deepEqual(await s.pendingCounts(C), { categories: 1, products: 2, variants: 5 });
+    const first = await s.lease(C, { limit: 4, leaseMs: 60_000, now: T0 + 10 });
+    assert.deepEqual(
+      first?.items.map((e) => [e.key, e.seq, e.force]),
+      [
+        ['category:C1', 1, true],
+        ['product:P1', 3, false],
+        ['variant:V1', 2, false],
+        ['variant:V2', 4, false],
+      ],
+      'P1 with the category it names and its variants, one group; V3 is in flight',
+    );
+    assert.deepEqual(first?.items[2]?.change, rows[1]![1]);
+    assert.deepEqual(await s.pendingCounts(C), { categories: 1, products: 2, variants: 5 }, 'leasing changes no count');
+    assert.deepEqual(await s.ack(C, 'lease_v3', { items: [{ ...outcome('variant', 'V3', 'complete', T0 + 20), parentRef: 'P1' }], now: T0 + 20 }), { categories: 1, products: 2, variants: 4 });
+    assert.deepEqual(
+      await s.ack(C, first!.id, { items: first!.items.map((e) => outcome(e.entity, e.ref, 'complete', T0 + 30)), now: T0 + 30 }),
+      { categories: 0, products: 1, variants: 2 },
+    );
+    const rest = await s.lease(C, { limit: 10, leaseMs: 60_000, now: T0 + 40 });
+    assert.deepEqual(rest?.items.map((e) => e.key), ['product:P2', 'variant:V4', 'variant:V5'], 'then P2, the variants of a product with no pending change, deletions');
+    await s.close();
+
+    const raw = new Sqlite(path, { readonly: true });
+    assert.deepEqual(raw.prepare('SELECT key, vp FROM items WHERE vp IS NOT NULL ORDER BY key').raw().all(), [['variant:V4', 'P9']], 'only the pending variant upsert left names its product');
+    assert.equal(raw.pragma('integrity_check', { simple: true }), 'ok');
+    raw.close();
+  });
+
+  it('upgrades a version 3 database holding a damaged queued variant: the lease that reads it refuses, naming the row', async () => {
+    const path = tmp.file('v3-damaged.sqlite');
+    const db = new Sqlite(path);
+    migrate(db, 3);
+    db.prepare("INSERT INTO connectors (id, name) VALUES (1, ?)").run(C);
+    const insert = db.prepare("INSERT INTO items (connector, key, pending, force, enqueued_at, ob, os, u, st) VALUES (1, ?, ?, 0, ?, 2, ?, ?, 'pending')");
+    insert.run('variant:V1', '{"entity":"variant","op":"upsert","ref":"V1","parentRef":', T0, 1, T0);
+    insert.run('variant:V2', JSON.stringify({ entity: 'variant', op: 'upsert', ref: 'V2', parentRef: 7, data: { price: '1.00' } }), T0, 2, T0);
+    db.prepare('INSERT INTO meta (connector, seq, categories, products, variants) VALUES (?, 2, 0, 0, 2)').run(C);
+    db.close();
+
+    const s = SqliteStorage.open({ path });
+    assert.equal(s.version, DB_VERSION);
+    await assert.rejects(s.lease(C, { limit: 10, leaseMs: 60_000, now: T0 }), (err: unknown) => err instanceof StorageCorruptError && err.row === 'connector "store-1", key "variant:V1"' && err.field === 'pending');
+    const raw = new Sqlite(path);
+    raw.prepare("DELETE FROM items WHERE key = 'variant:V1'").run();
+    raw.close();
+    await assert.rejects(s.lease(C, { limit: 10, leaseMs: 60_000, now: T0 }), (err: unknown) => err instanceof StorageCorruptError && err.row === 'connector "store-1", key "variant:V2"' && err.field === 'pending.parentRef');
+    await s.close();
+  });
 });
