@@ -9,12 +9,12 @@
  *   `productVariantsBulkUpdate` for changed prices and barcodes, and `inventorySetQuantities` for
  *   stock.
  */
-import { canonicalJson, type TargetItem, type VariantData } from '@shopsync/core';
+import { canonicalJson, type ItemError, type TargetItem, type VariantData } from '@shopsync/core';
 import type { VariantFieldsInput } from '../../documents.js';
 import { productFingerprint } from '../content.js';
 import { stateKeys as K } from '../state.js';
 import type { Push } from './context.js';
-import { newGroup, type Entry, type Group } from './model.js';
+import { groupItems, newGroup, type Entry, type Group } from './model.js';
 
 /** Variant fields productVariantsBulkUpdate carries; a change of any other field needs a productSet. */
 const BULK_FIELDS = ['price', 'compareAtPrice', 'barcode'] as const;
@@ -26,6 +26,34 @@ export function groupOf(p: Push, ref: string): Group {
     p.groups.set(ref, g);
   }
   return g;
+}
+
+/** Every item of the group fails with these errors. */
+export function failGroup(p: Push, g: Group, errors: readonly ItemError[]): void {
+  g.status = 'failed';
+  for (const item of groupItems(g)) p.fail(item, errors);
+}
+
+/** The group's items go back to the queue (no outcome). */
+export function holdGroup(p: Push, g: Group): void {
+  g.status = 'unresolved';
+  for (const item of groupItems(g)) p.hold(item);
+}
+
+/**
+ * The store no longer has the product (deleted in the admin): its mapping and its variants' ids
+ * are forgotten, the store's own variants let go, and it is looked up, then made again.
+ */
+export function productGone(p: Push, g: Group): void {
+  delete g.id;
+  delete g.defaultVariantId;
+  p.state.set(K.id('product', g.ref), null);
+  g.entries = g.entries.filter((e) => !e.foreign);
+  for (const e of g.entries) {
+    delete e.id;
+    delete e.inventoryItemId;
+  }
+  g.needsLookup = true;
 }
 
 /** Forgets a variant's mapping and record, if it still belongs to `parent`. */

@@ -11,7 +11,8 @@ import { collectionsByOp, productByHandleOp, productByRefOp, variantsBySkuOp } f
 import { pickText } from '../content.js';
 import { stateKeys as K } from '../state.js';
 import type { Push } from './context.js';
-import { groupItems, type CategoryWork, type Group } from './model.js';
+import { holdGroup } from './groups.js';
+import type { CategoryWork, Group } from './model.js';
 
 /** SKUs per look-up query at most (Shopify's search syntax joins them with OR). */
 const SKUS_PER_LOOKUP = 50;
@@ -70,10 +71,7 @@ export async function lookupProducts(p: Push, groups: readonly Group[], onMissin
     if (tooCostly && attempt === 0) continue;
     const failed = [...bySku, ...byHandle, ...byRef].find((r) => r.status !== 'ok');
     if (failed) {
-      for (const g of groups) {
-        g.status = 'unresolved';
-        for (const item of groupItems(g)) p.hold(item);
-      }
+      for (const g of groups) holdGroup(p, g);
       if (failed.status === 'error') p.generalError({ code: 'invalid_response', message: `Looking products up failed: ${failed.errors.map((e) => e.message).join('; ')}` });
       break;
     }

@@ -11,6 +11,7 @@ import { productSetOp, REF_METAFIELD, type Op } from '../../documents.js';
 import { productSetPlan, type VariantSlot } from '../content.js';
 import { stateKeys as K, type ProductState } from '../state.js';
 import { indexAt, MAX_ROUNDS, UNSURE, userError, type Push } from './context.js';
+import { failGroup, holdGroup, productGone } from './groups.js';
 import { lookupProducts } from './lookup.js';
 import { groupItems, type Group } from './model.js';
 import type { OpOutcome } from '../runner.js';
@@ -106,16 +107,6 @@ function build(p: Push, g: Group): { op: Op<ProductSetAnswer>; stocked: Set<stri
   });
   if (g.entries.length === 0 && !g.defaultVariantId) read = 1;
   return { op: productSetOp(p.env.features, { id: g.id, input: plan.input, readVariants: read }), stocked };
-}
-
-function failGroup(p: Push, g: Group, errors: ItemError[]): void {
-  g.status = 'failed';
-  for (const item of groupItems(g)) p.fail(item, errors);
-}
-
-function holdGroup(p: Push, g: Group): void {
-  g.status = 'unresolved';
-  for (const item of groupItems(g)) p.hold(item);
 }
 
 function markUnconfirmed(p: Push, ref: string): void {
@@ -245,17 +236,9 @@ function afterProductSet(p: Push, g: Group, r: OpOutcome<ProductSetAnswer>, stoc
   }
   if (!product && userErrors.length === 0) productErrors.push({ message: 'The store did not save the product and gave no reason.' });
   if (g.id && productErrors.length && productErrors.every((e) => e.code === 'PRODUCT_DOES_NOT_EXIST')) {
-    // Deleted in the store since: made again, with new variants.
-    delete g.id;
-    delete g.defaultVariantId;
-    p.state.set(K.id('product', g.ref), null);
-    g.entries = g.entries.filter((e) => !e.foreign);
-    for (const e of g.entries) {
-      delete e.id;
-      delete e.inventoryItemId;
-    }
-    g.needsLookup = true;
-    // Found again under another id, its variants are read from the store first.
+    // Deleted in the store since: made again, with new variants; found again under another id,
+    // its variants are read from the store first.
+    productGone(p, g);
     g.verify = true;
     return;
   }

@@ -6,9 +6,9 @@
 import type { StoreVariant, VariantPage } from '../../answers.js';
 import { productVariantsOp } from '../../documents.js';
 import { MAX_INPUT_ARRAY } from '../../version.js';
-import { stateKeys as K } from '../state.js';
 import type { Push } from './context.js';
-import { groupItems, type Group } from './model.js';
+import { holdGroup, productGone } from './groups.js';
+import type { Group } from './model.js';
 
 /**
  * The variants of products after the first page of each (Shopify pages hold at most 250): one
@@ -41,11 +41,6 @@ export async function restOfVariants(p: Push, firsts: ReadonlyArray<{ id: string
   return out;
 }
 
-function holdGroup(p: Push, g: Group): void {
-  g.status = 'unresolved';
-  for (const item of groupItems(g)) p.hold(item);
-}
-
 /**
  * After a lost or unconfirmed state: the product's variants as the store has them, so that none
  * is deleted by mistake. The host's take the store's ids by SKU (an id the store no longer has
@@ -67,19 +62,8 @@ export async function fetchStoreVariants(p: Push, groups: readonly Group[]): Pro
   groups.forEach((g, i) => {
     const r = results[i]!;
     if (r.status !== 'ok') return holdGroup(p, g);
-    if (!r.data) {
-      // Not there any more: made again.
-      delete g.id;
-      p.state.set(K.id('product', g.ref), null);
-      g.entries = g.entries.filter((e) => !e.foreign);
-      for (const e of g.entries) {
-        delete e.id;
-        delete e.inventoryItemId;
-      }
-      delete g.defaultVariantId;
-      g.needsLookup = true;
-      return;
-    }
+    // Not there any more: made again.
+    if (!r.data) return productGone(p, g);
     let nodes = r.data.variants.nodes;
     if (full.has(i)) {
       const all = full.get(i);
