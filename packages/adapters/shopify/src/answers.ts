@@ -80,3 +80,34 @@ export type ProductVariantsAnswer = z.infer<typeof productVariantsAnswer>;
 /** collections by handle or title. */
 export const collectionsAnswer = z.object({ nodes: z.array(z.object({ id: gid, handle: z.string(), title: z.string() })) });
 export type CollectionsAnswer = z.infer<typeof collectionsAnswer>;
+
+/** The connection check (documents.ts CONNECT_QUERY): the shop, the location, the custom ID definition. */
+export const connectAnswer = z.object({
+  shop: z.object({ name: z.string() }).nullish(),
+  location: z.object({ id: gid, isActive: z.boolean() }).nullish(),
+  metafieldDefinitions: z.object({ nodes: z.array(z.object({ capabilities: z.object({ uniqueValues: z.object({ enabled: z.boolean() }) }) })) }).nullish(),
+});
+
+/** metafieldDefinitionCreate of the custom ID definition. */
+export const refDefinitionCreateAnswer = z.object({
+  metafieldDefinitionCreate: z.object({ createdDefinition: withId.nullable(), userErrors: z.array(z.object({ code: z.string().nullish() })) }).nullish(),
+});
+
+/**
+ * `extensions.cost` of an answer. Each part stands alone: one the store leaves out or sends
+ * misshapen reads as absent without losing the others.
+ */
+export const costExtensionSchema = z
+  .object({
+    cost: z
+      .object({
+        requestedQueryCost: z.number().optional().catch(undefined),
+        actualQueryCost: z.number().nullable().optional().catch(undefined),
+        throttleStatus: z.object({ maximumAvailable: z.number(), currentlyAvailable: z.number(), restoreRate: z.number() }).optional().catch(undefined),
+      })
+      .optional()
+      .catch(undefined),
+  })
+  .nullish()
+  .catch(undefined);
+

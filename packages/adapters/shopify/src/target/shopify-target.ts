@@ -15,6 +15,7 @@ import {
   type Target,
   type TargetItem,
 } from '@shopsync/core';
+import { connectAnswer, refDefinitionCreateAnswer } from '../answers.js';
 import { requestedCost } from '../cost.js';
 import { CONNECT_QUERY, REF_DEFINITION_CREATE, REF_METAFIELD, refDefinitionInput } from '../documents.js';
 import { adminSchema } from '../schema/schema.js';
@@ -172,11 +173,12 @@ export class ShopifyTarget implements Target {
       throw new ConnectionError(KIND_OF[e.code], e.message, e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {});
     }
     if (r.kind === 'too_costly') throw new ConnectionError('unknown', r.message);
-    const data = r.data as {
-      shop?: { name: string } | null;
-      location?: { id: string; isActive: boolean } | null;
-      metafieldDefinitions?: { nodes: Array<{ capabilities: { uniqueValues: { enabled: boolean } } }> } | null;
-    };
+    const parsed = connectAnswer.safeParse(r.data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ConnectionError('unknown', `Shopify's answer to the connection check could not be read${issue?.path.length ? ` at ${issue.path.join('.')}` : ''}: ${issue?.message ?? 'unexpected shape'}.`);
+    }
+    const data = parsed.data;
     if (!data.shop) throw new ConnectionError('unknown', `Shopify did not return the shop: ${session.transport.scrub(r.errors.map((e) => e.message).join('; ') || 'no data')}`);
     if (location !== null && !data.location) {
       throw new ConnectionError('unknown', `The connector's location ${location} is not a location of this store; set it to one of the store's locations.`);
@@ -200,7 +202,8 @@ export class ShopifyTarget implements Target {
     const definition = { definition: refDefinitionInput() };
     const created = await session.transport.send(REF_DEFINITION_CREATE, definition, requestedCost(adminSchema('2025-01'), parse(REF_DEFINITION_CREATE), definition), true, signal);
     if (created.kind !== 'ok') return false;
-    const payload = (created.data as { metafieldDefinitionCreate?: { createdDefinition: { id: string } | null; userErrors: Array<{ code?: string | null }> } | null }).metafieldDefinitionCreate;
+    const answer = refDefinitionCreateAnswer.safeParse(created.data);
+    const payload = answer.success ? answer.data.metafieldDefinitionCreate : undefined;
     return !!payload?.createdDefinition || !!payload?.userErrors.some((e) => e.code === 'TAKEN');
   }
 }

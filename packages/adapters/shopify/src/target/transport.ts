@@ -1,5 +1,6 @@
 import { createAdminApiClient, type AdminApiClient } from '@shopify/admin-api-client';
 import { backoffDelay, remoteText, sleep, type BackoffOptions, type Clock, type GeneralErrorInput } from '@shopsync/core';
+import { costExtensionSchema } from '../answers.js';
 import type { CostPacer, ThrottleStatus } from './pacer.js';
 
 export interface GraphQLErrorLike {
@@ -274,16 +275,12 @@ function metaOf(headers: Headers): AnswerMeta {
 }
 
 function costOf(extensions: unknown): CostExtension | undefined {
-  const cost = (extensions as { cost?: unknown } | undefined)?.cost;
-  if (!cost || typeof cost !== 'object') return undefined;
-  const c = cost as Record<string, unknown>;
+  const cost = costExtensionSchema.parse(extensions)?.cost;
+  if (!cost) return undefined;
   const out: CostExtension = {};
-  if (typeof c['requestedQueryCost'] === 'number') out.requestedQueryCost = c['requestedQueryCost'];
-  if (typeof c['actualQueryCost'] === 'number' || c['actualQueryCost'] === null) out.actualQueryCost = c['actualQueryCost'] as number | null;
-  const t = c['throttleStatus'] as Record<string, unknown> | undefined;
-  if (t && typeof t['maximumAvailable'] === 'number' && typeof t['currentlyAvailable'] === 'number' && typeof t['restoreRate'] === 'number') {
-    out.throttleStatus = { maximumAvailable: t['maximumAvailable'], currentlyAvailable: t['currentlyAvailable'], restoreRate: t['restoreRate'] };
-  }
+  if (cost.requestedQueryCost !== undefined) out.requestedQueryCost = cost.requestedQueryCost;
+  if (cost.actualQueryCost !== undefined) out.actualQueryCost = cost.actualQueryCost;
+  if (cost.throttleStatus !== undefined) out.throttleStatus = cost.throttleStatus;
   return out;
 }
 
