@@ -52,6 +52,29 @@ describe('simulator command line', () => {
     }
   });
 
+  it('--client-id: an app that gets tokens by the client credentials grant, its secret from the environment, neither printed', async () => {
+    const secret = 'shpss_cli0000000000000000000000000000';
+    const cli = start(['--latency', 'none', '--client-id', 'cli-app'], { SHOPSYNC_SIMULATOR_CLIENT_SECRET: secret }, 4);
+    try {
+      const { stdout } = await cli.ready;
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+      assert.ok(url, stdout);
+      assert.match(stdout, /Token endpoint: http:\/\/127\.0\.0\.1:\d+\/admin\/oauth\/access_token \(client credentials for app cli-app\)/);
+      assert.ok(!stdout.includes(secret));
+      const t = await fetch(`${url}/admin/oauth/access_token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'cli-app', client_secret: secret }) });
+      assert.equal(t.status, 200);
+      const { access_token } = (await t.json()) as { access_token: string };
+      const res = await fetch(`${url}/admin/api/2026-07/graphql.json`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': access_token }, body: JSON.stringify({ query: '{ shop { name } }' }) });
+      assert.equal(res.status, 200);
+      const noSecret = await start(['--client-id', 'cli-app'], {}, Infinity).ready;
+      assert.equal(noSecret.code, 2);
+      assert.match(noSecret.stderr, /SHOPSYNC_SIMULATOR_CLIENT_SECRET/);
+    } finally {
+      const end = await cli.stop();
+      assert.equal(end.code, 0, end.stderr);
+    }
+  });
+
   it('--help prints the usage; no token is a usage error; bad options name the field', async () => {
     const help = await start(['--help'], {}, Infinity).ready;
     assert.equal(help.code, 0);

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * `shopsync-simulator`: runs the Shopify Admin API simulator until interrupted.
- * The access token it accepts comes from SHOPSYNC_SIMULATOR_TOKEN (or --token); it is never printed.
+ * The access token it accepts comes from SHOPSYNC_SIMULATOR_TOKEN (or --token); with --client-id, an
+ * app gets tokens by the client credentials grant, its secret from SHOPSYNC_SIMULATOR_CLIENT_SECRET.
+ * Neither is ever printed.
  */
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -25,10 +27,13 @@ Options:
   --latency <l>         realistic | none | <baseMs>,<perMutationMs> (default realistic)
   --state <file>        keep the store in this JSON file across restarts
   --token <t>           the access token to accept (prefer SHOPSYNC_SIMULATOR_TOKEN)
+  --client-id <id>      a custom app that gets 24-hour tokens by the client credentials grant at
+                        POST /admin/oauth/access_token (secret: SHOPSYNC_SIMULATOR_CLIENT_SECRET)
   -h, --help            this text
 
 Environment:
-  SHOPSYNC_SIMULATOR_TOKEN  the access token to accept`;
+  SHOPSYNC_SIMULATOR_TOKEN          the access token to accept (optional with --client-id)
+  SHOPSYNC_SIMULATOR_CLIENT_SECRET  the client secret of the --client-id app`;
 
 /** A command line the CLI cannot run with (exit code 2, the usage printed). */
 export class UsageError extends ShopsyncError {
@@ -60,6 +65,7 @@ export function optionsFromArgs(argv: readonly string[], env: Readonly<Record<st
         'max-query-cost': { type: 'string' },
         latency: { type: 'string' },
         token: { type: 'string' },
+        'client-id': { type: 'string' },
         state: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -71,8 +77,14 @@ export function optionsFromArgs(argv: readonly string[], env: Readonly<Record<st
   const v = parsed.values;
   if (v.help) return 'help';
   const token = v.token ?? env['SHOPSYNC_SIMULATOR_TOKEN'];
-  if (!token) throw new UsageError('No access token: set SHOPSYNC_SIMULATOR_TOKEN (or pass --token).');
-  const options: SimulatorOptions = { accessTokens: [token] };
+  const clientId = v['client-id'];
+  if (!token && clientId === undefined) throw new UsageError('No access token: set SHOPSYNC_SIMULATOR_TOKEN (or pass --token), or give an app with --client-id.');
+  const options: SimulatorOptions = { accessTokens: token ? [token] : [] };
+  if (clientId !== undefined) {
+    const clientSecret = env['SHOPSYNC_SIMULATOR_CLIENT_SECRET'];
+    if (!clientSecret) throw new UsageError('--client-id: set the app’s secret in SHOPSYNC_SIMULATOR_CLIENT_SECRET.');
+    options.apps = [{ clientId, clientSecret, distribution: 'custom', clientCredentials: true }];
+  }
   const port = int('port', v.port);
   if (port !== undefined) options.port = port;
   if (v.state !== undefined) options.statePath = v.state;
@@ -107,6 +119,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   out(`Shopify Admin API simulator for ${c.shopDomain} listening on ${sim.url}`);
   out(`GraphQL: ${sim.graphqlUrl('{version}')} (versions served: ${sim.versions.supported.join(', ')})`);
   const preset = PLAN_PRESETS[c.plan];
+  for (const app of c.apps) out(`Token endpoint: ${sim.tokenUrl} (client credentials for app ${app.clientId}).`);
   out(`Plan ${c.plan}: bucket ${c.bucketSize ?? preset.bucketSize} points, restoring ${c.restoreRate ?? preset.restoreRate}/s; latency ${c.latency.baseMs} ms + ${c.latency.perMutationMs} ms per mutation.`);
   return sim;
 }

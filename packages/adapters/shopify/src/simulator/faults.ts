@@ -3,8 +3,7 @@
  * each one fails a request's answer.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { NOT_FOUND_BODY, send, UNAUTHORIZED_BODY } from './http.js';
-import type { RequestLogEntry } from './request-log.js';
+import { NOT_FOUND_BODY, send, UNAUTHORIZED_BODY, type StatusRecord } from './http.js';
 
 /**
  * Failures a test can ask the simulator to answer the next requests with. `notFound` is a store
@@ -13,6 +12,22 @@ import type { RequestLogEntry } from './request-log.js';
 export const FAULT_KINDS = ['http500', 'http503', 'hang', 'reset', 'malformed', 'unauthorized', 'notFound'] as const;
 /** One of FAULT_KINDS. */
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Failures the token endpoint can be asked to answer with (`injectTokenFault`). */
+export const TOKEN_FAULT_KINDS = ['http500', 'http503', 'hang', 'reset', 'malformed'] as const;
+/** One of TOKEN_FAULT_KINDS. */
+export type TokenFaultKind = (typeof TOKEN_FAULT_KINDS)[number];
+
+/** How an injected token endpoint fault hits requests. */
+export interface TokenFaultOptions {
+  /** How many of the next token endpoint requests it hits (default 1). */
+  count?: number;
+  /**
+   * Apply the grant first (a refresh rotates the tokens), then fail the answer: the lost refresh
+   * answer. Default: only for `malformed`.
+   */
+  afterExecute?: boolean;
+}
 
 /** How an injected fault hits requests. */
 export interface FaultOptions {
@@ -81,7 +96,7 @@ export class Faults {
    * Fails a request's answer as `kind` says. `answer`: the answer it would have had (after
    * execution), which `malformed` cuts in half.
    */
-  async fail(kind: FaultKind, req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, headers: Record<string, string>, answer?: string): Promise<void> {
+  async fail(kind: FaultKind, req: IncomingMessage, res: ServerResponse, entry: StatusRecord, headers: Record<string, string>, answer?: string): Promise<void> {
     switch (kind) {
       case 'http500':
         return send(res, entry, 500, '{"errors":"Internal Server Error"}', headers);

@@ -14,6 +14,37 @@ export type Plan = keyof typeof PLAN_PRESETS;
 export const REALISTIC_LATENCY = { baseMs: 150, perMutationMs: 15, jitterMs: 40 } as const;
 
 const versionSchema = z.string().regex(/^(\d{4}-(0[1-9]|1[0-2])|unstable)$/, 'expected an API version such as "2026-01"');
+const tokenSchema = z.string().min(1, 'expected a non-empty token').max(1_000);
+
+/** The date from which Shopify refuses public apps' non-expiring offline tokens on the Admin API. */
+export const NON_EXPIRING_CUTOFF = '2027-01-01T00:00:00Z';
+/** The scopes an app is granted unless its `scope` says otherwise. */
+export const DEFAULT_APP_SCOPE = 'write_products,write_inventory,read_locations';
+
+/**
+ * An app installed on the store that gets its tokens from Shopify (OAuth, the token endpoint)
+ * rather than a fixed token of `accessTokens`.
+ */
+export const simulatorAppSchema = z
+  .object({
+    /** The app's client id (API key): public, it may appear in logs. */
+    clientId: z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'expected printable ASCII without spaces'),
+    /** The app's client secret: never logged. */
+    clientSecret: z.string().min(1, 'expected a non-empty secret').max(1_000),
+    /** `public`: an App Store app (refused non-expiring tokens from `nonExpiringCutoff`); `custom`: a custom or Dev Dashboard app. */
+    distribution: z.enum(['public', 'custom']),
+    /** The app may get tokens with the client credentials grant (a Dev Dashboard app of the store's own organization). */
+    clientCredentials: z.boolean().default(false),
+    /** Non-expiring offline tokens the app already holds (an install before expiring tokens). */
+    offlineTokens: z.array(tokenSchema).default([]),
+    /** The scopes granted, as the token endpoint names them (comma-separated). */
+    scope: z.string().regex(/^[a-z_]+(,[a-z_]+)*$/, 'expected comma-separated scopes such as "write_products,read_locations"').default(DEFAULT_APP_SCOPE),
+  })
+  .strict();
+/** An app installed on the store (`options.apps`), defaults filled in. */
+export type SimulatorApp = z.output<typeof simulatorAppSchema>;
+
+const lifetime = (seconds: number) => z.number().min(0.05, 'expected at least 0.05 seconds').max(10 * 365 * 86_400).default(seconds);
 
 /** The simulator's options, validated (`ShopifySimulator.start` throws a ValidationError naming a bad one). */
 export const simulatorOptionsSchema = z
@@ -27,8 +58,33 @@ export const simulatorOptionsSchema = z
       .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'expected a store domain such as "my-store.myshopify.com"')
       .default('shopsync-simulator.myshopify.com'),
     shopName: z.string().min(1).max(255).default('Shopsync Simulator'),
-    /** Access tokens the store accepts; any other gets 401. */
-    accessTokens: z.array(z.string().min(1, 'expected a non-empty token').max(1_000)).min(1, 'expected at least one access token'),
+    /**
+     * Fixed access tokens the store accepts, each a legacy custom app's (its own rate-limit
+     * bucket; never expires; not affected by `nonExpiringCutoff`). Optional when `apps` are given.
+     */
+    accessTokens: z.array(tokenSchema).default([]),
+    /** Apps installed on the store, which get tokens at `POST /admin/oauth/access_token` (oauth.ts). */
+    apps: z.array(simulatorAppSchema).default([]),
+    /** How long issued tokens live, in seconds (fractions allowed, so tests can watch one expire). */
+    tokenLifetimes: z
+      .object({
+        /** Expiring offline access tokens (Shopify: 60 minutes). */
+        accessSeconds: lifetime(3_600),
+        /** Refresh tokens, each from its issue (Shopify: 90 days). */
+        refreshSeconds: lifetime(90 * 86_400),
+        /** Client credentials access tokens (Shopify: 86,399 s, a day). */
+        clientCredentialsSeconds: lifetime(86_399),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * From this date, Admin API requests with a public app's non-expiring offline token get HTTP
+     * 403 (Shopify: 2027-01-01). Compared with `now` when given, else the clock. null: never.
+     */
+    nonExpiringCutoff: z
+      .date()
+      .nullable()
+      .default(() => new Date(NON_EXPIRING_CUTOFF)),
     plan: z.enum(['standard', 'advanced', 'plus', 'enterprise']).default('standard'),
     /** Overrides the plan's bucket size (points). */
     bucketSize: z.number().int().min(1).max(1_000_000).optional(),
@@ -70,13 +126,31 @@ export const simulatorOptionsSchema = z
     recordQueries: z.boolean().default(false),
     /**
      * A JSON file the store is kept in: read at start when it exists, written (atomically) shortly
-     * after each change and at close. Without it the store lives in memory only.
+     * after each change and at close. Without it the store lives in memory only. Only the store
+     * is kept: tokens issued by the simulator (and revoked grants) are not, so after a restart
+     * only `accessTokens` and the apps' `offlineTokens` work.
      */
     statePath: z.string().min(1, 'expected a file path').optional(),
     /** Request bodies above this size get 413. */
     maxBodyBytes: z.number().int().min(1_024).max(100_000_000).default(10_000_000),
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.accessTokens.length === 0 && o.apps.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['accessTokens'], message: 'expected at least one access token (or an app in options.apps)' });
+    }
+    // Every client id once; every fixed token belongs to one app (or to `accessTokens`) only.
+    const clientIds = new Set<string>();
+    const tokens = new Set(o.accessTokens);
+    o.apps.forEach((app, i) => {
+      if (clientIds.has(app.clientId)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'clientId'], message: 'expected each app’s client id once' });
+      clientIds.add(app.clientId);
+      app.offlineTokens.forEach((t, j) => {
+        if (tokens.has(t)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'offlineTokens', j], message: 'this token is already given (in accessTokens or another app)' });
+        tokens.add(t);
+      });
+    });
+  });
 
 /** The options `ShopifySimulator.start` takes. */
 export type SimulatorOptions = z.input<typeof simulatorOptionsSchema>;

@@ -2,17 +2,20 @@
  * The HTTP request pipeline: every request goes through these steps in order, and the first that
  * refuses it answers it.
  *
+ *   0. oauth     `/admin/oauth/access_token` goes to the token endpoint instead (oauth.ts, its own log)
  *   1. route     `POST /admin/api/{version}/graphql.json` on the store's host (404, 405)
  *   2. version   the version that serves it (fall-forward), named on every answer from here on
- *   3. token     `X-Shopify-Access-Token` (401)
+ *   3. token     `X-Shopify-Access-Token`: unknown, expired or revoked 401; a public app's
+ *                non-expiring token past `nonExpiringCutoff` 403 (tokens.ts)
  *   4. body      JSON with a `query` (413, 400)
  *   5. prepare   parse, validate, input limits, deprecations, requested cost (prepare.ts)
  *   6. fault     an injected fault, before or after execution (faults.ts)
- *   7. cost      the single-query limit (MAX_COST_EXCEEDED) and the token's bucket (THROTTLED)
+ *   7. cost      the single-query limit (MAX_COST_EXCEEDED) and the bucket (THROTTLED): the
+ *                app's for a token issued to an app, the token's own for a fixed `accessTokens` one
  *   8. execute   graphql-js against the store, after the configured latency
  *   9. answer    data, errors and `extensions.cost`; the difference to the actual cost refunded
  *
- * Each request is logged (request-log.ts), whatever step answered it.
+ * Each request is logged (request-log.ts), whatever step from 1 on answered it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -22,7 +25,7 @@ import { adminSchema } from '../schema/schema.js';
 import { featuresOf } from '../version.js';
 import type { LeakyBucket } from './bucket.js';
 import type { Faults } from './faults.js';
-import { delay, NOT_FOUND_BODY, readBody, send, UNAUTHORIZED_BODY } from './http.js';
+import { delay, isForStore, latencyMs, NON_EXPIRING_BODY, NOT_FOUND_BODY, readBody, send, UNAUTHORIZED_BODY } from './http.js';
 import type { SimulatorConfig } from './options.js';
 import { prepare } from './prepare.js';
 import type { RequestLog, RequestLogEntry } from './request-log.js';
@@ -75,9 +78,7 @@ export class RequestPipeline {
     const match = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(entry.path);
     if (!match) return send(res, entry, 404, NOT_FOUND_BODY);
     if (req.method !== 'POST') return send(res, entry, 405, '{"errors":"Method Not Allowed"}', { Allow: 'POST' });
-    const forwarded = req.headers['x-forwarded-host'];
-    const host = ((Array.isArray(forwarded) ? forwarded[0] : forwarded) ?? req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-    if (host !== config.shopDomain && host !== '127.0.0.1' && host !== 'localhost') return send(res, entry, 404, NOT_FOUND_BODY);
+    if (!isForStore(req, config.shopDomain)) return send(res, entry, 404, NOT_FOUND_BODY);
 
     // 2. version
     entry.requestedVersion = match[1]!;
@@ -90,12 +91,15 @@ export class RequestPipeline {
     // 3. token
     const tokenHeader = req.headers['x-shopify-access-token'];
     const token = Array.isArray(tokenHeader) ? tokenHeader[0] : tokenHeader;
-    const valid = tokens.accepts(token);
-    entry.token = token ? `${valid ? 'valid' : 'invalid'}:${tokenHash(token)}` : 'missing';
-    if (!valid) {
+    const check = tokens.check(token, this.#pastCutoff());
+    entry.token = token ? `${check.state}:${tokenHash(token)}` : 'missing';
+    if (check.app !== undefined) entry.app = check.app;
+    if (check.state !== 'valid' || check.key === undefined) {
       await delay(this.#latency(0));
+      if (check.state === 'refused') return send(res, entry, 403, NON_EXPIRING_BODY, headers);
       return send(res, entry, 401, UNAUTHORIZED_BODY, headers);
     }
+    const key = check.key;
 
     // 4. body
     const raw = await readBody(req, config.maxBodyBytes);
@@ -112,7 +116,6 @@ export class RequestPipeline {
     if (config.recordQueries) entry.query = body.query;
 
     // 5. prepare
-    const key = tokenHash(token!);
     const bucket = tokens.bucket(key);
     const features = featuresOf(served);
     const prepared = prepare(served, body.query, variables, operationName);
@@ -204,9 +207,14 @@ export class RequestPipeline {
     send(res, entry, 200, JSON.stringify({ errors: [error], extensions: { cost } }), headers);
   }
 
+  /** Whether public apps' non-expiring tokens are refused now (`nonExpiringCutoff`, read at `now` or the clock). */
+  #pastCutoff(): boolean {
+    const { nonExpiringCutoff, now } = this.#p.config;
+    return nonExpiringCutoff !== null && (now ?? new Date()).getTime() >= nonExpiringCutoff.getTime();
+  }
+
   /** The configured latency: a base per request, time per mutation, random jitter. */
   #latency(mutations: number): number {
-    const l = this.#p.config.latency;
-    return l.baseMs + l.perMutationMs * mutations + (l.jitterMs ? Math.random() * l.jitterMs : 0);
+    return latencyMs(this.#p.config.latency, mutations);
   }
 }

@@ -1,9 +1,11 @@
 /**
  * `ShopifySimulator`: the simulator's face. It starts and stops the HTTP server, and gives tests
- * what they need around it: the request log, read-only views of the store, faults to inject, the
- * token buckets, and the merchant's own edits (seeding, deleting). The work is elsewhere:
+ * what they need around it: the request logs, read-only views of the store, faults to inject, the
+ * token buckets, apps' installs and tokens, and the merchant's own edits (seeding, deleting). The
+ * work is elsewhere:
  *
  *   pipeline.ts      the HTTP request pipeline (route, version, token, body, prepare, fault, cost, execute, answer)
+ *   oauth.ts         the token endpoint (`POST /admin/oauth/access_token`); grants.ts  apps, installs, refresh chains
  *   prepare.ts       parse, validate, input limits (input-limits.ts), deprecations (deprecations.ts), cost
  *   resolvers.ts     the GraphQL root fields, answering with views.ts
  *   store.ts         the store and its rules (model.ts, product-set.ts, variants-bulk.ts, inventory.ts)
@@ -14,24 +16,28 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parseOrThrow } from '@shopsync/core';
-import { Faults, type FaultKind, type FaultOptions } from './faults.js';
+import { Faults, TOKEN_FAULT_KINDS, type FaultKind, type FaultOptions, type TokenFaultKind, type TokenFaultOptions } from './faults.js';
+import { AppGrants, type IssuedOfflineToken } from './grants.js';
 import { findCollection, findProduct, productSnapshot, stockOf, storeSnapshot, type CollectionSnapshot, type ProductSnapshot, type StoreSnapshot } from './inspection.js';
 import type { ProductSetArgs } from './model.js';
 import { PLAN_PRESETS, simulatorOptionsSchema, type SimulatorConfig, type SimulatorOptions } from './options.js';
 import { loadStore, StoreFile } from './persistence.js';
 import { RequestPipeline } from './pipeline.js';
-import { RequestLog, type RequestLogEntry } from './request-log.js';
+import { TokenEndpoint, TOKEN_PATH } from './oauth.js';
+import { RequestLog, TokenRequestLog, type RequestLogEntry, type TokenRequestEntry } from './request-log.js';
 import { SimStore } from './store.js';
-import { tokenHash, TokenRegistry } from './tokens.js';
+import { appKey, TokenRegistry } from './tokens.js';
 import { calendarPolicy, type VersionPolicy } from './versions.js';
 
 /**
  * A local Shopify Admin API: `POST /admin/api/{version}/graphql.json` with
  * `X-Shopify-Access-Token`, on 127.0.0.1. It executes GraphQL with graphql-js against the
  * project's Admin schema subset, keeps a store in memory, charges Shopify's calculated query cost
- * to a leaky bucket per token (THROTTLED as HTTP 200, MAX_COST_EXCEEDED over the single-query
+ * to a leaky bucket per app (THROTTLED as HTTP 200, MAX_COST_EXCEEDED over the single-query
  * limit), serves API versions as Shopify does (fall-forward, deprecation header), answers 401
- * to a wrong token, waits a configurable latency, and fails on demand.
+ * to a wrong, expired or revoked token and 403 to a public app's non-expiring token from
+ * `nonExpiringCutoff`, waits a configurable latency, and fails on demand. Apps (`options.apps`)
+ * get and refresh tokens at `POST /admin/oauth/access_token` (oauth.ts).
  */
 export class ShopifySimulator {
   /** The options it runs with, defaults filled in. */
@@ -43,6 +49,9 @@ export class ShopifySimulator {
   readonly #tokens: TokenRegistry;
   readonly #faults: Faults;
   readonly #log: RequestLog;
+  readonly #grants: AppGrants;
+  readonly #tokenFaults: Faults;
+  readonly #tokenLog: TokenRequestLog;
   #url = '';
 
   private constructor(config: SimulatorConfig) {
@@ -58,8 +67,15 @@ export class ShopifySimulator {
     this.#tokens = new TokenRegistry(config.accessTokens, { size: config.bucketSize ?? preset.bucketSize, restoreRate: config.restoreRate ?? preset.restoreRate });
     this.#faults = new Faults(config.hangMs);
     this.#log = new RequestLog(config.logLimit);
+    this.#grants = new AppGrants(config.apps, config.tokenLifetimes, this.#tokens);
+    this.#tokenFaults = new Faults(config.hangMs);
+    this.#tokenLog = new TokenRequestLog(config.logLimit);
     const pipeline = new RequestPipeline({ config, policy: this.#policy, store: this.#store, tokens: this.#tokens, faults: this.#faults, log: this.#log, changed: () => this.#file.changed() });
-    this.#server = createServer((req, res) => void pipeline.handle(req, res));
+    const oauth = new TokenEndpoint({ config, grants: this.#grants, faults: this.#tokenFaults, log: this.#tokenLog });
+    this.#server = createServer((req, res) => {
+      if ((req.url ?? '/').split('?')[0] === TOKEN_PATH) void oauth.handle(req, res);
+      else void pipeline.handle(req, res);
+    });
     this.#server.keepAliveTimeout = 5_000;
   }
 
@@ -89,6 +105,11 @@ export class ShopifySimulator {
     return this.config.shopDomain;
   }
 
+  /** The token endpoint, `POST /admin/oauth/access_token` (oauth.ts). */
+  get tokenUrl(): string {
+    return `${this.#url}${TOKEN_PATH}`;
+  }
+
   /** The GraphQL endpoint for a version. */
   graphqlUrl(version: string): string {
     return `${this.#url}/admin/api/${version}/graphql.json`;
@@ -103,6 +124,7 @@ export class ShopifySimulator {
   async close(): Promise<void> {
     this.#file.flush();
     this.#faults.releaseHeld();
+    this.#tokenFaults.releaseHeld();
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
       this.#server.closeAllConnections();
@@ -111,9 +133,20 @@ export class ShopifySimulator {
 
   // ——— inspection (inspection.ts) ———
 
-  /** Every request so far (up to `logLimit`, the latest kept), oldest first. */
+  /**
+   * Every Admin API request so far (up to `logLimit`, the latest kept), oldest first. Token
+   * endpoint requests are not here: see `tokenRequests`.
+   */
   get requests(): readonly RequestLogEntry[] {
     return this.#log.entries;
+  }
+
+  /**
+   * Every token endpoint request so far (up to `logLimit`), oldest first: grant type, client id,
+   * outcome, duration; never a token, refresh token or secret.
+   */
+  get tokenRequests(): readonly TokenRequestEntry[] {
+    return this.#tokenLog.entries;
   }
 
   /** THROTTLED answers since the start or the last `clearLog`. */
@@ -121,12 +154,13 @@ export class ShopifySimulator {
     return this.#log.throttledCount;
   }
 
-  /** Forgets the request log and the THROTTLED count. */
+  /** Forgets both request logs (`requests`, `tokenRequests`) and the THROTTLED count. */
   clearLog(): void {
     this.#log.clear();
+    this.#tokenLog.clear();
   }
 
-  /** What the store holds now. */
+  /** What the store holds now (the catalog and stock: not the tokens issued, which are never kept). */
   snapshot(): StoreSnapshot {
     return storeSnapshot(this.#store);
   }
@@ -161,19 +195,73 @@ export class ShopifySimulator {
     this.#faults.inject(kind, options);
   }
 
-  /** Drops the faults still queued: the store answers normally again. Returns how many requests they would still have hit. */
+  /**
+   * The next `count` token endpoint requests (POSTs on the store's host, whatever they ask) fail
+   * this way; with `afterExecute` the grant is applied first and only its answer is lost (a
+   * refresh that rotated the tokens without the app learning the new ones). Faults queue up in
+   * order, apart from `injectFault`'s. Throws on a kind the token endpoint has no use for.
+   */
+  injectTokenFault(kind: TokenFaultKind, options: TokenFaultOptions = {}): void {
+    if (!TOKEN_FAULT_KINDS.includes(kind)) throw new TypeError(`Unknown token fault "${String(kind)}"; expected one of ${TOKEN_FAULT_KINDS.join(', ')}.`);
+    this.#tokenFaults.inject(kind, { ...(options.count !== undefined ? { count: options.count } : {}), ...(options.afterExecute !== undefined ? { afterExecute: options.afterExecute } : {}) });
+  }
+
+  /**
+   * Drops the faults still queued, the Admin API's and the token endpoint's: the store answers
+   * normally again. Returns how many requests they would still have hit.
+   */
   clearFaults(): number {
-    return this.#faults.clear();
+    return this.#faults.clear() + this.#tokenFaults.clear();
   }
 
-  /** Sets a token's bucket to `points` (as if another app of the store had drained it). */
-  setBucket(accessToken: string, points: number): void {
-    this.#tokens.bucket(tokenHash(accessToken)).set(points, performance.now());
+  /**
+   * Sets a bucket to `points` (as if another app of the store had drained it): a token's (the
+   * app's bucket for a token issued to an app) or an app's by client id.
+   */
+  setBucket(of: string | { clientId: string }, points: number): void {
+    this.#bucketOf(of).set(points, performance.now());
   }
 
-  /** Points available now in a token's bucket. */
-  bucketAvailable(accessToken: string): number {
-    return this.#tokens.bucket(tokenHash(accessToken)).available(performance.now());
+  /** Points available now in a bucket: a token's (its app's for an app's token) or an app's by client id. */
+  bucketAvailable(of: string | { clientId: string }): number {
+    return this.#bucketOf(of).available(performance.now());
+  }
+
+  #bucketOf(of: string | { clientId: string }) {
+    return this.#tokens.bucket(typeof of === 'string' ? this.#tokens.keyOf(of) : appKey(of.clientId));
+  }
+
+  // ——— apps and their tokens (grants.ts) ———
+
+  /**
+   * Installs an app of `options.apps` (again, after `revokeGrant`) as OAuth would, and returns
+   * what the app gets: with `expiring`, an access token of `tokenLifetimes.accessSeconds` and a
+   * refresh token, which start the app's refresh chain (replacing an earlier one: its refresh
+   * tokens stop working, its access tokens live out their time); otherwise a non-expiring
+   * offline token. Issued tokens are not persisted (`statePath` keeps only the store). Throws
+   * for an unknown client id.
+   */
+  issueOfflineToken(clientId: string, options: { expiring: boolean }): IssuedOfflineToken {
+    return this.#grants.issueOffline(clientId, options.expiring);
+  }
+
+  /**
+   * Uninstalls an app: every access token and refresh token it holds stops working (401 on the
+   * Admin API, invalid_grant at the token endpoint; client credentials get app_not_installed)
+   * until `issueOfflineToken` installs it again. Returns how many access tokens were still
+   * working. Throws for an unknown client id.
+   */
+  revokeGrant(clientId: string): number {
+    return this.#grants.revoke(clientId);
+  }
+
+  /**
+   * Every unexpired access token of an app that can expire (expiring offline, client credentials)
+   * expires now: its next Admin API request gets 401. Refresh tokens are untouched. Returns how
+   * many expired. Throws for an unknown client id.
+   */
+  expireAccessTokens(clientId: string): number {
+    return this.#grants.expire(clientId);
   }
 
   /** Puts a product in the store directly (a product the merchant made, say). Throws on userErrors. */
