@@ -85,6 +85,12 @@ export const ErrorBadCredentials: Story = {
   args: { status: 'error', connectError: 'auth' },
 };
 
+/** The connector could not start: the app's authorization with the store has ended (its refresh token was refused); the merchant must authorize it again. */
+export const ErrorReauthorize: Story = {
+  name: 'Error: authorization ended',
+  args: { status: 'error', connectError: 'reauthorize' },
+};
+
 /** The connector could not start: the store could not be reached. */
 export const ErrorStoreUnreachable: Story = {
   name: 'Error: store unreachable',

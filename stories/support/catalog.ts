@@ -137,12 +137,18 @@ export const GENERAL_ERRORS: ReadonlyArray<Omit<GeneralError, 'at' | 'iteration'
   { code: 'server_error', httpStatus: 503, message: 'Shopify answered HTTP 503 (Service Unavailable). Gave up after 5 attempts.' },
 ];
 
-/** Why the connector could not start: bad credentials, or the store cannot be reached. */
-export const CONNECT_ERRORS: Record<'auth' | 'network', Omit<GeneralError, 'at'>> = {
+/** Why the connector could not start: bad credentials, the app's authorization ended, or the store cannot be reached. */
+export const CONNECT_ERRORS: Record<'auth' | 'reauthorize' | 'network', Omit<GeneralError, 'at'>> = {
   auth: {
     code: 'auth',
     httpStatus: 401,
     message: 'Shopify refused the access token (HTTP 401): [API] Invalid API key or access token (unrecognized login or wrong password)',
+  },
+  reauthorize: {
+    code: 'reauthorize',
+    httpStatus: 400,
+    message:
+      "Shopify refused the refresh token (invalid_grant: The refresh token is invalid, expired or revoked): the app's authorization with this store has ended (the refresh token expired or was revoked, or the app was uninstalled). The merchant must reinstall or re-authorize the app in Shopify; then give the connector the credentials that gives.",
   },
   network: { code: 'network', message: `Could not connect to the store: getaddrinfo ENOTFOUND ${SHOP_DOMAIN}.` },
 };

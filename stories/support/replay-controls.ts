@@ -17,7 +17,7 @@ export const REPLAY_ARG_TYPES: ArgTypes<ReplayArgs> = {
   connectError: {
     description: 'Why the connector could not start (status `error`).',
     control: 'inline-radio',
-    options: ['auth', 'network'],
+    options: ['auth', 'reauthorize', 'network'],
     if: { arg: 'status', eq: 'error' },
     table: { category: 'Replayed data' },
   },

@@ -51,7 +51,7 @@ export type ApiStanding = 'supported' | 'ends-soon' | 'deprecated';
 export interface ReplayOptions {
   status: ReplayStatus;
   /** Why the connector could not start (status `error`): bad credentials or an unreachable store. */
-  connectError: 'auth' | 'network';
+  connectError: 'auth' | 'reauthorize' | 'network';
   /** Items (categories, products, variants) of the event shown: synchronized, failed or still pending. */
   items: number;
   /** Iterations finished so far (all of them, when Completed). */

@@ -101,7 +101,7 @@ describe('secrets: the access token appears nowhere the system writes or sends',
     try {
       // 1. The store refuses the token at connect: the target throws, the event ends in Error.
       sim.injectFault('unauthorized', { count: 1 });
-      await target.connect({ connectorId: 'main', config: { ...engine.config }, signal: new AbortController().signal }).then(
+      await target.connect({ connectorId: 'main', config: { ...engine.config }, signal: new AbortController().signal, log: () => undefined }).then(
         (info) => assert.fail(`connect should have been refused: ${JSON.stringify(info)}`),
         (err: unknown) => thrown.push(err),
       );
@@ -181,7 +181,7 @@ describe('secrets: the access token appears nowhere the system writes or sends',
       keep('engine.listEvents', await engine.listEvents({ limit: 1_000 }));
       keep('engine.queryItems', await engine.queryItems({ limit: 1_000 }));
       keep('engine.config', engine.config);
-      keep('target.connect result', await target.connect({ connectorId: 'main', config: { ...engine.config }, signal: new AbortController().signal }));
+      keep('target.connect result', await target.connect({ connectorId: 'main', config: { ...engine.config }, signal: new AbortController().signal, log: () => undefined }));
       keep('simulator request log', sim.requests);
       keep('simulator store', sim.snapshot());
       keep('handler stats', served.handler.stats());

@@ -101,6 +101,7 @@ export type { BackoffOptions } from './engine/backoff.js';
 export type {
   Target,
   TargetItem,
+  TargetLog,
   TargetIdStore,
   ConnectContext,
   PushContext,

@@ -25,10 +25,18 @@ export interface TargetIdStore {
   set(entries: ReadonlyArray<{ key: string; id: string | null }>): Promise<void>;
 }
 
+/**
+ * A line for the sync event's log: something the user may want to know that is neither an item's
+ * outcome nor an error of the run (say, credentials renewed during it). Remote text is scrubbed.
+ */
+export type TargetLog = (level: 'info' | 'warn', message: string) => void;
+
 export interface ConnectContext {
   connectorId: string;
   config: ConnectorConfig;
   signal: AbortSignal;
+  /** Writes a line to the event's log. */
+  log: TargetLog;
 }
 
 export interface PushContext {
@@ -37,6 +45,8 @@ export interface PushContext {
   config: ConfigSnapshot;
   ids: TargetIdStore;
   signal: AbortSignal;
+  /** Writes a line to the event's log, with this iteration's. */
+  log: TargetLog;
 }
 
 export interface ConnectInfo {

@@ -80,7 +80,7 @@ describe('any order, any replay: the store ends with the host’s catalog', () =
       includeEmptyCategories: false,
       language: 'en',
     };
-    return (changes) => target.push(changes.map(item), { connectorId: 'replay', config, ids, signal: new AbortController().signal });
+    return (changes) => target.push(changes.map(item), { connectorId: 'replay', config, ids, signal: new AbortController().signal, log: () => undefined });
   }
 
   const variantsOf = (sku: string) => sim.product({ sku })!.variants.map((v) => [v.sku, v.id]);

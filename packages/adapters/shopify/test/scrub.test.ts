@@ -26,7 +26,7 @@ describe('text from the store, bounded', () => {
       try {
         const target = new ShopifyTarget({ accessToken: TOKEN, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, retry: { maxAttempts: 1, baseMs: 0, maxMs: 0 } });
         const config = { id: 'c', shopDomain: 'scrub.myshopify.com', apiVersion: '2025-01', enabled: true, disableDeletions: false, overwriteStock: false, includeEmptyCategories: false, language: 'en' };
-        const err = await target.connect({ connectorId: 'c', config, signal: new AbortController().signal }).then(() => undefined, (e: unknown) => e);
+        const err = await target.connect({ connectorId: 'c', config, signal: new AbortController().signal, log: () => undefined }).then(() => undefined, (e: unknown) => e);
         assert.ok(err instanceof ConnectionError, String(err));
         assert.ok(err.message.length < 1_100, `bounded: ${err.message.length}`);
         assert.ok(err.message.includes('…'), 'cut');

@@ -100,10 +100,13 @@ interface ActiveRun {
   wake: AbortController;
   failedAttempts: number;
   promise: Promise<SyncEvent>;
+  /** Log lines the target wrote while connecting, appended after the run's own first line. */
+  notes: LogEntry[];
 }
 
 const CONNECTION_CODES: Record<ConnectionErrorKind, GeneralErrorCode> = {
   auth: 'auth',
+  reauthorize: 'reauthorize',
   not_found: 'not_found',
   network: 'network',
   timeout: 'timeout',
@@ -232,6 +235,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       wake: new AbortController(),
       failedAttempts: 0,
       promise: undefined as unknown as Promise<SyncEvent>,
+      notes: [],
     };
     this.#run = run;
     run.promise = this.#execute(run, options.trigger ?? 'manual').finally(() => {
@@ -371,6 +375,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     await this.#setState(run, { type: 'connected' });
     await this.storage.appendLogs(this.connectorId, run.event.id, [
       this.#logEntry(run, 'info', `Synchronization started (${trigger}) with ${pending.categories} categories, ${pending.products} products and ${pending.variants} variants pending.`),
+      ...run.notes.splice(0),
     ]);
     return this.#drain(run);
   }
@@ -386,13 +391,19 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       this.#logEntry(run, 'info', interrupted ? 'Synchronization resumed after the process running it stopped.' : 'Connector enabled again: synchronization resumed.'),
     ]);
     if (!(await this.#connect(run, { type: 'stopped' }))) return run.event;
+    if (run.notes.length) await this.storage.appendLogs(this.connectorId, event.id, run.notes.splice(0));
     return this.#drain(run);
   }
 
   /** Checks the store; on failure ends the run through `onFail` with a general error. */
   async #connect(run: ActiveRun, onFail: StatusAction): Promise<boolean> {
     try {
-      const info = await this.#target.connect({ connectorId: this.connectorId, config: { ...this.#config }, signal: run.stop.signal });
+      const info = await this.#target.connect({
+        connectorId: this.connectorId,
+        config: { ...this.#config },
+        signal: run.stop.signal,
+        log: (level, message) => run.notes.push(this.#logEntry(run, level, message)),
+      });
       if (run.state === 'starting') {
         const api = run.event.config.apiVersion;
         if (info.servedApiVersion) api.served = info.servedApiVersion;
@@ -405,7 +416,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       const error = this.#recordGeneralError(run, toGeneralError(err));
       run.event.endedAt = new Date(this.#clock.now()).toISOString();
       await this.#setState(run, onFail);
-      await this.storage.appendLogs(this.connectorId, run.event.id, [this.#logEntry(run, 'error', error.message, { code: error.code })]);
+      await this.storage.appendLogs(this.connectorId, run.event.id, [...run.notes.splice(0), this.#logEntry(run, 'error', error.message, { code: error.code })]);
       this.#emit('generalError', { connectorId: this.connectorId, eventId: run.event.id, error });
       return false;
     }
@@ -501,9 +512,16 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     }
 
     let result: PushResult = { outcomes: [], generalErrors: [] };
+    const notes: LogEntry[] = [];
     if (toPush.length > 0) {
       try {
-        result = await this.#target.push(toPush, { connectorId: this.connectorId, config: event.config, ids: this.#ids, signal: run.stop.signal });
+        result = await this.#target.push(toPush, {
+          connectorId: this.connectorId,
+          config: event.config,
+          ids: this.#ids,
+          signal: run.stop.signal,
+          log: (level, message) => notes.push(this.#logEntry(run, level, message, { iteration: index })),
+        });
       } catch (err) {
         if (run.stop.signal.aborted) {
           await this.storage.release(this.connectorId, lease.id).catch(() => undefined);
@@ -523,7 +541,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     const skipped = zeroCounts();
     const statuses: ItemStatus[] = [];
     const hashUpdates: Array<{ key: string; hash: string | null }> = [];
-    const logs: LogEntry[] = [];
+    const logs: LogEntry[] = notes;
     const done = new Set<string>();
     const base = (e: QueueEntry): ItemStatus => {
       const p = prev.get(e.key);

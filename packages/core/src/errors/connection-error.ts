@@ -1,9 +1,15 @@
 import { ShopsyncError } from './shopsync-error.js';
 
-export type ConnectionErrorKind = 'auth' | 'not_found' | 'network' | 'timeout' | 'version' | 'server_error' | 'unknown';
+/**
+ * Why the target could not be used. `reauthorize`: the app's authorization with the store has
+ * ended (refresh token expired or revoked, app uninstalled); unlike `auth`, no credential the host
+ * holds can fix it: the merchant must authorize the app again.
+ */
+export type ConnectionErrorKind = 'auth' | 'reauthorize' | 'not_found' | 'network' | 'timeout' | 'version' | 'server_error' | 'unknown';
 
 const ADVICE: Record<ConnectionErrorKind, string> = {
   auth: 'Check the Shopify API credentials (access token and its scopes).',
+  reauthorize: 'The merchant must reinstall or re-authorize the app in Shopify; then give the connector the credentials that gives.',
   not_found: 'Check the store domain: no Shopify store answered at that address.',
   network: 'Check the network connection to the Shopify store.',
   timeout: 'The Shopify store did not answer in time; try again later.',

@@ -1,15 +1,17 @@
 /**
  * Scrubs credentials from text that came from elsewhere (remote error messages, request
- * descriptions) before core stores, emits or exports it. Shopify access tokens have a known
- * shape (`shpat_`, `shpca_`, `shppa_`, `shpss_`, `shpua_` + 32 hex digits); header and bearer
- * forms are caught whatever the token looks like.
+ * descriptions) before core stores, emits or exports it. Shopify's tokens and secrets have a
+ * known shape: `shp` + two letters + `_` + hex digits (`shpat_` access tokens, `shpca_`, `shppa_`,
+ * `shpss_` shared secrets, `shpua_`, and refresh tokens alike); header, bearer and `key=value`
+ * forms (access and refresh tokens, client and API secrets, passwords) are caught whatever the
+ * value looks like.
  */
 const PATTERNS: ReadonlyArray<[RegExp, string]> = [
   // No word boundaries: a token glued to other text (`xshpat_…`, `shpat_…_live`) is still a token.
-  [/shp(?:at|ca|pa|ss|ua)_[A-Za-z0-9]{16,}/g, '[REDACTED]'],
+  [/shp[a-z]{2}_[A-Za-z0-9]{16,}/g, '[REDACTED]'],
   [/(x-shopify-access-token["']?\s*[:=]\s*["']?)[^\s"',;}]+/gi, '$1[REDACTED]'],
   [/(\bbearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1[REDACTED]'],
-  [/((?:access_?token|api_?secret|password)["']?\s*[:=]\s*["']?)[^\s"',;}&]+/gi, '$1[REDACTED]'],
+  [/((?:access_?token|refresh_?token|client_?secret|api_?secret|password)["']?\s*[:=]\s*["']?)[^\s"',;}&]+/gi, '$1[REDACTED]'],
 ];
 
 /** Removes the given secrets, literally (those under 4 characters are too short to tell apart from text). */

@@ -6,9 +6,15 @@ export const SYNC_STATUSES = ['in_progress', 'completed', 'error', 'paused'] as 
 export const syncStatusSchema = z.enum(SYNC_STATUSES);
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
-/** Why a run-level problem happened; `auth`/`not_found`/`network` also name connection failures. */
+/**
+ * Why a run-level problem happened; `auth`/`not_found`/`network` also name connection failures.
+ * `auth` is a credential the store refuses (a wrong token, a wrong client secret); `reauthorize`
+ * is an app's authorization with the store that has ended (its refresh token expired or was
+ * revoked, the app was uninstalled): only the merchant can give it back.
+ */
 export const GENERAL_ERROR_CODES = [
   'auth',
+  'reauthorize',
   'not_found',
   'network',
   'timeout',

@@ -50,6 +50,7 @@ export const en = {
   errorHeading: 'The connector could not start the synchronization',
   errorWhatToCheck: 'What to check',
   adviceAuth: 'Check the Shopify API credentials: the access token and its scopes.',
+  adviceReauthorize: 'The app’s authorization with the store has ended (expired or revoked). The merchant must reinstall or re-authorize the app in Shopify; then give the connector the new credentials.',
   adviceNotFound: 'Check the store domain: no Shopify store answered at that address.',
   adviceNetwork: 'Check the connection to the Shopify store from this system.',
   adviceTimeout: 'The Shopify store did not answer in time: try again later, then check the connection.',
@@ -66,6 +67,7 @@ export const en = {
   close: 'Close',
   errorCode: {
     auth: 'Authentication',
+    reauthorize: 'Authorization ended',
     not_found: 'Store not found',
     network: 'Network',
     timeout: 'Timeout',

@@ -45,6 +45,7 @@ export const es: Messages = {
   errorHeading: 'El conector no pudo iniciar la sincronización',
   errorWhatToCheck: 'Qué revisar',
   adviceAuth: 'Revisa las credenciales de la API de Shopify: el token de acceso y sus permisos.',
+  adviceReauthorize: 'La autorización de la aplicación en la tienda ha terminado (caducada o revocada). El comerciante debe reinstalar o volver a autorizar la aplicación en Shopify; después, da al conector las nuevas credenciales.',
   adviceNotFound: 'Revisa el dominio de la tienda: ninguna tienda de Shopify respondió en esa dirección.',
   adviceNetwork: 'Revisa la conexión de este sistema con la tienda de Shopify.',
   adviceTimeout: 'La tienda de Shopify no respondió a tiempo: inténtalo más tarde y revisa la conexión.',
@@ -60,6 +61,7 @@ export const es: Messages = {
   close: 'Cerrar',
   errorCode: {
     auth: 'Autenticación',
+    reauthorize: 'Autorización terminada',
     not_found: 'Tienda no encontrada',
     network: 'Red',
     timeout: 'Tiempo de espera agotado',

@@ -19,6 +19,8 @@ function advice(l: Localizer, errors: GeneralError[]): string {
   switch (code) {
     case 'auth':
       return m.adviceAuth;
+    case 'reauthorize':
+      return m.adviceReauthorize;
     case 'not_found':
       return m.adviceNotFound;
     case 'network':

@@ -46,6 +46,7 @@ interface Session {
 
 const KIND_OF: Record<GeneralErrorCode, ConnectionErrorKind> = {
   auth: 'auth',
+  reauthorize: 'reauthorize',
   not_found: 'not_found',
   network: 'network',
   timeout: 'timeout',
