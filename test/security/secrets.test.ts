@@ -1,5 +1,6 @@
 /**
- * The access token never leaves the target. A full sync runs end to end (SyncEngine, ShopifyTarget,
+ * The access token never leaves the target; nor do the refresh token, the client secret, or the
+ * key that seals them at rest. A full sync runs end to end (SyncEngine, ShopifyTarget,
  * the simulator failing on purpose: 401 at connect and mid-run, 5xx, garbled answers, hangs,
  * resets), on SQLite in a temporary folder, served through createSyncHandler over a real socket
  * with no `secrets` option (so that the handler's own scrubbing of named secrets does not hide a
@@ -15,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { LocalSyncSource, SyncEngine, latestStableVersion, type Change, type EngineEvents, type SyncEvent } from '@shopsync/core';
-import { ShopifyTarget } from '@shopsync/shopify';
+import { expiringToken, ShopifyTarget, storageTokenStore } from '@shopsync/shopify';
 import { ShopifySimulator } from '@shopsync/shopify/simulator';
 import { SqliteStorage } from '@shopsync/sqlite';
 import { BASE, findSecret, secretForms, send, serve, within, type RawResponse } from './helpers.js';
@@ -215,4 +216,91 @@ describe('secrets: the access token appears nowhere the system writes or sends',
     assert.ok(haystacks.length > 60, `${haystacks.length} outputs scanned`);
     assert.deepEqual(findSecret(TOKEN, haystacks), [], 'the token, in any form, in what the system produced');
   });
+
+  it('expiring tokens: a run across renewals (a refresh answer lost, a token refused mid-run, then a revoked grant), sealed on SQLite, served over HTTP: no access token, refresh token, client secret or key anywhere', { timeout: 60_000 }, async () => {
+    const app = { clientId: 'secrets-app', clientSecret: `shpss_${randomBytes(16).toString('hex')}` };
+    const keyBytes = randomBytes(32);
+    const dir = mkdtempSync(join(tmpdir(), 'shopsync-secrets-'));
+    const dbPath = join(dir, 'shopsync.sqlite');
+    const haystacks: Array<{ where: string; data: string | Buffer }> = [];
+    const keep = (where: string, data: unknown) => haystacks.push({ where, data: typeof data === 'string' || Buffer.isBuffer(data) ? data : inspect(data, { depth: 20, breakLength: Infinity }) });
+    const consoleLines: string[] = [];
+    const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+    const originals = methods.map((m) => console[m]);
+    methods.forEach((m) => {
+      console[m] = (...args: unknown[]) => consoleLines.push(args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 20 }))).join(' '));
+    });
+    const sim = await ShopifySimulator.start({ apps: [{ ...app, distribution: 'public' }], tokenLifetimes: { accessSeconds: 0.4 }, latency: { baseMs: 20, perMutationMs: 1, jitterMs: 0 } });
+    const storage = SqliteStorage.open({ path: dbPath });
+    const grant = sim.issueOfflineToken(app.clientId, { expiring: true });
+    const provider = expiringToken({
+      ...app,
+      shopDomain: sim.shopDomain,
+      endpoint: sim.url,
+      retry: { maxAttempts: 3, baseMs: 1, maxMs: 5 },
+      store: storageTokenStore({ storage, connectorId: 'main', keys: [{ id: 'k1', key: keyBytes.toString('base64') }] }),
+      initial: { accessToken: grant.accessToken, expiresIn: grant.expiresIn!, refreshToken: grant.refreshToken!, refreshTokenExpiresIn: grant.refreshTokenExpiresIn! },
+    });
+    const target = new ShopifyTarget({ credentials: provider, endpoint: sim.url, retry: { maxAttempts: 2, baseMs: 1, maxMs: 5 } });
+    const engine = new SyncEngine({ connector: { id: 'main', shopDomain: sim.shopDomain, apiVersion: latestStableVersion(new Date()) }, target, storage, batchSize: 6, retryBackoff: { baseMs: 0, maxMs: 0 } });
+    const emitted: string[] = [];
+    for (const name of EVENT_NAMES) engine.on(name, (payload: unknown) => emitted.push(`${name} ${JSON.stringify(payload)}`));
+    const served = await serve(new LocalSyncSource(engine), { authorize: () => true });
+    const responses: RawResponse[] = [];
+    try {
+      await engine.enqueue(catalog());
+      sim.injectTokenFault('reset', { afterExecute: true });
+      let expired = false;
+      engine.on('iterationCompleted', () => {
+        if (expired) return;
+        expired = true;
+        sim.expireAccessTokens(app.clientId);
+      });
+      const run = await within(30_000, 'run across renewals', engine.start());
+      assert.equal(run.status, 'completed');
+      assert.ok(sim.tokenRequests.filter((r) => r.grantType === 'refresh_token').length >= 3, 'renewed several times');
+      sim.revokeGrant(app.clientId);
+      await engine.enqueue([{ entity: 'product', op: 'upsert', ref: 'AFTER', data: { title: 'After the revocation' } }]);
+      await new Promise((r) => setTimeout(r, 450));
+      const revoked = await within(20_000, 'run after the revocation', engine.start());
+      assert.equal(revoked.status, 'error');
+      assert.equal(revoked.generalErrors[0]?.code, 'reauthorize');
+
+      for (const path of ['/state', '/events', '/items?limit=1000', '/items/errors']) {
+        const r = await send(served.port, BASE + path);
+        assert.equal(r.status, 200, path);
+        responses.push(r);
+      }
+      for (const e of (await engine.listEvents({ limit: 100 })).items) {
+        for (const format of ['jsonl', 'csv'] as const) keep(`exportLogs ${e.id} ${format}`, await engine.exportLogs(e.id, format));
+        keep(`event ${e.id}`, e);
+      }
+      keep('engine.queryItems', await engine.queryItems({ limit: 1_000 }));
+      keep('simulator request log', sim.requests);
+      keep('simulator token log', sim.tokenRequests);
+      keep('simulator store', sim.snapshot());
+    } finally {
+      await served.close();
+      await engine.dispose();
+      await storage.close();
+      await sim.close();
+      methods.forEach((m, i) => {
+        console[m] = originals[i]!;
+      });
+    }
+    for (const suffix of ['', '-wal', '-shm', '-journal']) if (existsSync(dbPath + suffix)) keep(`${dbPath}${suffix}`, readFileSync(dbPath + suffix));
+    rmSync(dir, { recursive: true, force: true });
+    for (const r of responses) keep(`HTTP ${r.head.split('\r\n')[0]}`, Buffer.concat([Buffer.from(r.head), r.body]));
+    keep('engine events', emitted.join('\n'));
+    keep('console', consoleLines.join('\n'));
+
+    // Every token the provider held (the installation's, each renewal's, each refresh token), the client secret, and the key.
+    const secrets = provider.secrets();
+    assert.ok(secrets.length >= 7, `${secrets.length} secrets to look for`);
+    assert.ok(secrets.includes(app.clientSecret) && secrets.includes(grant.refreshToken!));
+    for (const secret of secrets) assert.deepEqual(findSecret(secret, haystacks), [], `${secret.slice(0, 6)}…, in any form, in what the system produced`);
+    for (const form of [keyBytes.toString('base64'), keyBytes.toString('base64url'), keyBytes.toString('hex')]) assert.deepEqual(findSecret(form, haystacks), [], 'the sealing key');
+    assert.ok(!haystacks.some((h) => Buffer.isBuffer(h.data) && h.data.includes(keyBytes)), 'the key bytes');
+  });
 });
+

@@ -2,7 +2,19 @@
 export { ShopifyTarget, createShopifyTarget, locationGid } from './target/shopify-target.js';
 export type { ShopifyTargetOptions } from './target/shopify-target.js';
 export { shopifyTargetOptionsSchema, INVENTORY_REASONS } from './target/options.js';
-export type { ShopifyTargetOptionsInput } from './target/options.js';
+export type { ShopifyTargetOptionsInput, CredentialsFor } from './target/options.js';
+
+// Credentials: how the target gets its access token, and where a connector's grant is kept.
+export { fixedToken } from './credentials/provider.js';
+export type { CredentialsProvider, TokenRequest } from './credentials/provider.js';
+export { expiringToken, grantInputSchema } from './credentials/expiring-token.js';
+export type { ExpiringTokenOptions, ExpiringTokenProvider, GrantInput } from './credentials/expiring-token.js';
+export { clientCredentials } from './credentials/client-credentials.js';
+export type { ClientCredentialsOptions, ClientCredentialsProvider } from './credentials/client-credentials.js';
+export { storageTokenStore, memoryTokenStore, storedGrantSchema } from './credentials/token-store.js';
+export type { TokenStore, StoredGrant, StorageTokenStoreOptions } from './credentials/token-store.js';
+export { SecretBox } from './credentials/secret-box.js';
+export type { SecretKey } from './credentials/secret-box.js';
 export { CostPacer } from './target/pacer.js';
 export type { ThrottleStatus, PacerOptions, Ticket } from './target/pacer.js';
 export { pickText } from './target/content.js';

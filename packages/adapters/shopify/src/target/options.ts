@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CredentialsProvider } from '../credentials/provider.js';
 
 /** Reasons Shopify accepts for a stock change (inventorySetQuantities `reason`). */
 export const INVENTORY_REASONS = [
@@ -21,10 +22,29 @@ export const INVENTORY_REASONS = [
   'shrinkage',
 ] as const;
 
+/** Which connector's credentials a resolver is asked for. */
+export interface CredentialsFor {
+  connectorId: string;
+  shopDomain: string;
+}
+
+const providerSchema = z.custom<CredentialsProvider>(
+  (v) => typeof v === 'object' && v !== null && typeof (v as CredentialsProvider).accessToken === 'function' && typeof (v as CredentialsProvider).secrets === 'function',
+  'expected a CredentialsProvider (fixedToken, expiringToken, clientCredentials)',
+);
+
 export const shopifyTargetOptionsSchema = z
   .object({
-    /** The Admin API access token of the store's app (`shpat_…`). Held by the target only. */
-    accessToken: z.string().min(1, 'expected the Admin API access token').max(1_000, 'expected at most 1,000 characters'),
+    /** A fixed Admin API access token (`shpat_…`, a legacy custom app's): the same as `credentials: fixedToken(token)`. Held by the target only. */
+    accessToken: z.string().min(1, 'expected the Admin API access token').max(1_000, 'expected at most 1,000 characters').optional(),
+    /**
+     * Where the access token comes from: a provider (fixedToken, expiringToken, clientCredentials),
+     * or a function that gives each connector its own (`({ connectorId, shopDomain }) => provider`,
+     * called once per connector and store).
+     */
+    credentials: z
+      .union([providerSchema, z.custom<(c: CredentialsFor) => CredentialsProvider>((v) => typeof v === 'function', 'expected a function of { connectorId, shopDomain } that returns a CredentialsProvider')])
+      .optional(),
     /**
      * Where to send requests instead of `https://{shopDomain}`: a local simulator
      * (`http://127.0.0.1:PORT`) or a proxy. The store domain goes along as X-Forwarded-Host.
@@ -63,7 +83,8 @@ export const shopifyTargetOptionsSchema = z
     inventoryReason: z.enum(INVENTORY_REASONS).default('correction'),
     userAgentPrefix: z.string().min(1).max(100).default('shopsync'),
   })
-  .strict();
+  .strict()
+  .refine((o) => (o.accessToken === undefined) !== (o.credentials === undefined), { message: 'expected either accessToken (a fixed token) or credentials (a provider), and not both', path: ['credentials'] });
 
 export type ShopifyTargetOptionsInput = z.input<typeof shopifyTargetOptionsSchema>;
 export type ShopifyTargetOptionsParsed = z.output<typeof shopifyTargetOptionsSchema>;

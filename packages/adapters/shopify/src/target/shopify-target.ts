@@ -17,6 +17,7 @@ import {
 } from '@shopsync/core';
 import { connectAnswer, refDefinitionCreateAnswer } from '../answers.js';
 import { requestedCost } from '../cost.js';
+import { fixedToken, type CredentialsProvider } from '../credentials/provider.js';
 import { CONNECT_QUERY, REF_DEFINITION_CREATE, REF_METAFIELD, refDefinitionInput } from '../documents.js';
 import { adminSchema } from '../schema/schema.js';
 import { featuresOf } from '../version.js';
@@ -33,6 +34,7 @@ export type ShopifyTargetOptions = ShopifyTargetOptionsInput & {
 
 interface Session {
   transport: Transport;
+  credentials: CredentialsProvider;
   learned: CostLearning;
   servedVersion?: string;
   deprecationReason?: string;
@@ -67,8 +69,11 @@ export function locationGid(id: string): string {
 
 /**
  * core's Target for a Shopify store, over the Admin GraphQL API through @shopify/admin-api-client.
- * One instance holds one store app's access token; it never leaves the instance (not in errors,
- * outcomes, state or logs). Categories become manual collections, products and their variants go
+ * Each request carries the access token its connector's credentials provider gives (a fixed
+ * token, an expiring one renewed with its refresh token, or the client credentials grant's); a
+ * renewal during a run is a line of its log, and a token refused (HTTP 401) is renewed once
+ * before the request is given up. Tokens never leave the target (not in errors, outcomes, state
+ * or logs). Categories become manual collections, products and their variants go
  * through productSet keyed by SKU, stock through inventorySetQuantities at the connector's
  * location; requests are batched under Shopify's cost limits and paced by its leaky bucket.
  */
@@ -76,6 +81,7 @@ export class ShopifyTarget implements Target {
   readonly #options: ShopifyTargetOptionsParsed;
   readonly #clock: Clock;
   readonly #sessions = new Map<string, Session>();
+  readonly #providers = new Map<string, CredentialsProvider>();
 
   constructor(options: ShopifyTargetOptions) {
     const { clock, ...rest } = options;
@@ -96,8 +102,13 @@ export class ShopifyTarget implements Target {
 
   /** Checks the token and the store (the `shop` query) and reads the served API version. */
   async connect(ctx: ConnectContext): Promise<ConnectInfo> {
-    const session = this.#session(ctx.config.shopDomain, ctx.config.apiVersion);
-    await this.#connect(session, ctx.config.locationId, ctx.signal);
+    const session = this.#session(ctx.connectorId, ctx.config.shopDomain, ctx.config.apiVersion);
+    const unsubscribe = session.credentials.onRenewed((message) => ctx.log('info', message));
+    try {
+      await this.#connect(session, ctx.config.locationId, ctx.signal);
+    } finally {
+      unsubscribe();
+    }
     const info: ConnectInfo = {};
     if (session.shopName !== undefined) info.shopName = session.shopName;
     if (session.servedVersion !== undefined) info.servedApiVersion = session.servedVersion;
@@ -107,7 +118,17 @@ export class ShopifyTarget implements Target {
 
   async push(items: readonly TargetItem[], ctx: PushContext): Promise<PushResult> {
     const requested = ctx.config.apiVersion.requested;
-    const session = this.#session(ctx.config.shopDomain, requested);
+    const session = this.#session(ctx.connectorId, ctx.config.shopDomain, requested);
+    const unsubscribe = session.credentials.onRenewed((message) => ctx.log('info', message));
+    try {
+      return await this.#push(session, items, ctx);
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  async #push(session: Session, items: readonly TargetItem[], ctx: PushContext): Promise<PushResult> {
+    const requested = ctx.config.apiVersion.requested;
     if (!session.connected) await this.#connect(session, ctx.config.locationId, ctx.signal);
     // Documents follow the version that actually serves the requests.
     const version = session.servedVersion ?? requested;
@@ -140,16 +161,29 @@ export class ShopifyTarget implements Target {
     }
   }
 
-  #session(shopDomain: string, apiVersion: string): Session {
-    const key = `${shopDomain}|${apiVersion}`;
+  /** The connector's credentials: the fixed token, the provider, or the resolver's (asked once per connector and store). */
+  #credentials(connectorId: string, shopDomain: string): CredentialsProvider {
+    const key = `${connectorId}|${shopDomain}`;
+    let provider = this.#providers.get(key);
+    if (!provider) {
+      const c = this.#options.credentials;
+      provider = c === undefined ? fixedToken(this.#options.accessToken!) : typeof c === 'function' ? c({ connectorId, shopDomain }) : c;
+      this.#providers.set(key, provider);
+    }
+    return provider;
+  }
+
+  #session(connectorId: string, shopDomain: string, apiVersion: string): Session {
+    const key = `${connectorId}|${shopDomain}|${apiVersion}`;
     let session = this.#sessions.get(key);
     if (!session) {
       const o = this.#options;
+      const credentials = this.#credentials(connectorId, shopDomain);
       const pacer = new CostPacer({ clock: this.#clock, maxInFlight: o.maxInFlight });
       const transport = new Transport({
         shopDomain,
         apiVersion,
-        accessToken: o.accessToken,
+        credentials,
         endpoint: o.endpoint,
         timeoutMs: o.requestTimeoutMs,
         retry: o.retry,
@@ -158,7 +192,7 @@ export class ShopifyTarget implements Target {
         pacer,
         clock: this.#clock,
       });
-      session = { transport, learned: newCostLearning(), customIds: false, connected: false };
+      session = { transport, credentials, learned: newCostLearning(), customIds: false, connected: false };
       this.#sessions.set(key, session);
     }
     return session;

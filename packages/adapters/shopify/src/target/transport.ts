@@ -1,5 +1,6 @@
 import { createAdminApiClient, type AdminApiClient } from '@shopify/admin-api-client';
-import { backoffDelay, remoteText, sleep, type BackoffOptions, type Clock, type GeneralErrorInput } from '@shopsync/core';
+import { backoffDelay, ConnectionError, remoteText, sleep, type BackoffOptions, type Clock, type GeneralErrorCode, type GeneralErrorInput } from '@shopsync/core';
+import type { CredentialsProvider } from '../credentials/provider.js';
 import { costExtensionSchema } from '../answers.js';
 import type { CostPacer, ThrottleStatus } from './pacer.js';
 
@@ -33,7 +34,8 @@ export type SendResult =
 export interface TransportConfig {
   shopDomain: string;
   apiVersion: string;
-  accessToken: string;
+  /** Gives the access token each request carries. */
+  credentials: CredentialsProvider;
   /** Origin to send requests to instead of `https://{shopDomain}` (a local simulator or a proxy). */
   endpoint?: string | undefined;
   timeoutMs: number;
@@ -49,12 +51,34 @@ type Attempt =
   | { kind: 'answer'; result: SendResult }
   | { kind: 'throttled'; cost: CostExtension | undefined; retryAfterMs?: number; message: string }
   /** Never reached the store: safe to send again. */
-  | { kind: 'unsent'; error: GeneralErrorInput };
+  | { kind: 'unsent'; error: GeneralErrorInput }
+  /** HTTP 401 to this token: renewable credentials get one more try. */
+  | { kind: 'refused'; token: string; result: SendResult };
 
 interface Exchange {
+  /** The access token this request carries. */
+  token: string;
   response?: Response;
   error?: unknown;
 }
+
+/** ConnectionError kinds as the general error codes of a failed request. */
+const CODE_OF: Record<ConnectionError['kind'], GeneralErrorCode> = {
+  auth: 'auth',
+  reauthorize: 'reauthorize',
+  not_found: 'not_found',
+  network: 'network',
+  timeout: 'timeout',
+  version: 'version',
+  server_error: 'server_error',
+  unknown: 'internal',
+};
+
+/**
+ * The client is made with this in place of a token, and every request sets its own (the token
+ * changes as credentials are renewed). A request without one would carry this, and be refused.
+ */
+const NO_TOKEN = 'shopsync-token-set-per-request';
 
 /** Connection failures that mean the request never reached the store. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -73,7 +97,7 @@ export class Transport {
   readonly #config: TransportConfig;
   readonly #endpoint: string | undefined;
   readonly #exchanges = new WeakMap<AbortSignal, Exchange>();
-  readonly #secret: string;
+
   /** Answers that were THROTTLED, since this transport was made. */
   throttled = 0;
   /** Requests sent, answered or not. */
@@ -81,12 +105,11 @@ export class Transport {
 
   constructor(config: TransportConfig) {
     this.#config = config;
-    this.#secret = config.accessToken;
     this.#endpoint = config.endpoint?.replace(/\/+$/, '');
     this.#client = createAdminApiClient({
       storeDomain: config.shopDomain,
       apiVersion: config.apiVersion,
-      accessToken: config.accessToken,
+      accessToken: NO_TOKEN,
       retries: 0,
       ...(config.userAgentPrefix ? { userAgentPrefix: config.userAgentPrefix } : {}),
       customFetchApi: (url, init) => this.#fetch(url, init),
@@ -100,9 +123,9 @@ export class Transport {
     return this.#config.pacer;
   }
 
-  /** Text from elsewhere, safe to store and show: the token and token-shaped strings removed, cut at `max` (never inside a surrogate pair). */
+  /** Text from elsewhere, safe to store and show: every token and secret the credentials have held, and token-shaped strings, removed; cut at `max` (never inside a surrogate pair). */
   scrub(text: string, max = 2_000): string {
-    return remoteText(text, max, [this.#secret]);
+    return remoteText(text, max, this.#config.credentials.secrets());
   }
 
   /**
@@ -113,15 +136,25 @@ export class Transport {
     const { retry, maxThrottleRetries, clock } = this.#config;
     let failures = 0;
     let throttles = 0;
+    let refused: string | undefined;
     for (;;) {
       signal.throwIfAborted();
+      const token = await this.#token(signal, refused);
+      if (typeof token !== 'string') return token;
       const ticket = await this.pacer.acquire(cost, signal);
       let attempt: Attempt;
       try {
-        attempt = await this.#attempt(query, variables, signal);
+        attempt = await this.#attempt(query, variables, token, signal);
       } catch (err) {
         this.pacer.release(ticket);
         throw err;
+      }
+      if (attempt.kind === 'refused') {
+        this.pacer.release(ticket);
+        // Expired or revoked: renewable credentials get one new token for this request.
+        if (refused !== undefined || !this.#config.credentials.renewable) return attempt.result;
+        refused = attempt.token;
+        continue;
       }
       const status = attempt.kind === 'answer' ? (attempt.result.kind === 'ok' ? attempt.result.cost?.throttleStatus : undefined) : attempt.kind === 'throttled' ? attempt.cost?.throttleStatus : undefined;
       this.pacer.release(ticket, status);
@@ -153,11 +186,25 @@ export class Transport {
     }
   }
 
-  async #attempt(query: string, variables: Record<string, unknown>, signal: AbortSignal): Promise<Attempt> {
+  /** The token to send: the credentials' (renewed when `refused` is the one in hand), or, when none can be had, why. */
+  async #token(signal: AbortSignal, refused: string | undefined): Promise<string | SendResult> {
+    try {
+      return await this.#config.credentials.accessToken(refused === undefined ? { signal } : { signal, refused });
+    } catch (err) {
+      signal.throwIfAborted();
+      if (!(err instanceof ConnectionError)) throw err;
+      const error: GeneralErrorInput = { code: CODE_OF[err.kind], message: this.scrub(err.message, 1_000) };
+      if (err.httpStatus !== undefined) error.httpStatus = err.httpStatus;
+      // The token endpoint unreachable is worth a later try; refused credentials are not.
+      return { kind: 'failed', fatal: !err.retryable, error };
+    }
+  }
+
+  async #attempt(query: string, variables: Record<string, unknown>, token: string, signal: AbortSignal): Promise<Attempt> {
     const timeout = new AbortController();
     const cancel = this.#config.clock.setTimer(() => timeout.abort(), this.#config.timeoutMs);
     const combined = AbortSignal.any([signal, timeout.signal]);
-    const exchange: Exchange = {};
+    const exchange: Exchange = { token };
     this.#exchanges.set(combined, exchange);
     this.requests += 1;
     let r: Awaited<ReturnType<AdminApiClient['request']>>;
@@ -183,7 +230,8 @@ export class Transport {
     if (!response.ok) {
       const body = this.scrub(await bodyText(response), 1_000);
       if (httpStatus === 401 || httpStatus === 403) {
-        return { kind: 'answer', result: { kind: 'failed', fatal: true, error: { code: 'auth', httpStatus, message: `Shopify refused the access token (HTTP ${httpStatus}): ${shopifyMessage(body)}` } } };
+        const result: SendResult = { kind: 'failed', fatal: true, error: { code: 'auth', httpStatus, message: `Shopify refused the access token (HTTP ${httpStatus}): ${shopifyMessage(body)}` } };
+        return httpStatus === 401 ? { kind: 'refused', token, result } : { kind: 'answer', result };
       }
       if (httpStatus === 404) {
         return { kind: 'answer', result: { kind: 'failed', fatal: true, error: { code: 'not_found', httpStatus, message: `No Shopify Admin API at this store and version (HTTP 404): ${shopifyMessage(body)}` } } };
@@ -236,6 +284,8 @@ export class Transport {
     const exchange = init?.signal ? this.#exchanges.get(init.signal) : undefined;
     let target = url;
     const headers = new Headers(init?.headers);
+    // The client's headers carry a placeholder; the credentials' token goes here.
+    headers.set('X-Shopify-Access-Token', exchange?.token ?? NO_TOKEN);
     if (this.#endpoint) {
       const u = new URL(url);
       target = `${this.#endpoint}${u.pathname}${u.search}`;
