@@ -21,8 +21,13 @@ Options:
 
 Environment:
   PORT                   as --port
-  SHOPIFY_STORE_DOMAIN   with SHOPIFY_ACCESS_TOKEN: sync to this real store instead of the simulator
-  SHOPIFY_ACCESS_TOKEN   the Admin API access token; it stays in the server process`;
+  SHOPIFY_STORE_DOMAIN   sync to this real store instead of the simulator, with one of:
+  SHOPIFY_ACCESS_TOKEN     a fixed Admin API access token (a legacy custom app's), or
+  SHOPIFY_CLIENT_ID        the client id and secret of an app made in the Dev Dashboard
+  SHOPIFY_CLIENT_SECRET    (the client credentials grant: 24-hour tokens, fetched again in time)
+  Credentials stay in the server process: never sent to the page, logged or stored in clear.`;
+
+const storeDomain = z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'expected a store domain such as "my-store.myshopify.com"');
 
 const intFlag = (min: number, max: number) => z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(min).max(max);
 
@@ -37,10 +42,10 @@ const optionsSchema = z
     trickle: intFlag(0, 3_600_000).default(6_000),
     apiVersion: z.string().regex(/^\d{4}-(01|04|07|10)$/, 'expected a stable API version such as "2026-10"').optional(),
     store: z
-      .object({
-        domain: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'expected a store domain such as "my-store.myshopify.com"'),
-        accessToken: z.string().min(1),
-      })
+      .union([
+        z.object({ domain: storeDomain, accessToken: z.string().min(1) }).strict(),
+        z.object({ domain: storeDomain, clientId: z.string().min(1), clientSecret: z.string().min(1) }).strict(),
+      ])
       .optional(),
   })
   .strict();
@@ -68,11 +73,16 @@ export function demoOptions(argv: readonly string[], env: Readonly<Record<string
   if (values.help) return 'help';
   const domain = env['SHOPIFY_STORE_DOMAIN'];
   const token = env['SHOPIFY_ACCESS_TOKEN'];
-  if (Boolean(domain) !== Boolean(token)) {
-    throw new ValidationError('demo environment', [
-      { path: domain ? 'SHOPIFY_ACCESS_TOKEN' : 'SHOPIFY_STORE_DOMAIN', message: 'expected both SHOPIFY_STORE_DOMAIN and SHOPIFY_ACCESS_TOKEN (a real store), or neither (the simulator)' },
-    ]);
-  }
+  const clientId = env['SHOPIFY_CLIENT_ID'];
+  const clientSecret = env['SHOPIFY_CLIENT_SECRET'];
+  const credentials = [token, clientId, clientSecret].some(Boolean);
+  const refuse = (path: string, message: string) => {
+    throw new ValidationError('demo environment', [{ path, message }]);
+  };
+  if (domain && !credentials) refuse('SHOPIFY_ACCESS_TOKEN', 'expected SHOPIFY_ACCESS_TOKEN, or SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET, with SHOPIFY_STORE_DOMAIN (a real store)');
+  if (!domain && credentials) refuse('SHOPIFY_STORE_DOMAIN', 'expected the store domain with the credentials (a real store), or no credentials at all (the simulator)');
+  if (token && (clientId || clientSecret)) refuse('SHOPIFY_ACCESS_TOKEN', 'expected a fixed token or client credentials, not both');
+  if (!token && Boolean(clientId) !== Boolean(clientSecret)) refuse(clientId ? 'SHOPIFY_CLIENT_SECRET' : 'SHOPIFY_CLIENT_ID', 'expected both SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET');
   const input = {
     port: values.port ?? env['PORT'],
     data: values.data,
@@ -82,14 +92,15 @@ export function demoOptions(argv: readonly string[], env: Readonly<Record<string
     iterationDelay: values['iteration-delay'],
     trickle: values.trickle,
     apiVersion: values['api-version'],
-    store: domain && token ? { domain, accessToken: token } : undefined,
+    store: !domain ? undefined : token ? { domain, accessToken: token } : { domain, clientId, clientSecret },
   };
   const parsed = optionsSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => {
     const first = String(i.path[0] ?? '');
     const name = first in FLAGS ? FLAGS[first as keyof typeof FLAGS] : first;
-    const path = name === 'SHOPIFY_STORE_DOMAIN' ? (i.path[1] === 'accessToken' ? 'SHOPIFY_ACCESS_TOKEN' : 'SHOPIFY_STORE_DOMAIN') : `--${name}`;
+    const ENV: Record<string, string> = { accessToken: 'SHOPIFY_ACCESS_TOKEN', clientId: 'SHOPIFY_CLIENT_ID', clientSecret: 'SHOPIFY_CLIENT_SECRET' };
+    const path = name === 'SHOPIFY_STORE_DOMAIN' ? (ENV[String(i.path[1])] ?? 'SHOPIFY_STORE_DOMAIN') : `--${name}`;
     return { path, message: i.message };
   });
   throw new ValidationError('demo options', issues);

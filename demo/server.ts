@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { assessApiVersion, latestStableVersion, LocalSyncSource, parseOrThrow, SyncEngine, ValidationError, type SyncEvent } from '@shopsync/core';
 import { seededRandom } from '@shopsync/core/testing';
 import { createSyncHandler } from '@shopsync/http';
-import { ShopifyTarget } from '@shopsync/shopify';
+import { clientCredentials, expiringToken, fixedToken, ShopifyTarget, storageTokenStore, type CredentialsProvider } from '@shopsync/shopify';
 import { REALISTIC_LATENCY, ShopifySimulator } from '@shopsync/shopify/simulator';
 import { SqliteStorage } from '@shopsync/sqlite';
 import { demoCatalog, trickle } from './catalog.js';
@@ -23,6 +23,10 @@ import { SwitchTarget } from './switch-target.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const CONNECTOR = 'northwall';
+/** The demo's app on the simulator: public (one app for many merchants), so its tokens expire. */
+const DEMO_APP = 'northwall-erp';
+/** How long the simulator's access tokens live: short, so that the first run renews one. */
+const TOKEN_SECONDS = 20;
 /** Attempts per request before the target reports a general error (kept short so faults show quickly). */
 const RETRY = { maxAttempts: 3, baseMs: 250, maxMs: 1_000 };
 
@@ -103,18 +107,24 @@ export async function startDemo(options: DemoOptions, log: (line: string) => voi
   const storePath = join(dataDir, 'simulator-store.json');
   if (options.fresh) for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, storePath]) rmSync(f, { force: true });
 
-  // The store: the simulator, or a real one. The token lives in this process only.
+  const storage = SqliteStorage.open({ path: dbPath });
+
+  // The store: the simulator, or a real one. Credentials live in this process only.
   let simulator: ShopifySimulator | undefined;
   let endpoint: string | undefined;
   let shopDomain: string;
-  let accessToken: string;
-  if (options.store) {
+  let credentials: CredentialsProvider;
+  if (options.store && 'accessToken' in options.store) {
     shopDomain = options.store.domain;
-    accessToken = options.store.accessToken;
+    credentials = fixedToken(options.store.accessToken);
+  } else if (options.store) {
+    shopDomain = options.store.domain;
+    credentials = clientCredentials({ shopDomain, clientId: options.store.clientId, clientSecret: options.store.clientSecret });
   } else {
-    accessToken = `shpat_${randomBytes(16).toString('hex')}`;
+    const clientSecret = `shpss_${randomBytes(16).toString('hex')}`;
     simulator = await ShopifySimulator.start({
-      accessTokens: [accessToken],
+      apps: [{ clientId: DEMO_APP, clientSecret, distribution: 'public' }],
+      tokenLifetimes: { accessSeconds: TOKEN_SECONDS },
       shopDomain: 'northwall-outfitters.myshopify.com',
       shopName: 'Northwall Outfitters',
       plan: 'standard',
@@ -124,12 +134,24 @@ export async function startDemo(options: DemoOptions, log: (line: string) => voi
     });
     endpoint = simulator.url;
     shopDomain = simulator.shopDomain;
+    // The app's grant, sealed in the engine's database with a key of this process (a real host
+    // keeps its key outside the database). The simulator keeps no token across restarts: each
+    // start installs the app again, as a merchant would after a reinstall.
+    const provider = expiringToken({
+      clientId: DEMO_APP,
+      clientSecret,
+      shopDomain,
+      endpoint,
+      store: storageTokenStore({ storage, connectorId: CONNECTOR, keys: [{ id: 'demo', key: randomBytes(32) }] }),
+    });
+    const install = simulator.issueOfflineToken(DEMO_APP, { expiring: true });
+    await provider.setGrant({ accessToken: install.accessToken, expiresIn: install.expiresIn!, refreshToken: install.refreshToken!, refreshTokenExpiresIn: install.refreshTokenExpiresIn! });
+    credentials = provider;
   }
-  const targetFor = (token: string) => new ShopifyTarget({ accessToken: token, retry: RETRY, requestTimeoutMs: 2_000, ...(endpoint ? { endpoint } : {}) });
-  const good = targetFor(accessToken);
+  const targetFor = (provider: CredentialsProvider) => new ShopifyTarget({ credentials: provider, retry: RETRY, requestTimeoutMs: 2_000, ...(endpoint ? { endpoint } : {}) });
+  const good = targetFor(credentials);
   const target = new SwitchTarget(good);
 
-  const storage = SqliteStorage.open({ path: dbPath });
   const engine = new SyncEngine({
     connector: { id: CONNECTOR, shopDomain, apiVersion: options.apiVersion ?? latestStableVersion(new Date()), language: 'en', overwriteStock: true },
     target,
@@ -183,7 +205,7 @@ export async function startDemo(options: DemoOptions, log: (line: string) => voi
     run: async ({ credentials }) => {
       if (credentials === 'invalid') {
         await engine.idle();
-        target.use(targetFor(`shpat_${randomBytes(16).toString('hex')}`));
+        target.use(targetFor(fixedToken(`shpat_${randomBytes(16).toString('hex')}`)));
         background(run().finally(() => target.use(good)));
       } else background(run());
       return { started: true };
@@ -212,8 +234,8 @@ export async function startDemo(options: DemoOptions, log: (line: string) => voi
     source,
     basePath: '/api/sync',
     authorize: (request) => sameOrigin(request.headers),
-    // Belt and braces: the token is never in what the source returns; this makes sure.
-    secrets: [accessToken],
+    // Belt and braces: no token is ever in what the source returns; this makes sure.
+    secrets: () => credentials.secrets(),
   });
 
   const info = () => ({

@@ -34,6 +34,21 @@ describe('demo: options, catalog', () => {
     assert.equal(o.store?.domain, 'my-dev.myshopify.com');
   });
 
+  it('or client credentials (a Dev Dashboard app): both of id and secret, not with a token; the secret is never echoed', () => {
+    const secret = 'shpss_0123456789abcdef0123456789abcdef';
+    const domain = 'my-dev.myshopify.com';
+    const o = demoOptions([], { SHOPIFY_STORE_DOMAIN: domain, SHOPIFY_CLIENT_ID: 'app-1', SHOPIFY_CLIENT_SECRET: secret });
+    assert.ok(o !== 'help');
+    assert.deepEqual(o.store, { domain, clientId: 'app-1', clientSecret: secret });
+    const refused = (env: Record<string, string>, path: string) =>
+      assert.throws(() => demoOptions([], env), (e: unknown) => e instanceof ValidationError && e.issues[0]!.path === path && !e.message.includes(secret));
+    refused({ SHOPIFY_STORE_DOMAIN: domain, SHOPIFY_CLIENT_ID: 'app-1' }, 'SHOPIFY_CLIENT_SECRET');
+    refused({ SHOPIFY_STORE_DOMAIN: domain, SHOPIFY_CLIENT_SECRET: secret }, 'SHOPIFY_CLIENT_ID');
+    refused({ SHOPIFY_STORE_DOMAIN: domain, SHOPIFY_CLIENT_ID: 'app-1', SHOPIFY_CLIENT_SECRET: secret, SHOPIFY_ACCESS_TOKEN: 'shpat_x' }, 'SHOPIFY_ACCESS_TOKEN');
+    refused({ SHOPIFY_CLIENT_ID: 'app-1', SHOPIFY_CLIENT_SECRET: secret }, 'SHOPIFY_STORE_DOMAIN');
+    refused({ SHOPIFY_STORE_DOMAIN: domain }, 'SHOPIFY_ACCESS_TOKEN');
+  });
+
   it('the seeded catalog is deterministic, valid for the core, and includes records Shopify refuses', () => {
     const a = demoCatalog(200);
     assert.deepEqual(demoCatalog(200), a);

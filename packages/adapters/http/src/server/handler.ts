@@ -35,7 +35,9 @@ const optionsSchema = z
     replayBufferBytes: z.number().int().min(1_024).default(8 * 1024 * 1024),
     clientBufferLimit: z.number().int().min(1).default(256 * 1024),
     maxBodyBytes: z.number().int().min(64).max(100 * 1024 * 1024).default(16 * 1024),
-    secrets: z.array(z.string()).default([]),
+    secrets: z
+      .union([z.array(z.string()), z.custom<() => readonly string[]>((v) => typeof v === 'function', 'expected a list of strings, or a function that returns one')])
+      .default([]),
   })
   .strip();
 
@@ -96,7 +98,9 @@ export function createSyncHandler(options: SyncHandlerOptions): SyncHandler {
   const { source } = options;
   const config = parseOrThrow(optionsSchema, options, 'options', 'sync handler options');
   const basePath = config.basePath === '/' ? '' : config.basePath.replace(/\/+$/, '');
-  const secrets = config.secrets;
+  const listed = config.secrets;
+  // Asked at each use: credentials that rotate (a renewed token) are scrubbed from the moment they exist.
+  const secrets = (): readonly string[] => (typeof listed === 'function' ? listed() : listed);
   const onError = options.onError ?? ((error: unknown) => console.error('[@shopsync/http]', error));
   const hub = new StreamHub(source, {
     heartbeatMs: config.heartbeatMs,
@@ -111,7 +115,7 @@ export function createSyncHandler(options: SyncHandlerOptions): SyncHandler {
     kind: 'reply',
     status,
     headers: { ...COMMON_HEADERS, 'Content-Type': JSON_TYPE, ...headers },
-    body: JSON.stringify(scrubValue(value, secrets)),
+    body: JSON.stringify(scrubValue(value, secrets())),
   });
 
   const routes = defineRoutes(source, {
@@ -124,7 +128,7 @@ export function createSyncHandler(options: SyncHandlerOptions): SyncHandler {
       kind: 'reply',
       status: 200,
       headers: { ...COMMON_HEADERS, 'Content-Type': download.contentType, 'Content-Disposition': attachment(download.filename) },
-      body: scrubText(download.content, secrets),
+      body: scrubText(download.content, secrets()),
     }),
   });
 

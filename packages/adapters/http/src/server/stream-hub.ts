@@ -35,7 +35,8 @@ export interface StreamHubOptions {
   replayBufferSize: number;
   replayBufferBytes: number;
   clientBufferLimit: number;
-  secrets: readonly string[];
+  /** The strings to scrub from every message, asked at each message (they may change). */
+  secrets: () => readonly string[];
 }
 
 /** What the stream side of a handler holds now. */
@@ -145,7 +146,7 @@ export class StreamHub {
   #publish(change: SourceChange): void {
     if (this.closed) return;
     const seq = ++this.#seq;
-    const entry = { seq, bytes: message(STREAM_EVENTS.change, `${this.#epoch}-${seq}`, scrubValue(change, this.#options.secrets)) };
+    const entry = { seq, bytes: message(STREAM_EVENTS.change, `${this.#epoch}-${seq}`, scrubValue(change, this.#options.secrets())) };
     this.#ring.push(entry);
     this.#ringBytes += entry.bytes.byteLength;
     while (this.#ring.length > this.#options.replayBufferSize || (this.#ringBytes > this.#options.replayBufferBytes && this.#ring.length > 1)) {

@@ -54,9 +54,10 @@ export interface SyncHandlerOptions {
   /**
    * Strings that must never appear in a response, e.g. the store's access token: replaced with
    * `[REDACTED]` in every response and stream message (defence in depth; core already keeps
-   * credentials out of everything it stores and emits).
+   * credentials out of everything it stores and emits). A function is asked at each response, so
+   * credentials that rotate can be given as `() => provider.secrets()`.
    */
-  secrets?: readonly string[];
+  secrets?: readonly string[] | (() => readonly string[]);
   /** Told about errors the source threw (answered with a safe 500); default: `console.error`. */
   onError?: (error: unknown, request: SyncRequest) => void;
 }
