@@ -11,6 +11,7 @@ const SCENARIOS: Array<[string, Partial<ReplayOptions>]> = [
   ['completed with errors', { generalErrors: 7, failedItems: 120 }],
   ['error, bad credentials', { status: 'error', connectError: 'auth' }],
   ['error, store unreachable', { status: 'error', connectError: 'network' }],
+  ['error, authorization ended', { status: 'error', connectError: 'reauthorize' }],
   ['in progress', { status: 'in_progress', items: 2_400, iterations: 3, pending: 1_800, failedItems: 9, generalErrors: 1 }],
   ['paused', { status: 'paused', items: 3_600, iterations: 6, pending: 2_350 }],
   ['no sync yet', { status: 'none', items: 1_240, history: 0 }],

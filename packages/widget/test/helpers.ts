@@ -44,7 +44,7 @@ export async function completedClean() {
   return { ...s, event };
 }
 
-export async function errored(kind: 'auth' | 'network' = 'auth') {
+export async function errored(kind: 'auth' | 'reauthorize' | 'network' = 'auth') {
   const s = makeSource({}, new FakeTarget({ connectError: kind }));
   await s.engine.enqueue(products(3));
   const event = await s.engine.start();

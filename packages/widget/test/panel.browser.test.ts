@@ -111,6 +111,16 @@ describe('<shopsync-panel>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('Error: an authorization that ended says the merchant must authorize the app again, apart from bad credentials', async () => {
+    const { source } = await errored('reauthorize');
+    const el = await panelOn(source);
+    const details = text(deep(el, '[part="error-details"]'));
+    expect(details).to.match(/What to check\s*:\s*The app’s authorization with the store has ended/);
+    expect(details).to.contain('reinstall or re-authorize the app');
+    expect(details).not.to.contain('Check the Shopify API credentials');
+    await expect(el).to.be.accessible();
+  });
+
   it('Error: an unreachable store says to check the connection', async () => {
     const { source } = await errored('network');
     const el = await panelOn(source);
