@@ -3,6 +3,7 @@
  * with a deadline (the handler must answer, never hang), and a scanner for a secret in every form
  * it could leak in.
  */
+import { inspect } from 'node:util';
 import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { SyncSource } from '@shopsync/core';
 import type { SyncHandler, SyncHandlerOptions } from '@shopsync/http';
@@ -171,3 +172,21 @@ function count(hay: Buffer, needle: Buffer): number {
   for (let at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + 1)) n++;
   return n;
 }
+
+/** Everything written to the console until `restore()`: it is output too, and scanned. */
+export function captureConsole(): { lines: string[]; restore(): void } {
+  const lines: string[] = [];
+  const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+  const originals = methods.map((m) => console[m]);
+  methods.forEach((m) => {
+    console[m] = (...args: unknown[]) => lines.push(args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 20 }))).join(' '));
+  });
+  return {
+    lines,
+    restore: () =>
+      methods.forEach((m, i) => {
+        console[m] = originals[i]!;
+      }),
+  };
+}
+

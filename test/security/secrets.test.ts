@@ -19,7 +19,7 @@ import { LocalSyncSource, SyncEngine, latestStableVersion, type Change, type Eng
 import { expiringToken, ShopifyTarget, storageTokenStore } from '@shopsync/shopify';
 import { ShopifySimulator } from '@shopsync/shopify/simulator';
 import { SqliteStorage } from '@shopsync/sqlite';
-import { BASE, findSecret, secretForms, send, serve, within, type RawResponse } from './helpers.js';
+import { BASE, captureConsole, findSecret, secretForms, send, serve, within, type RawResponse } from './helpers.js';
 
 const EVENT_NAMES: ReadonlyArray<keyof EngineEvents> = ['statusChanged', 'iterationCompleted', 'pendingChanged', 'itemsUpdated', 'generalError', 'logsAvailable'];
 
@@ -57,12 +57,7 @@ describe('secrets: the access token appears nowhere the system writes or sends',
     };
 
     // Anything written to the console while the system runs is output too.
-    const consoleLines: string[] = [];
-    const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
-    const originals = methods.map((m) => console[m]);
-    methods.forEach((m) => {
-      console[m] = (...args: unknown[]) => consoleLines.push(args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 20 }))).join(' '));
-    });
+    const consoleOutput = captureConsole();
 
     const sim = await ShopifySimulator.start({ accessTokens: [TOKEN], plan: 'plus', hangMs: 400 });
     const target = new ShopifyTarget({ accessToken: TOKEN, endpoint: sim.url, requestTimeoutMs: 200, retry: { maxAttempts: 2, baseMs: 1, maxMs: 5 }, productWaitMs: 0 });
@@ -194,9 +189,7 @@ describe('secrets: the access token appears nowhere the system writes or sends',
       await engine.dispose();
       await storage.close();
       await sim.close();
-      methods.forEach((m, i) => {
-        console[m] = originals[i]!;
-      });
+      consoleOutput.restore();
     }
     dbFiles('closed');
     rmSync(dir, { recursive: true, force: true });
@@ -210,7 +203,7 @@ describe('secrets: the access token appears nowhere the system writes or sends',
     for (const [i, e] of served.errors.entries()) keep(`onError #${i}`, e);
     keep('SSE bytes', Buffer.concat(sse));
     keep('engine events', emitted.join('\n'));
-    keep('console', consoleLines.join('\n'));
+    keep('console', consoleOutput.lines.join('\n'));
 
     assert.ok(emitted.length > 20 && Buffer.concat(sse).toString().includes('event: change'), 'events and stream carried the runs');
     assert.ok(haystacks.length > 60, `${haystacks.length} outputs scanned`);
@@ -224,12 +217,7 @@ describe('secrets: the access token appears nowhere the system writes or sends',
     const dbPath = join(dir, 'shopsync.sqlite');
     const haystacks: Array<{ where: string; data: string | Buffer }> = [];
     const keep = (where: string, data: unknown) => haystacks.push({ where, data: typeof data === 'string' || Buffer.isBuffer(data) ? data : inspect(data, { depth: 20, breakLength: Infinity }) });
-    const consoleLines: string[] = [];
-    const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
-    const originals = methods.map((m) => console[m]);
-    methods.forEach((m) => {
-      console[m] = (...args: unknown[]) => consoleLines.push(args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 20 }))).join(' '));
-    });
+    const consoleOutput = captureConsole();
     const sim = await ShopifySimulator.start({ apps: [{ ...app, distribution: 'public' }], tokenLifetimes: { accessSeconds: 0.4 }, latency: { baseMs: 20, perMutationMs: 1, jitterMs: 0 } });
     const storage = SqliteStorage.open({ path: dbPath });
     const grant = sim.issueOfflineToken(app.clientId, { expiring: true });
@@ -284,15 +272,13 @@ describe('secrets: the access token appears nowhere the system writes or sends',
       await engine.dispose();
       await storage.close();
       await sim.close();
-      methods.forEach((m, i) => {
-        console[m] = originals[i]!;
-      });
+      consoleOutput.restore();
     }
     for (const suffix of ['', '-wal', '-shm', '-journal']) if (existsSync(dbPath + suffix)) keep(`${dbPath}${suffix}`, readFileSync(dbPath + suffix));
     rmSync(dir, { recursive: true, force: true });
     for (const r of responses) keep(`HTTP ${r.head.split('\r\n')[0]}`, Buffer.concat([Buffer.from(r.head), r.body]));
     keep('engine events', emitted.join('\n'));
-    keep('console', consoleLines.join('\n'));
+    keep('console', consoleOutput.lines.join('\n'));
 
     // Every token the provider held (the installation's, each renewal's, each refresh token), the client secret, and the key.
     const secrets = provider.secrets();

@@ -55,7 +55,7 @@ export { ShopsyncError } from './errors/shopsync-error.js';
 export { ValidationError } from './errors/validation-error.js';
 export type { ValidationIssue } from './errors/validation-error.js';
 export { IllegalTransitionError } from './errors/illegal-transition-error.js';
-export { ConnectionError } from './errors/connection-error.js';
+export { ConnectionError, CONNECTION_ERROR_CODES } from './errors/connection-error.js';
 export type { ConnectionErrorKind } from './errors/connection-error.js';
 export { LeaseLostError } from './errors/lease-error.js';
 export { parseOrThrow, formatPath } from './validate.js';

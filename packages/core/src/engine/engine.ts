@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { z } from 'zod';
 import { assessApiVersion, DEFAULT_WARNING_DAYS } from '../api-version.js';
-import { ConnectionError, type ConnectionErrorKind } from '../errors/connection-error.js';
+import { CONNECTION_ERROR_CODES, ConnectionError } from '../errors/connection-error.js';
 import { LeaseLostError } from '../errors/lease-error.js';
 import { ShopsyncError } from '../errors/shopsync-error.js';
 import { stableHash } from '../hash.js';
@@ -12,7 +12,7 @@ import { itemKey } from '../queue/keys.js';
 import { ChangeQueue, type EnqueueOptions, type EnqueueResult } from '../queue/queue.js';
 import { ENTITY_PLURAL, SCHEMA_VERSION, entitySchema, isoDate, refSchema, totalOf, zeroCounts, type EntityCounts } from '../schemas/common.js';
 import { connectorConfigSchema, type ConnectorConfig, type ConnectorConfigInput } from '../schemas/connector.js';
-import type { ConfigSnapshot, GeneralError, GeneralErrorCode, Iteration, SyncEvent, SyncTrigger } from '../schemas/event.js';
+import type { ConfigSnapshot, GeneralError, Iteration, SyncEvent, SyncTrigger } from '../schemas/event.js';
 import { itemStateSchema, type ItemStatus } from '../schemas/item.js';
 import type { LogEntry } from '../schemas/log.js';
 import type { QueueEntry } from '../schemas/queue.js';
@@ -104,21 +104,10 @@ interface ActiveRun {
   notes: LogEntry[];
 }
 
-const CONNECTION_CODES: Record<ConnectionErrorKind, GeneralErrorCode> = {
-  auth: 'auth',
-  reauthorize: 'reauthorize',
-  not_found: 'not_found',
-  network: 'network',
-  timeout: 'timeout',
-  version: 'version',
-  server_error: 'server_error',
-  unknown: 'internal',
-};
-
 /** A general error from anything a target threw: remote text is data, scrubbed of secrets. */
 function toGeneralError(err: unknown): GeneralErrorInput {
   if (err instanceof ConnectionError) {
-    const out: GeneralErrorInput = { code: CONNECTION_CODES[err.kind], message: `${remoteText(err.message)} ${err.advice}` };
+    const out: GeneralErrorInput = { code: CONNECTION_ERROR_CODES[err.kind], message: `${remoteText(err.message)} ${err.advice}` };
     if (err.httpStatus !== undefined) out.httpStatus = err.httpStatus;
     return out;
   }

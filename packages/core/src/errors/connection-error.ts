@@ -1,3 +1,4 @@
+import type { GeneralErrorCode } from '../schemas/event.js';
 import { ShopsyncError } from './shopsync-error.js';
 
 /**
@@ -16,6 +17,18 @@ const ADVICE: Record<ConnectionErrorKind, string> = {
   version: 'Check the configured Shopify API version.',
   server_error: 'Shopify answered with a server error; try again later.',
   unknown: 'Check the Shopify API credentials and the store connection.',
+};
+
+/** The general error code a connection failure of each kind is recorded with. */
+export const CONNECTION_ERROR_CODES: Readonly<Record<ConnectionErrorKind, GeneralErrorCode>> = {
+  auth: 'auth',
+  reauthorize: 'reauthorize',
+  not_found: 'not_found',
+  network: 'network',
+  timeout: 'timeout',
+  version: 'version',
+  server_error: 'server_error',
+  unknown: 'internal',
 };
 
 /** The target could not be reached or refused us. `kind` says which, `retryable` whether to try again. */

@@ -6,24 +6,11 @@
  * before it expires, and after the store refuses it.
  */
 import { parseOrThrow, type Clock } from '@shopsync/core';
-import { z } from 'zod';
-import { RenewingProvider } from './renewing.js';
+import type { z } from 'zod';
+import { renewalOptionsSchema, RenewingProvider } from './renewing.js';
 import { memoryTokenStore, type StoredGrant, type TokenStore } from './token-store.js';
 
-const optionsSchema = z
-  .object({
-    shopDomain: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'expected a store domain such as "my-store.myshopify.com"'),
-    clientId: z.string().min(1, "expected the app's client id").max(200),
-    clientSecret: z.string().min(1, "expected the app's client secret").max(1_000),
-    endpoint: z.string().regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'expected an http(s) origin such as "http://127.0.0.1:8080"').optional(),
-    renewBeforeMs: z.number().int().min(0).max(3_600_000).default(600_000),
-    timeoutMs: z.number().int().min(50).max(600_000).default(30_000),
-    retry: z
-      .object({ maxAttempts: z.number().int().min(1).max(20), baseMs: z.number().int().min(0).max(60_000), maxMs: z.number().int().min(0).max(600_000) })
-      .strict()
-      .default({ maxAttempts: 4, baseMs: 500, maxMs: 10_000 }),
-  })
-  .strict();
+const optionsSchema = renewalOptionsSchema(600_000);
 
 export type ClientCredentialsOptions = z.input<typeof optionsSchema> & {
   /** Where the token is kept between runs and processes (default: in memory; storageTokenStore seals it in the connector's storage). */

@@ -9,7 +9,7 @@
  */
 import { ConnectionError, parseOrThrow, ValidationError, type Clock } from '@shopsync/core';
 import { z } from 'zod';
-import { RenewingProvider } from './renewing.js';
+import { renewalOptionsSchema, RenewingProvider } from './renewing.js';
 import type { StoredGrant, TokenStore } from './token-store.js';
 
 const instant = z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
@@ -31,20 +31,7 @@ export const grantInputSchema = z
   .refine((g) => g.refreshTokenExpiresAt === undefined || g.refreshTokenExpiresIn === undefined, { message: 'expected at most one of refreshTokenExpiresAt or refreshTokenExpiresIn', path: ['refreshTokenExpiresAt'] });
 export type GrantInput = z.input<typeof grantInputSchema>;
 
-const optionsSchema = z
-  .object({
-    shopDomain: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'expected a store domain such as "my-store.myshopify.com"'),
-    clientId: z.string().min(1, "expected the app's client id").max(200),
-    clientSecret: z.string().min(1, "expected the app's client secret").max(1_000),
-    endpoint: z.string().regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'expected an http(s) origin such as "http://127.0.0.1:8080"').optional(),
-    renewBeforeMs: z.number().int().min(0).max(3_600_000).default(300_000),
-    timeoutMs: z.number().int().min(50).max(600_000).default(30_000),
-    retry: z
-      .object({ maxAttempts: z.number().int().min(1).max(20), baseMs: z.number().int().min(0).max(60_000), maxMs: z.number().int().min(0).max(600_000) })
-      .strict()
-      .default({ maxAttempts: 4, baseMs: 500, maxMs: 10_000 }),
-  })
-  .strict();
+const optionsSchema = renewalOptionsSchema(300_000);
 
 export type ExpiringTokenOptions = z.input<typeof optionsSchema> & {
   /** Where the connector's grant is kept (storageTokenStore: sealed in the connector's storage). */

@@ -4,9 +4,32 @@
  * store's `exclusive`), the new grant saved before its token is handed out.
  */
 import { ConnectionError, systemClock, type Clock } from '@shopsync/core';
+import { z } from 'zod';
 import { RenewalListeners, SecretList, type CredentialsProvider, type TokenRequest } from './provider.js';
 import { requestToken, type TokenAnswer, type TokenEndpointOptions } from './token-endpoint.js';
 import type { StoredGrant, TokenStore } from './token-store.js';
+
+/** The options both renewable providers take (their schema; `renewBeforeMs` defaults differ). */
+export function renewalOptionsSchema(renewBeforeDefaultMs: number) {
+  return z
+    .object({
+      shopDomain: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'expected a store domain such as "my-store.myshopify.com"'),
+      clientId: z.string().min(1, "expected the app's client id").max(200),
+      clientSecret: z.string().min(1, "expected the app's client secret").max(1_000),
+      /** Where to send token requests instead of `https://{shopDomain}` (the simulator, a proxy). */
+      endpoint: z.string().regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'expected an http(s) origin such as "http://127.0.0.1:8080"').optional(),
+      /** Renew this long before the token expires (at most a fifth of its lifetime). */
+      renewBeforeMs: z.number().int().min(0).max(3_600_000).default(renewBeforeDefaultMs),
+      /** Time for the token endpoint to answer. */
+      timeoutMs: z.number().int().min(50).max(600_000).default(30_000),
+      /** Token requests that fail (network, 5xx, timeouts) are tried this many times in all, with capped exponential backoff. */
+      retry: z
+        .object({ maxAttempts: z.number().int().min(1).max(20), baseMs: z.number().int().min(0).max(60_000), maxMs: z.number().int().min(0).max(600_000) })
+        .strict()
+        .default({ maxAttempts: 4, baseMs: 500, maxMs: 10_000 }),
+    })
+    .strict();
+}
 
 /** Options of the token endpoint and of renewal, as the providers take them (validated there). */
 export interface RenewalOptions {

@@ -1,5 +1,5 @@
 import { createAdminApiClient, type AdminApiClient } from '@shopify/admin-api-client';
-import { backoffDelay, ConnectionError, remoteText, sleep, type BackoffOptions, type Clock, type GeneralErrorCode, type GeneralErrorInput } from '@shopsync/core';
+import { backoffDelay, CONNECTION_ERROR_CODES, ConnectionError, remoteText, sleep, type BackoffOptions, type Clock, type GeneralErrorInput } from '@shopsync/core';
 import type { CredentialsProvider } from '../credentials/provider.js';
 import { costExtensionSchema } from '../answers.js';
 import type { CostPacer, ThrottleStatus } from './pacer.js';
@@ -61,18 +61,6 @@ interface Exchange {
   response?: Response;
   error?: unknown;
 }
-
-/** ConnectionError kinds as the general error codes of a failed request. */
-const CODE_OF: Record<ConnectionError['kind'], GeneralErrorCode> = {
-  auth: 'auth',
-  reauthorize: 'reauthorize',
-  not_found: 'not_found',
-  network: 'network',
-  timeout: 'timeout',
-  version: 'version',
-  server_error: 'server_error',
-  unknown: 'internal',
-};
 
 /**
  * The client is made with this in place of a token, and every request sets its own (the token
@@ -193,7 +181,7 @@ export class Transport {
     } catch (err) {
       signal.throwIfAborted();
       if (!(err instanceof ConnectionError)) throw err;
-      const error: GeneralErrorInput = { code: CODE_OF[err.kind], message: this.scrub(err.message, 1_000) };
+      const error: GeneralErrorInput = { code: CONNECTION_ERROR_CODES[err.kind], message: this.scrub(err.message, 1_000) };
       if (err.httpStatus !== undefined) error.httpStatus = err.httpStatus;
       // The token endpoint unreachable is worth a later try; refused credentials are not.
       return { kind: 'failed', fatal: !err.retryable, error };
