@@ -20,8 +20,14 @@ export {
   productDataSchema,
   variantDataSchema,
   localizedTextSchema,
+  imageSchema,
+  imageUrlSchema,
+  seoSchema,
+  taxonomyCategorySchema,
 } from './schemas/change.js';
-export type { Change, ChangeOp, CategoryData, ProductData, VariantData, LocalizedText } from './schemas/change.js';
+export type { Change, ChangeOp, CategoryData, ProductData, VariantData, LocalizedText, ImageData } from './schemas/change.js';
+export { metafieldSchema, metafieldListSchema, metafieldNamespaceSchema, metafieldValueProblem, METAFIELD_TYPES } from './schemas/metafield.js';
+export type { Metafield } from './schemas/metafield.js';
 export {
   SYNC_STATUSES,
   GENERAL_ERROR_CODES,
@@ -107,6 +113,7 @@ export type {
   PushContext,
   ConnectInfo,
   ItemOutcome,
+  WaitReason,
   PushResult,
   GeneralErrorInput,
 } from './target.js';

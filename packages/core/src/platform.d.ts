@@ -23,6 +23,13 @@ declare global {
   function structuredClone<T>(value: T): T;
   function queueMicrotask(callback: () => void): void;
   var crypto: { getRandomValues<T extends Uint8Array | Uint32Array>(array: T): T };
+  /** WHATWG URL parsing, for checking the addresses hosts give (images, metafield links). */
+  interface URL {
+    readonly protocol: string;
+    readonly host: string;
+    readonly href: string;
+  }
+  var URL: { prototype: URL; new (url: string, base?: string): URL };
 }
 
 export {};

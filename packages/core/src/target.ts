@@ -57,10 +57,20 @@ export interface ConnectInfo {
   deprecationReason?: string;
 }
 
+/** Why an item's outcome is not known yet: Shopify is still processing its images. */
+export type WaitReason = 'media_processing';
+
+/**
+ * What became of one item. `waiting`: the store took it, but its outcome is known only later
+ * (Shopify processes images after the mutation answers); the item goes back to the queue, keeps
+ * counting as pending, and is handed to the target again, which checks it, after `retryAfterMs`
+ * at the earliest when nothing else is left to do.
+ */
 export type ItemOutcome =
   | { key: string; status: 'synced'; shopifyId?: string }
   | { key: string; status: 'failed'; errors: ItemError[] }
-  | { key: string; status: 'skipped'; reason: SkipReason };
+  | { key: string; status: 'skipped'; reason: SkipReason }
+  | { key: string; status: 'waiting'; reason: WaitReason; retryAfterMs: number };
 
 export interface GeneralErrorInput {
   code: GeneralErrorCode;
@@ -69,7 +79,7 @@ export interface GeneralErrorInput {
 }
 
 export interface PushResult {
-  /** One per finished item. Items without an outcome go back to the queue for a later iteration. */
+  /** One per item. Items without an outcome, or waiting, go back to the queue for a later iteration. */
   outcomes: ItemOutcome[];
   /** Problems of the run, not of one item (throttling exhausted, network, 5xx). */
   generalErrors: GeneralErrorInput[];

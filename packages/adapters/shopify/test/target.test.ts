@@ -432,11 +432,11 @@ describe('connection errors', () => {
   it('connect reads the served version, fall-forward, and the deprecation reason', async () => {
     const target = targetFor(sim);
     const signal = new AbortController().signal;
-    const old = await target.connect({ connectorId: 'x', signal, log: () => undefined, config: { id: 'x', shopDomain: sim.shopDomain, apiVersion: '2024-07', enabled: true, disableDeletions: false, overwriteStock: false, includeEmptyCategories: false, language: 'en' } });
+    const old = await target.connect({ connectorId: 'x', signal, log: () => undefined, config: { id: 'x', shopDomain: sim.shopDomain, apiVersion: '2024-07', enabled: true, disableDeletions: false, overwriteStock: false, includeEmptyCategories: false, language: 'en', publications: [], ownedMetafieldNamespaces: [], createMetafieldDefinitions: false } });
     assert.equal(old.servedApiVersion, '2025-01', 'an unsupported version falls forward');
     assert.equal(old.deprecationReason, 'API version 2025-01 ends soon; update the connector.');
     assert.equal(old.shopName, 'Shopsync Simulator');
-    const current = await target.connect({ connectorId: 'x', signal, log: () => undefined, config: { id: 'x', shopDomain: sim.shopDomain, apiVersion: '2026-01', enabled: true, disableDeletions: false, overwriteStock: false, includeEmptyCategories: false, language: 'en' } });
+    const current = await target.connect({ connectorId: 'x', signal, log: () => undefined, config: { id: 'x', shopDomain: sim.shopDomain, apiVersion: '2026-01', enabled: true, disableDeletions: false, overwriteStock: false, includeEmptyCategories: false, language: 'en', publications: [], ownedMetafieldNamespaces: [], createMetafieldDefinitions: false } });
     assert.equal(current.servedApiVersion, '2026-01');
     assert.equal(current.deprecationReason, undefined);
   });
@@ -472,7 +472,7 @@ describe('connection errors', () => {
     assert.equal(e2.status, 'error');
     assert.equal(e2.generalErrors[0]!.code, 'network');
     await assert.rejects(
-      target.connect({ connectorId: 'x', signal: new AbortController().signal, log: () => undefined, config: { id: 'x', shopDomain: sim.shopDomain, apiVersion: '2025-01', enabled: true, disableDeletions: false, overwriteStock: false, includeEmptyCategories: false, language: 'en' } }),
+      target.connect({ connectorId: 'x', signal: new AbortController().signal, log: () => undefined, config: { id: 'x', shopDomain: sim.shopDomain, apiVersion: '2025-01', enabled: true, disableDeletions: false, overwriteStock: false, includeEmptyCategories: false, language: 'en', publications: [], ownedMetafieldNamespaces: [], createMetafieldDefinitions: false } }),
       (err: unknown) => err instanceof ConnectionError && err.kind === 'network' && err.retryable,
     );
   });

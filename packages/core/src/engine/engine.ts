@@ -461,6 +461,11 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       }
       const outcome = await this.#iterate(run, lease);
       if (outcome === 'aborted') continue;
+      if (typeof outcome === 'object') {
+        // Everything leased is waiting for the store (images being processed): look again later.
+        await sleep(this.#clock, Math.min(Math.max(outcome.waitMs, 50), 60_000), run.stop.signal, run.wake.signal);
+        continue;
+      }
       if (outcome === 'failed') {
         run.failedAttempts += 1;
         if (run.failedAttempts >= this.#tuning.maxFailedIterations) {
@@ -480,8 +485,12 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     }
   }
 
-  /** One iteration: skip what is unchanged, push the rest, record outcomes atomically with the ack. */
-  async #iterate(run: ActiveRun, lease: Lease): Promise<'ok' | 'failed' | 'aborted'> {
+  /**
+   * One iteration: skip what is unchanged, push the rest, record outcomes atomically with the ack.
+   * Items the store is still processing go back to the queue; when nothing else was done the
+   * lease is released whole, no iteration is recorded, and the caller waits `waitMs`.
+   */
+  async #iterate(run: ActiveRun, lease: Lease): Promise<'ok' | 'failed' | 'aborted' | { waitMs: number }> {
     const event = run.event;
     const startedAt = this.#clock.now();
     const index = event.iterations.length + 1;
@@ -555,10 +564,16 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       addCount(skipped, e.entity);
       statuses.push({ ...base(e), skipped: 'unchanged' });
     }
+    let waitMs: number | undefined;
     for (const o of result.outcomes) {
       const e = byKey.get(o.key);
       if (!e || done.has(o.key)) continue;
       done.add(o.key);
+      if (o.status === 'waiting') {
+        // No status: the item stays queued (and pending) until the target knows its outcome.
+        waitMs = Math.min(waitMs ?? Infinity, Number.isFinite(o.retryAfterMs) ? o.retryAfterMs : 1_000);
+        continue;
+      }
       const s = base(e);
       if (o.status === 'synced') {
         addCount(synced, e.entity);
@@ -597,6 +612,13 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     const generalErrors = result.generalErrors.map((g) => this.#recordGeneralError(run, { ...g, message: remoteText(g.message) }, index));
     for (const g of generalErrors) logs.push(this.#logEntry(run, 'error', g.message, { iteration: index, code: g.code }));
 
+    if (statuses.length === 0 && generalErrors.length === 0 && waitMs !== undefined) {
+      if (logs.length) await this.storage.appendLogs(this.connectorId, event.id, logs);
+      await this.storage.release(this.connectorId, lease.id).catch((err: unknown) => {
+        if (!(err instanceof LeaseLostError)) throw err;
+      });
+      return { waitMs };
+    }
     if (statuses.length === 0) {
       if (generalErrors.length === 0) {
         const g = this.#recordGeneralError(run, { code: 'internal', message: `The store gave no result for ${toPush.length} items; they stay queued.` }, index);
@@ -706,6 +728,9 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       overwriteStock: c.overwriteStock,
       includeEmptyCategories: c.includeEmptyCategories,
       language: c.language,
+      publications: [...c.publications],
+      ownedMetafieldNamespaces: [...c.ownedMetafieldNamespaces],
+      createMetafieldDefinitions: c.createMetafieldDefinitions,
     };
     if (a.supportEndsAt !== undefined) snapshot.apiVersion.supportEndsAt = a.supportEndsAt;
     if (c.locationId !== undefined) snapshot.locationId = c.locationId;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { languageSchema } from './connector.js';
 import { refSchema } from './common.js';
+import { metafieldListSchema } from './metafield.js';
 
 /**
  * A record (keys chosen by the host) that refuses a `__proto__` key by name. zod's record drops
@@ -28,6 +29,48 @@ export type LocalizedText = z.infer<typeof localizedTextSchema>;
 /** A price as Shopify takes it: a decimal string, at most two decimals. */
 const moneySchema = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'expected a decimal amount such as "19.99"');
 
+/** An image's address: http or https, as Shopify downloads it. */
+export const imageUrlSchema = z
+  .string()
+  .max(2_048, 'expected at most 2,048 characters')
+  .refine((u) => {
+    try {
+      const parsed = new URL(u);
+      return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.host !== '';
+    } catch {
+      return false;
+    }
+  }, 'expected an http or https URL such as "https://cdn.example.com/tent.jpg"');
+
+/** One product image: where Shopify fetches it, its alt text, and where it goes in the list. */
+export const imageSchema = z
+  .object({
+    url: imageUrlSchema,
+    alt: localizedTextSchema.optional(),
+    /** Its place among the product's images (lower first); without one, its place in the list. */
+    position: z.number().int().min(0).max(1_000_000).optional(),
+    /**
+     * A digest of the file's bytes, when the host has one: a new digest at the same URL is a new
+     * image, uploaded again; without it, the URL alone says whether the store has it.
+     */
+    contentHash: z.string().min(1).max(128).optional(),
+  })
+  .strict();
+export type ImageData = z.infer<typeof imageSchema>;
+
+/** SEO title and description (Shopify's search engine listing). */
+export const seoSchema = z
+  .object({
+    title: localizedTextSchema.optional(),
+    description: localizedTextSchema.optional(),
+  })
+  .strict();
+
+/** A category of Shopify's standard product taxonomy, by its id: `aa-1-13` or `gid://shopify/TaxonomyCategory/aa-1-13`. */
+export const taxonomyCategorySchema = z
+  .string()
+  .regex(/^(gid:\/\/shopify\/TaxonomyCategory\/)?[a-z]{2}(-\d+)*$/, 'expected a Shopify taxonomy category id such as "aa-1-13" or "gid://shopify/TaxonomyCategory/aa-1-13"');
+
 export const categoryDataSchema = z
   .object({
     title: localizedTextSchema,
@@ -49,6 +92,22 @@ export const productDataSchema = z
     categoryRefs: z.array(refSchema).max(250).optional(),
     /** Option names in order, e.g. ["Size", "Colour"]; Shopify allows three. */
     options: z.array(z.string().min(1).max(255)).max(3).optional(),
+    /** The product's images in order (each URL once). Left out: the store's images stay as they are; `[]` removes them. */
+    images: z
+      .array(imageSchema)
+      .max(250)
+      .superRefine((list, ctx) => {
+        const seen = new Set<string>();
+        list.forEach((img, i) => {
+          if (seen.has(img.url)) ctx.addIssue({ code: 'custom', path: [i, 'url'], message: 'expected each image URL once' });
+          seen.add(img.url);
+        });
+      })
+      .optional(),
+    metafields: metafieldListSchema.optional(),
+    seo: seoSchema.optional(),
+    /** Shopify's standard product taxonomy category. */
+    category: taxonomyCategorySchema.optional(),
   })
   .strict();
 
@@ -62,6 +121,9 @@ export const variantDataSchema = z
     optionValues: hostRecord(z.record(z.string().min(1), z.string().min(1))).optional(),
     stock: z.number().int().min(-1_000_000_000).max(1_000_000_000).optional(),
     weightGrams: z.number().nonnegative().optional(),
+    /** The variant's image: the URL of one of its product's images (an image of its own is added to the product's). */
+    image: imageUrlSchema.optional(),
+    metafields: metafieldListSchema.optional(),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { metafieldNamespaceSchema } from './metafield.js';
 
 /** `YYYY-MM`; whether Shopify knows it is the API-version policy's business, not the schema's. */
 export const apiVersionSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a Shopify API version as YYYY-MM');
@@ -27,6 +28,23 @@ export const connectorConfigSchema = z
     includeEmptyCategories: z.boolean().default(false),
     language: languageSchema.default('en'),
     locationId: z.string().min(1).optional(),
+    /**
+     * The sales channels products are published to, by name as the store shows them ("Online
+     * Store", "Point of Sale") or by publication id (`gid://shopify/Publication/1`). New products
+     * are published there; archived ones are unpublished. Empty: shopsync publishes nothing.
+     */
+    publications: z
+      .array(z.string().trim().min(1, 'expected a sales channel name or publication id').max(255))
+      .max(20)
+      .refine((list) => new Set(list).size === list.length, 'expected each sales channel once')
+      .default([]),
+    /**
+     * Metafield namespaces shopsync owns: a metafield the host stops sending is deleted from the
+     * store only in these; others are left as the merchant or other apps keep them.
+     */
+    ownedMetafieldNamespaces: z.array(metafieldNamespaceSchema).max(50).default([]),
+    /** Create a metafield definition where one is missing for a metafield in an owned namespace (else such a metafield is sent without one). */
+    createMetafieldDefinitions: z.boolean().default(false),
   })
   .strict();
 

@@ -65,6 +65,11 @@ export const configSnapshotSchema = z.object({
   includeEmptyCategories: z.boolean(),
   language: languageSchema,
   locationId: z.string().optional(),
+  /** The sales channels products were published to (absent in events recorded before it existed). */
+  publications: z.array(z.string()).optional(),
+  /** Metafield namespaces shopsync owned during the event. */
+  ownedMetafieldNamespaces: z.array(z.string()).optional(),
+  createMetafieldDefinitions: z.boolean().optional(),
 });
 export type ConfigSnapshot = z.infer<typeof configSnapshotSchema>;
 
