@@ -3,12 +3,13 @@ import '@shopsync/widget';
 import { html } from 'lit';
 import { FRAME_ARGS, type FrameArgs, withoutControls } from '../support/frame.js';
 import { REPLAY_ARG_TYPES } from '../support/replay-controls.js';
-import { REPLAY_DEFAULTS, configSnapshot, type ReplayOptions } from '../support/replay-source.js';
+import { REPLAY_DEFAULTS, configSnapshot, type ConfigOptions } from '../support/replay-source.js';
 import '../support/story-context.js';
 
-type Args = Pick<ReplayOptions, 'apiVersion' | 'disableDeletions' | 'overwriteStock' | 'includeEmptyCategories' | 'language'> & FrameArgs;
+type Args = ConfigOptions & FrameArgs;
 
-const { apiVersion, disableDeletions, overwriteStock, includeEmptyCategories, language } = REPLAY_ARG_TYPES;
+const { apiVersion, disableDeletions, overwriteStock, includeEmptyCategories, language, publications, ownedMetafieldNamespaces, createMetafieldDefinitions, recordedBeforePublishing } =
+  REPLAY_ARG_TYPES;
 
 const meta = {
   title: 'Parts/Configuration',
@@ -21,8 +22,23 @@ const meta = {
     overwriteStock: REPLAY_DEFAULTS.overwriteStock,
     includeEmptyCategories: REPLAY_DEFAULTS.includeEmptyCategories,
     language: REPLAY_DEFAULTS.language,
+    publications: REPLAY_DEFAULTS.publications,
+    ownedMetafieldNamespaces: REPLAY_DEFAULTS.ownedMetafieldNamespaces,
+    createMetafieldDefinitions: REPLAY_DEFAULTS.createMetafieldDefinitions,
+    recordedBeforePublishing: REPLAY_DEFAULTS.recordedBeforePublishing,
   },
-  argTypes: { apiVersion, disableDeletions, overwriteStock, includeEmptyCategories, language, ...withoutControls('config', 'now') },
+  argTypes: {
+    apiVersion,
+    disableDeletions,
+    overwriteStock,
+    includeEmptyCategories,
+    language,
+    publications,
+    ownedMetafieldNamespaces,
+    createMetafieldDefinitions,
+    recordedBeforePublishing,
+    ...withoutControls('config', 'now'),
+  },
   // The snapshot of an event that started an hour ago, judged against today.
   render: ({ locale, ...args }) =>
     html`<shopsync-story-context locale=${locale}>
@@ -37,5 +53,17 @@ export const Supported: Story = { name: 'API version supported' };
 export const EndsSoon: Story = { name: 'API version deprecated soon', args: { apiVersion: 'ends-soon' } };
 export const Deprecated: Story = { name: 'API version deprecated', args: { apiVersion: 'deprecated' } };
 export const AllParametersOn: Story = { name: 'Every parameter on, Spanish store', args: { disableDeletions: true, overwriteStock: true, includeEmptyCategories: true, language: 'es' } };
+/** A connector that publishes nothing and owns no metafield namespace. */
+export const NothingPublished: Story = {
+  name: 'Products not published, no metafield namespace owned',
+  args: { publications: [], ownedMetafieldNamespaces: [], createMetafieldDefinitions: false },
+};
+/** Sales channels given by publication id, as a connector may name them, and several namespaces. */
+export const PublicationIds: Story = {
+  name: 'Sales channels by publication id',
+  args: { publications: ['Online Store', 'gid://shopify/Publication/112233445566', 'Wholesale B2B'], ownedMetafieldNamespaces: ['shopsync', 'pim_specs', 'erp-logistics'] },
+};
+/** An event recorded before connectors had sales channels and metafield settings: only the four parameters. */
+export const RecordedBeforePublishing: Story = { name: 'Older event, without publishing settings', args: { recordedBeforePublishing: true } };
 export const Spanish: Story = { args: { locale: 'es', language: 'es', apiVersion: 'ends-soon' } };
 export const Dark: Story = { args: { theme: 'dark', apiVersion: 'deprecated' } };

@@ -36,6 +36,18 @@ const meta = {
 export default meta;
 type Story = StoryObj<Args>;
 
+/** Chooses the first row (in view) whose text contains `text`, or the first row: its details show. */
+async function chooseRow(canvas: HTMLElement, text = '') {
+  const table = deepQuery<ShopsyncItemTable>(canvas, 'shopsync-item-table');
+  await table.loaded;
+  // The virtualizer renders rows only while the list is on screen (below the fold on a phone).
+  table.shadowRoot!.querySelector('[part="list"]')?.scrollIntoView({ block: 'nearest' });
+  const row = () => [...table.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="row"]')].find((r) => r.textContent?.includes(text));
+  await waitFor(() => row() !== undefined, 5_000, text ? `a row with "${text}"` : 'the first row');
+  row()!.click();
+  await table.updateComplete;
+}
+
 /** Failed items only, their errors grouped by cause (largest group first), repeated failures flagged. */
 export const ErrorsByCause: Story = { name: 'Item errors grouped by cause', args: { itemStatus: 'error' } };
 
@@ -46,13 +58,25 @@ export const HundredThousandItems: Story = { name: '100,000 items', args: { item
 export const ItemDetails: Story = {
   name: 'A failed item’s details',
   args: { itemStatus: 'error', entity: 'variant' },
-  play: async ({ canvasElement }) => {
-    const table = deepQuery<ShopsyncItemTable>(canvasElement, 'shopsync-item-table');
-    await table.loaded;
-    await waitFor(() => table.shadowRoot!.querySelector('[part="row"]') !== null, 5_000, 'the first row');
-    table.shadowRoot!.querySelector<HTMLButtonElement>('[part="row"]')!.click();
-    await table.updateComplete;
-  },
+  play: async ({ canvasElement }) => chooseRow(canvasElement),
+};
+
+/**
+ * Products whose media or metafields Shopify refused: an image it could not download (a long URL,
+ * wrapped, and the field at fault), a metafield value of the wrong shape, a metafield without the
+ * definition its type needs. One is chosen: its error in full.
+ */
+export const MediaAndMetafieldErrors: Story = {
+  name: 'Image and metafield errors',
+  args: { itemStatus: 'error', entity: 'product' },
+  play: async ({ canvasElement }) => chooseRow(canvasElement, 'Shopify could not download it'),
+};
+
+/** The same on a phone: the details below the list, the URL wrapped within the width. */
+export const MediaErrorsOnAPhone: Story = {
+  name: 'Image and metafield errors, on a phone',
+  args: { itemStatus: 'error', entity: 'product', width: 360 },
+  play: async ({ canvasElement }) => chooseRow(canvasElement, 'Shopify could not download it'),
 };
 
 export const FilteredByReference: Story = { name: 'Filtered by reference', args: { ref: 'TRN-10' } };

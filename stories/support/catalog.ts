@@ -1,9 +1,10 @@
 /**
  * Canned, realistic data for the stories: an outdoor-apparel store's catalog (categories,
  * products and their variants, with ERP-style SKUs), the item errors Shopify's Admin API returns
- * for such a catalog (userErrors), and the general errors and connection failures the Shopify
- * target reports (their wording follows @shopsync/shopify). Everything is indexed, so that a
- * catalog of any size is generated on demand rather than held in memory.
+ * for such a catalog (userErrors, and errors of products' images and metafields), and the general
+ * errors and connection failures the Shopify target reports (their wording follows
+ * @shopsync/shopify). Everything is indexed, so that a catalog of any size is generated on
+ * demand rather than held in memory.
  */
 import type { Entity, GeneralError, ItemError } from '@shopsync/core';
 
@@ -87,6 +88,9 @@ export function variantRef(product: number, k: number): string {
   return k < VARIANT_CODES.length ? `${productRef(product)}-${code}` : `${productRef(product)}-${code}-${Math.floor(k / VARIANT_CODES.length) + 1}`;
 }
 
+/** An image URL as PIMs serve them: long, with a path and a query string. */
+export const SIZE_CHART_URL = 'https://media.northwind-outfitters.example/assets/size-charts/2026/unisex-outerwear-size-chart_v3_2400x1600.png?version=1764892800&fit=contain';
+
 /**
  * What Shopify answers for items it rejects, by entity, with how often each cause occurs
  * (weights out of 100). The same cause gives the same code, field and message, so that the
@@ -98,9 +102,25 @@ export const ITEM_ERROR_CAUSES: Record<Entity, ReadonlyArray<{ weight: number; e
     { weight: 30, error: { code: 'BLANK', field: ['input', 'title'], message: "Title can't be blank" } },
   ],
   product: [
-    { weight: 45, error: { code: 'TAKEN', field: ['input', 'handle'], message: 'Handle has already been taken' } },
-    { weight: 30, error: { code: 'BLANK', field: ['input', 'title'], message: "Title can't be blank" } },
-    { weight: 25, error: { code: 'TOO_LONG', field: ['input', 'productType'], message: 'Product type is too long (maximum is 255 characters)' } },
+    { weight: 30, error: { code: 'TAKEN', field: ['input', 'handle'], message: 'Handle has already been taken' } },
+    { weight: 15, error: { code: 'BLANK', field: ['input', 'title'], message: "Title can't be blank" } },
+    { weight: 10, error: { code: 'TOO_LONG', field: ['input', 'productType'], message: 'Product type is too long (maximum is 255 characters)' } },
+    // Media and metafields: a size chart every outerwear product shows, gone from the PIM's CDN;
+    // a material with a line break from a multi-line PIM field; a metafield in a namespace the
+    // connector does not own, so it may not create the definition.
+    { weight: 20, error: { code: 'IMAGE_DOWNLOAD_FAILURE', field: ['images', '1'], message: `Image 2 (${SIZE_CHART_URL}): Shopify could not download it: HTTP 404.` } },
+    {
+      weight: 15,
+      error: { code: 'INVALID_METAFIELD', field: ['metafields', '0', 'value'], message: 'Metafield custom.material (single_line_text_field): expected a single line (no line breaks).' },
+    },
+    {
+      weight: 10,
+      error: {
+        code: 'METAFIELD_DEFINITION_MISSING',
+        message:
+          'Metafield custom.designer (metaobject_reference) needs a metafield definition in the store: create it in Shopify admin (Settings › Metafields and metaobjects › Products), with the metaobject type it refers to.',
+      },
+    },
   ],
   variant: [
     { weight: 40, error: { code: 'GREATER_THAN_OR_EQUAL_TO', field: ['input', 'variants', '0', 'price'], message: 'Price must be greater than or equal to 0' } },

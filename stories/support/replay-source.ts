@@ -68,6 +68,17 @@ export interface ReplayOptions {
   includeEmptyCategories: boolean;
   /** The connector's language (BCP 47), a parameter of the configuration. */
   language: string;
+  /** Sales channels products are published to (empty: the connector publishes nothing). */
+  publications: string[];
+  /** Metafield namespaces the connector owns (deletes metafields in them the host stops sending). */
+  ownedMetafieldNamespaces: string[];
+  /** The connector creates missing metafield definitions in the namespaces it owns. */
+  createMetafieldDefinitions: boolean;
+  /**
+   * The event shown was recorded before the connector had sales channels and metafield settings:
+   * its configuration lacks them, as the events of the history older than a day always do.
+   */
+  recordedBeforePublishing: boolean;
   /** Sync events before the one shown, in the Activity Register list. */
   history: number;
   /** Runs are scheduled: the register says when the next one starts. */
@@ -92,6 +103,10 @@ export const REPLAY_DEFAULTS: ReplayOptions = {
   overwriteStock: false,
   includeEmptyCategories: false,
   language: 'en',
+  publications: ['Online Store', 'Point of Sale'],
+  ownedMetafieldNamespaces: ['shopsync'],
+  createMetafieldDefinitions: true,
+  recordedBeforePublishing: false,
   history: 9,
   scheduled: true,
   live: false,
@@ -109,6 +124,8 @@ const CATEGORY_CAP = 48;
 const PRODUCT_SHARE = 0.24;
 /** Item-level lines kept in a downloadable log. */
 const LOG_ITEM_LINES = 5_000;
+/** Events of the history before this one (older than a day) were recorded before the publishing settings existed. */
+const FIRST_EVENT_BEFORE_PUBLISHING = 5;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const zero = (): EntityCounts => ({ categories: 0, products: 0, variants: 0 });
@@ -133,8 +150,18 @@ function eventId(ms: number, seed: number): string {
   return `evt_${Math.floor(ms).toString(36).padStart(9, '0')}${hex}`;
 }
 
-/** The configuration snapshot, with the API version standing as asked at `at`. */
-export function configSnapshot(o: Pick<ReplayOptions, 'apiVersion' | 'disableDeletions' | 'overwriteStock' | 'includeEmptyCategories' | 'language'>, at: number): ConfigSnapshot {
+/** The options a configuration snapshot is made of. */
+export type ConfigOptions = Pick<
+  ReplayOptions,
+  'apiVersion' | 'disableDeletions' | 'overwriteStock' | 'includeEmptyCategories' | 'language' | 'publications' | 'ownedMetafieldNamespaces' | 'createMetafieldDefinitions' | 'recordedBeforePublishing'
+>;
+
+/**
+ * The configuration snapshot, with the API version standing as asked at `at`; without the
+ * publishing and metafield settings when it was `recordedBeforePublishing`, as the engine's older
+ * events are.
+ */
+export function configSnapshot(o: ConfigOptions, at: number): ConfigSnapshot {
   const latest = latestStableVersion(new Date(at));
   const oldestSupported = shiftVersion(latest, -9);
   const requested = o.apiVersion === 'supported' ? latest : o.apiVersion === 'ends-soon' ? oldestSupported : shiftVersion(latest, -12);
@@ -155,6 +182,9 @@ export function configSnapshot(o: Pick<ReplayOptions, 'apiVersion' | 'disableDel
     includeEmptyCategories: o.includeEmptyCategories,
     language: o.language,
     locationId: 'gid://shopify/Location/68431200321',
+    ...(o.recordedBeforePublishing
+      ? {}
+      : { publications: [...o.publications], ownedMetafieldNamespaces: [...o.ownedMetafieldNamespaces], createMetafieldDefinitions: o.createMetafieldDefinitions }),
   };
 }
 
@@ -366,7 +396,7 @@ export class ReplaySource implements SyncSource {
         endedAt: iso(kind === 3 ? startedAt + CONNECT_MS + 400 : t),
         pending: kind === 3 ? { categories: 0, products: 6, variants: 19 } : zero(),
         generalErrors,
-        config: this.#config,
+        config: h >= FIRST_EVENT_BEFORE_PUBLISHING ? configSnapshot({ ...this.options, recordedBeforePublishing: true }, this.#now) : this.#config,
         iterations,
         logsAvailable: n > 0,
         pausedAt: kind === 4 ? [iso(startedAt + 2 * SECOND)] : [],

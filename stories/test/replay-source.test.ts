@@ -17,6 +17,8 @@ const SCENARIOS: Array<[string, Partial<ReplayOptions>]> = [
   ['no sync yet', { status: 'none', items: 1_240, history: 0 }],
   ['deprecated API version', { apiVersion: 'deprecated' }],
   ['API version ending soon', { apiVersion: 'ends-soon' }],
+  ['recorded before publishing settings existed', { recordedBeforePublishing: true }],
+  ['nothing published', { publications: [], ownedMetafieldNamespaces: [], createMetafieldDefinitions: false }],
   ['tiny catalog', { items: 3, iterations: 5, failedItems: 1 }],
   ['empty catalog', { items: 0 }],
 ];
@@ -89,6 +91,33 @@ describe('ReplaySource', () => {
     assert.ok(failedCategories > 0);
     assert.equal(await source.retryFailed({ entity: 'category' }), failedCategories);
     assert.equal((await source.queryItems({ status: 'error', entity: 'category' })).total, 0, 'retried items are pending again');
+  });
+
+  it('sales channels and metafield settings: in the recent events, absent from those recorded before they existed', async () => {
+    const { items: events } = await new ReplaySource({ history: 9 }).listEvents({ limit: 100 });
+    const recorded = events.map((e) => 'publications' in e.config && 'ownedMetafieldNamespaces' in e.config && 'createMetafieldDefinitions' in e.config);
+    const without = events.map((e) => !('publications' in e.config || 'ownedMetafieldNamespaces' in e.config || 'createMetafieldDefinitions' in e.config));
+    assert.deepEqual(events[0]!.config.publications, ['Online Store', 'Point of Sale']);
+    assert.deepEqual(events[0]!.config.ownedMetafieldNamespaces, ['shopsync']);
+    assert.equal(events[0]!.config.createMetafieldDefinitions, true);
+    const firstWithout = without.indexOf(true);
+    assert.ok(firstWithout > 1, 'the event shown and the latest ones have them');
+    assert.ok(recorded.slice(0, firstWithout).every(Boolean) && without.slice(firstWithout).every(Boolean), 'older events have none of them');
+
+    const old = new ReplaySource({ recordedBeforePublishing: true }).snapshot()!;
+    assert.equal(old.config.publications, undefined);
+    assert.equal(old.config.ownedMetafieldNamespaces, undefined);
+    assert.equal(old.config.createMetafieldDefinitions, undefined);
+  });
+
+  it('products fail on their images and metafields too, with the code, field and message Shopify gives', async () => {
+    const source = new ReplaySource({ items: 12_000, iterations: 60, failedItems: 1_284 });
+    const codes = new Map((await source.summarizeItemErrors({ entity: 'product' })).groups.map((g) => [g.code, g]));
+    assert.deepEqual(codes.get('IMAGE_DOWNLOAD_FAILURE')?.field, ['images', '1']);
+    assert.match(codes.get('IMAGE_DOWNLOAD_FAILURE')!.message, /^Image 2 \(https:\/\/\S{80,}\): Shopify could not download it: HTTP 404\.$/);
+    assert.deepEqual(codes.get('INVALID_METAFIELD')?.field, ['metafields', '0', 'value']);
+    assert.match(codes.get('METAFIELD_DEFINITION_MISSING')!.message, /^Metafield custom\.designer \(metaobject_reference\) needs a metafield definition in the store/);
+    assert.equal(codes.get('METAFIELD_DEFINITION_MISSING')!.field, undefined);
   });
 
   it('100,000 items and 1,000 iterations are served at once (items are computed, not stored)', async () => {

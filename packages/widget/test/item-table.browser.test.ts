@@ -1,6 +1,7 @@
 /// <reference types="mocha" />
 import { expect, fixture, html } from '@open-wc/testing';
-import type { ItemView } from '@shopsync/core';
+import { setViewport } from '@web/test-runner-commands';
+import type { ItemError, ItemView } from '@shopsync/core';
 import type { ShopsyncItemTable, ShopsyncPanel } from '../src/index.js';
 import { completedWithErrors, deep, deepAll, failBad, makeSource, product, products, settle, text, until } from './helpers.js';
 import { FakeTarget } from '@shopsync/core/testing';
@@ -19,6 +20,36 @@ async function itemsTab(source: unknown) {
   await settle(panel);
   return { panel, table };
 }
+
+/** Errors of products' images and metafields, as the Shopify target reports them; one URL as long as PIMs make them. */
+const LONG_URL = 'https://media.northwind-outfitters.example/assets/size-charts/2026/unisex-outerwear-size-chart_v3_2400x1600.png?version=1764892800&fit=contain';
+const IMAGE_ERROR: ItemError = { code: 'IMAGE_DOWNLOAD_FAILURE', field: ['images', '1'], message: `Image 2 (${LONG_URL}): Shopify could not download it: HTTP 404.` };
+const SHORT_IMAGE_ERROR: ItemError = { code: 'IMAGE_DOWNLOAD_FAILURE', field: ['images', '1'], message: 'Image 2 (https://demo.example/img/tent-side.jpg): Shopify could not download it: HTTP 404.' };
+const METAFIELD_ERROR: ItemError = {
+  code: 'INVALID_METAFIELD',
+  field: ['metafields', '0', 'value'],
+  message: 'Metafield custom.material (single_line_text_field): expected a single line (no line breaks).',
+};
+const DEFINITION_ERROR: ItemError = {
+  code: 'METAFIELD_DEFINITION_MISSING',
+  message: 'Metafield custom.designer (metaobject_reference) needs a metafield definition in the store: create it in Shopify admin, with the metaobject type it refers to.',
+};
+/** A long code and a long field path, neither with a space to wrap at. */
+const OPTION_ERROR: ItemError = {
+  code: 'OPTION_VALUES_FOR_NUMBER_OF_UNKNOWN_OPTIONS',
+  field: ['input', 'variants', '0', 'optionValues', '0', 'linkedMetafieldValue'],
+  message: 'Option values provided for 1 unknown option(s).',
+};
+const MEDIA_OUTCOMES = {
+  'product:TENT': { errors: [IMAGE_ERROR] },
+  'product:TENT-2': { errors: [SHORT_IMAGE_ERROR, METAFIELD_ERROR] },
+  'product:JACKET': { errors: [METAFIELD_ERROR] },
+  'product:DESIGNER': { errors: [DEFINITION_ERROR] },
+  'variant:TENT-2-GRN': { errors: [OPTION_ERROR] },
+};
+
+/** Scrolls the list into view: the virtualizer renders rows only while it is on screen. */
+const showList = (table: Element) => deep(table, '[part="list"]').scrollIntoView({ block: 'nearest' });
 
 const rows = (table: Element) => deepAll<HTMLButtonElement>(table, '[part="row"]');
 const keys = (table: Element) => rows(table).map((r) => r.dataset.key);
@@ -109,6 +140,88 @@ describe('<shopsync-item-table>', () => {
     await until(() => text(table).includes('1 item was queued again.'));
     expect(asked).to.deep.equal([{ item: { entity: 'product', ref: 'BAD000' } }]);
     expect((await source.queryItems({ ref: 'BAD000' })).items[0]!.status).to.equal('pending');
+  });
+
+  it('image and metafield errors: each message in full with its code and field, grouped by cause', async () => {
+    const s = makeSource({}, new FakeTarget({ outcomes: MEDIA_OUTCOMES }));
+    await s.engine.enqueue([product('TENT'), product('TENT-2'), product('JACKET'), product('DESIGNER'), product('OK'), { entity: 'variant', op: 'upsert', ref: 'TENT-2-GRN', parentRef: 'TENT-2', data: { price: '9.99' } }]);
+    await s.engine.start();
+    const { table } = await itemsTab(s.source);
+    showList(table);
+    await until(() => rows(table).length === 6);
+
+    const groups = text(deep(table, '[part="error-groups"]'));
+    expect(groups).to.contain(`IMAGE_DOWNLOAD_FAILURE ${IMAGE_ERROR.message} (images.1)`);
+    expect(groups).to.contain(`2 INVALID_METAFIELD ${METAFIELD_ERROR.message} (metafields.0.value)`);
+    expect(groups).to.contain(`METAFIELD_DEFINITION_MISSING ${DEFINITION_ERROR.message}`);
+
+    const choose = async (key: string) => {
+      rows(table)
+        .find((r) => r.dataset.key === key)!
+        .click();
+      await settle(table);
+      return deep(table, '[part="detail"]');
+    };
+    let detail = await choose('product:TENT');
+    expect(text(deep(detail, '.errors'))).to.equal(`IMAGE_DOWNLOAD_FAILURE ${IMAGE_ERROR.message} Field: images.1`);
+    detail = await choose('product:TENT-2');
+    expect(deepAll(detail, '.errors li').map((li) => text(li))).to.deep.equal([
+      `IMAGE_DOWNLOAD_FAILURE ${SHORT_IMAGE_ERROR.message} Field: images.1`,
+      `INVALID_METAFIELD ${METAFIELD_ERROR.message} Field: metafields.0.value`,
+    ]);
+    detail = await choose('product:DESIGNER');
+    expect(text(deep(detail, '.errors'))).to.equal(`METAFIELD_DEFINITION_MISSING ${DEFINITION_ERROR.message}`, 'no field line when the error has none');
+    await expect(table).to.be.accessible();
+  });
+
+  it('a long URL, code or field path wraps inside the details and the groups, never beyond them, at any width', async () => {
+    const s = makeSource({}, new FakeTarget({ outcomes: MEDIA_OUTCOMES }));
+    await s.engine.enqueue([product('TENT'), product('TENT-2'), { entity: 'variant', op: 'upsert', ref: 'TENT-2-GRN', parentRef: 'TENT-2', data: { price: '9.99' } }]);
+    await s.engine.start();
+    const within = (inner: Element, outer: Element, what: string) => {
+      const a = inner.getBoundingClientRect();
+      const b = outer.getBoundingClientRect();
+      expect(a.right, `${what}: right edge`).to.be.at.most(b.right + 0.5);
+      expect(a.left, `${what}: left edge`).to.be.at.least(b.left - 0.5);
+    };
+    try {
+      for (const width of [360, 800, 860, 1280]) {
+        await setViewport({ width, height: 900 });
+        const { panel, table } = await itemsTab(s.source);
+        for (const key of ['product:TENT', 'variant:TENT-2-GRN']) {
+          showList(table);
+          await until(() => rows(table).some((r) => r.dataset.key === key));
+          rows(table)
+            .find((r) => r.dataset.key === key)!
+            .click();
+          await settle(table);
+          const detail = deep(table, '[part="detail"]');
+          expect(detail.scrollWidth, `${width}px, ${key}: the details do not scroll sideways`).to.be.at.most(detail.clientWidth);
+          for (const el of deepAll(detail, '.errors li, .errors li > *')) within(el, detail, `${width}px, ${key}: ${el.className || el.tagName}`);
+        }
+        const groups = deep(table, '[part="error-groups"]');
+        expect(groups.scrollWidth, `${width}px: the groups do not scroll sideways`).to.be.at.most(groups.clientWidth);
+        for (const el of deepAll(groups, 'li')) within(el, groups, `${width}px: a group`);
+        const base = panel.shadowRoot!.querySelector('[part="base"]')!;
+        expect(base.scrollWidth, `${width}px: the panel keeps its width`).to.be.at.most(width);
+        panel.remove();
+      }
+      // The URL wraps over several lines rather than being cut.
+      await setViewport({ width: 360, height: 900 });
+      const { table } = await itemsTab(s.source);
+      showList(table);
+      await until(() => rows(table).length > 0);
+      rows(table)
+        .find((r) => r.dataset.key === 'product:TENT')!
+        .click();
+      await settle(table);
+      const message = deep(table, '[part="detail"] .message');
+      expect(text(message)).to.equal(IMAGE_ERROR.message);
+      expect(message.getBoundingClientRect().height).to.be.greaterThan(3 * parseFloat(getComputedStyle(message).lineHeight), 'wrapped over several lines');
+      expect(message.scrollWidth).to.be.at.most(message.clientWidth);
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
   });
 
   it('retries all failed items of the current filter through the source; a host may veto', async () => {

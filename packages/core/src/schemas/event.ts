@@ -10,7 +10,8 @@ export type SyncStatus = z.infer<typeof syncStatusSchema>;
  * Why a run-level problem happened; `auth`/`not_found`/`network` also name connection failures.
  * `auth` is a credential the store refuses (a wrong token, a wrong client secret); `reauthorize`
  * is an app's authorization with the store that has ended (its refresh token expired or was
- * revoked, the app was uninstalled): only the merchant can give it back.
+ * revoked, the app was uninstalled): only the merchant can give it back. `configuration`: a
+ * setting of the connector the store cannot follow (a sales channel it does not have).
  */
 export const GENERAL_ERROR_CODES = [
   'auth',
@@ -25,6 +26,7 @@ export const GENERAL_ERROR_CODES = [
   'stopped',
   'interrupted',
   'exhausted',
+  'configuration',
   'internal',
 ] as const;
 export const generalErrorCodeSchema = z.enum(GENERAL_ERROR_CODES);

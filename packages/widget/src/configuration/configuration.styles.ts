@@ -30,6 +30,9 @@ export const styles = [
       font-family: ${token('font-mono')};
       font-weight: 600;
     }
+    .ident {
+      font-family: ${token('font-mono')};
+    }
     .sub {
       color: ${token('color-text-muted')};
       font-size: 0.857em;

@@ -1,4 +1,4 @@
-import { html, nothing } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { ConfigSnapshot } from '@shopsync/core';
 import { LocalizedElement } from '../base/localized-element.js';
@@ -21,11 +21,16 @@ export function apiVersionStanding(config: ConfigSnapshot, now: number, warningD
  * @tag shopsync-configuration
  * @summary The Configuration section of a sync event: the Shopify API version in use (with a
  * warning when it is deprecated or will be within the warning window, and the date to update
- * by) and the parameters applied, as they were when the event started.
+ * by) and the parameters applied, as they were when the event started: disable deletions,
+ * overwrite stock, include empty categories, language; then, in a group of their own, the sales
+ * channels products are published to, the metafield namespaces the connector owns, and whether
+ * it creates metafield definitions. Events recorded before a setting existed do not have it, and
+ * its row is not shown (nor the group, when none is there).
  *
  * @csspart api-version - The API version line.
  * @csspart api-warning - The deprecation warning.
  * @csspart parameters - The list of applied parameters.
+ * @csspart publishing - The list of publishing and metafield settings (absent for older events).
  */
 export class ShopsyncConfiguration extends LocalizedElement {
   static override styles = styles;
@@ -89,6 +94,30 @@ export class ShopsyncConfiguration extends LocalizedElement {
         <dt>${m.language}</dt>
         <dd data-param="language">${l.languageName(c.language)} <span class="sub">(${c.language})</span></dd>
       </dl>
+      ${this.#renderPublishing(c, flag)}
     </section>`;
+  }
+
+  /** Publishing and metafield settings: each row only when the event recorded it. */
+  #renderPublishing(c: ConfigSnapshot, flag: (on: boolean) => TemplateResult) {
+    const l = this.l;
+    const { m } = l;
+    const { publications, ownedMetafieldNamespaces: namespaces, createMetafieldDefinitions: createDefinitions } = c;
+    if (publications === undefined && namespaces === undefined && createDefinitions === undefined) return nothing;
+    return html`<h4 id="publishing-heading">${m.publishingHeading}</h4>
+      <dl part="publishing" aria-labelledby="publishing-heading">
+        ${publications === undefined
+          ? nothing
+          : html`<dt>${m.publications}</dt>
+              <dd data-param="publications">${publications.length ? publications.join(', ') : m.publicationsNone}</dd>`}
+        ${namespaces === undefined
+          ? nothing
+          : html`<dt>${m.ownedMetafieldNamespaces}</dt>
+              <dd data-param="ownedMetafieldNamespaces">${namespaces.length ? html`<span class="ident">${namespaces.join(', ')}</span>` : m.none}</dd>`}
+        ${createDefinitions === undefined
+          ? nothing
+          : html`<dt>${m.createMetafieldDefinitions}</dt>
+              <dd data-param="createMetafieldDefinitions">${flag(createDefinitions)}</dd>`}
+      </dl>`;
   }
 }

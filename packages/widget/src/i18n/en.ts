@@ -78,6 +78,7 @@ export const en = {
     stopped: 'Stopped',
     interrupted: 'Interrupted',
     exhausted: 'Gave up',
+    configuration: 'Connector settings',
     internal: 'Internal',
   } as Record<string, string>,
 
@@ -100,6 +101,12 @@ export const en = {
   language: 'Language',
   yes: 'Yes',
   no: 'No',
+  publishingHeading: 'Publishing and metafields',
+  publications: 'Sales channels',
+  publicationsNone: 'None: products are not published',
+  ownedMetafieldNamespaces: 'Metafield namespaces owned',
+  createMetafieldDefinitions: 'Create metafield definitions',
+  none: 'None',
 
   // History
   historyHeading: 'History',

@@ -72,6 +72,7 @@ export const es: Messages = {
     stopped: 'Detenida',
     interrupted: 'Interrumpida',
     exhausted: 'Abandonada',
+    configuration: 'Ajustes del conector',
     internal: 'Interno',
   },
 
@@ -93,6 +94,12 @@ export const es: Messages = {
   language: 'Idioma',
   yes: 'Sí',
   no: 'No',
+  publishingHeading: 'Publicación y metacampos',
+  publications: 'Canales de ventas',
+  publicationsNone: 'Ninguno: los productos no se publican',
+  ownedMetafieldNamespaces: 'Espacios de nombres de metacampos propios',
+  createMetafieldDefinitions: 'Crear definiciones de metacampos',
+  none: 'Ninguno',
 
   historyHeading: 'Historial',
   historyEmpty: 'Todavía no ha terminado ninguna iteración.',

@@ -241,15 +241,17 @@ export const styles = [
       display: grid;
       gap: 0.5rem;
     }
+    /* Codes and field paths wrap too (OPTION_VALUES_FOR_NUMBER_OF_UNKNOWN_OPTIONS, a long URL in
+       a message): the details never scroll sideways, even on a phone. */
     .errors li {
       border-left: 3px solid ${token('color-danger')};
       padding: 0.2rem 0 0.2rem 0.6rem;
       display: grid;
       gap: 0.1rem;
+      overflow-wrap: anywhere;
     }
     .errors .message {
       white-space: pre-wrap;
-      overflow-wrap: anywhere;
     }
     .note {
       font-size: 0.857em;
