@@ -14,6 +14,7 @@ import {
   validate,
   type GraphQLInputObjectType,
   type GraphQLNamedType,
+  type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
 import { adminSchema, adminSdl, buildDocument, documentSamples, featuresOf, opCost, productSetOp, requestedCost, SCHEMA_GATES } from '@shopsync/shopify';
@@ -38,6 +39,8 @@ function subsetProblems(ours: GraphQLSchema, real: GraphQLSchema): string[] {
       continue;
     }
     if (isObjectType(type) || isInterfaceType(type)) {
+      const theirInterfaces = new Set((theirs as typeof type).getInterfaces().map((i) => i.name));
+      for (const i of type.getInterfaces()) if (!theirInterfaces.has(i.name)) problems.push(`${type.name} implements ${i.name}, Shopify's does not`);
       const real = (theirs as typeof type).getFields();
       for (const f of Object.values(type.getFields())) {
         const r = real[f.name];
@@ -47,6 +50,7 @@ function subsetProblems(ours: GraphQLSchema, real: GraphQLSchema): string[] {
         }
         if (String(r.type) !== String(f.type)) problems.push(`${type.name}.${f.name} is ${String(f.type)}, Shopify's is ${String(r.type)}`);
         if (f.deprecationReason && !r.deprecationReason) problems.push(`${type.name}.${f.name} is deprecated here but not in Shopify's schema`);
+        else if (r.deprecationReason && !f.deprecationReason) problems.push(`${type.name}.${f.name} is deprecated in Shopify's schema ("${r.deprecationReason}"), not here`);
         else if (f.deprecationReason && f.deprecationReason !== r.deprecationReason) problems.push(`${type.name}.${f.name} is deprecated for "${f.deprecationReason}", Shopify's for "${r.deprecationReason}"`);
         for (const a of f.args) {
           const ra = r.args.find((x) => x.name === a.name);
@@ -73,8 +77,12 @@ function subsetProblems(ours: GraphQLSchema, real: GraphQLSchema): string[] {
         if (isNonNullType(r.type) && r.defaultValue === undefined && !type.getFields()[r.name]) problems.push(`${type.name} lacks Shopify's required field ${r.name}`);
       }
     } else if (isEnumType(type)) {
-      const values = new Set((theirs as typeof type).getValues().map((v) => v.name));
-      for (const v of type.getValues()) if (!values.has(v.name)) problems.push(`${type.name}.${v.name} does not exist`);
+      const values = new Map((theirs as typeof type).getValues().map((v) => [v.name, v]));
+      for (const v of type.getValues()) {
+        const r = values.get(v.name);
+        if (!r) problems.push(`${type.name}.${v.name} does not exist`);
+        else if (r.deprecationReason && !v.deprecationReason) problems.push(`${type.name}.${v.name} is deprecated in Shopify's schema, not here`);
+      }
     } else if (isUnionType(type)) {
       const members = new Set((theirs as typeof type).getTypes().map((t) => t.name));
       for (const m of type.getTypes()) if (!members.has(m.name)) problems.push(`${type.name} has no member ${m.name}`);
@@ -136,6 +144,66 @@ describe("the simulator's schema is Shopify's", () => {
     assert.deepEqual(subsetProblems(early, old), ['ProductSetUserErrorCode.ID_NOT_ALLOWED does not exist']);
     const defaulted = buildSchema(adminSdl('2025-01').replace('allowPartialUpdates: Boolean = false', 'allowPartialUpdates: Boolean = true'));
     assert.deepEqual(subsetProblems(defaulted, old), ["Mutation.productVariantsBulkUpdate(allowPartialUpdates:) defaults to true, Shopify's to false"]);
+  });
+
+  it('the subset check catches what the catalog parts (media, metafields, publications) could get wrong', (t) => {
+    const old = realSchemaOf(t, '2025-01');
+    const april = realSchemaOf(t, '2026-04');
+    if (!old || !april) return;
+    // An interface Shopify's type does not implement (and the fields that come with it).
+    const implementing = buildSchema(
+      adminSdl('2026-04').replace(
+        'type AppCatalog implements Catalog {\n',
+        'type AppCatalog implements Catalog & HasMetafields {\n  metafield(namespace: String, key: String!): Metafield\n  metafields(namespace: String, keys: [String!], first: Int, after: String): MetafieldConnection!\n',
+      ),
+    );
+    assert.deepEqual(subsetProblems(implementing, april), ["AppCatalog implements HasMetafields, Shopify's does not", 'AppCatalog.metafield does not exist', 'AppCatalog.metafields does not exist']);
+    // A field Shopify deprecated, used as if it were not (Publication.name: use catalog { title }).
+    const deprecated = buildSchema(adminSdl('2026-04').replace('type Publication {\n', 'type Publication {\n  name: String!\n'));
+    assert.deepEqual(subsetProblems(deprecated, april), ['Publication.name is deprecated in Shopify\'s schema ("Use [Catalog.title](https://shopify.dev/api/admin-graphql/unstable/interfaces/Catalog#field-catalog-title) instead."), not here']);
+    // Defaults that are not Shopify's; an enum value of a later version.
+    const drifted = buildSchema(
+      adminSdl('2025-01')
+        .replace('duplicateResolutionMode: FileCreateInputDuplicateResolutionMode = APPEND_UUID', 'duplicateResolutionMode: FileCreateInputDuplicateResolutionMode = REPLACE')
+        .replaceAll('resourcePublications(onlyPublished: Boolean = true', 'resourcePublications(onlyPublished: Boolean = false')
+        .replace('  INVALID_TYPE\n', '  INVALID_TYPE\n  INVALID\n'),
+    );
+    assert.deepEqual(subsetProblems(drifted, old).sort(), [
+      'FileSetInput.duplicateResolutionMode defaults to "REPLACE", Shopify\'s to "APPEND_UUID"',
+      'MetafieldsSetUserErrorCode.INVALID does not exist',
+      "Product.resourcePublications(onlyPublished:) defaults to false, Shopify's to true",
+      "Publishable.resourcePublications(onlyPublished:) defaults to false, Shopify's to true",
+    ]);
+  });
+
+  it('files, media, metafields, SEO, category and publications are in every gate, alike', () => {
+    const shapes = SCHEMA_GATES.map((gate) => {
+      const ours = adminSchema(gate);
+      const field = (type: string, name: string) => {
+        const f = (ours.getType(type) as GraphQLObjectType | GraphQLInputObjectType).getFields()[name];
+        return f ? `${type}.${name}: ${String(f.type)}` : `${type}.${name} missing`;
+      };
+      return [
+        field('QueryRoot', 'files'),
+        field('QueryRoot', 'publications'),
+        field('QueryRoot', 'taxonomy'),
+        field('Mutation', 'metafieldsSet'),
+        field('Mutation', 'metafieldsDelete'),
+        field('Mutation', 'publishablePublish'),
+        field('Mutation', 'publishableUnpublish'),
+        field('ProductSetInput', 'files'),
+        field('ProductSetInput', 'seo'),
+        field('ProductSetInput', 'category'),
+        field('ProductVariantSetInput', 'file'),
+        field('ProductVariantSetInput', 'metafields'),
+        field('Product', 'media'),
+        field('Product', 'metafields'),
+        field('ProductVariant', 'media'),
+        field('ProductVariant', 'metafields'),
+      ];
+    });
+    for (const s of shapes) assert.deepEqual(s, shapes[0]);
+    assert.ok(shapes[0]!.every((line) => !line.endsWith('missing')), shapes[0]!.join('\n'));
   });
 
   it('every document the adapter can send for 2025-01 validates against the real schema', (t) => {

@@ -1,5 +1,42 @@
 import { featuresOf, type SchemaGate } from '../version.js';
 
+/** Shopify's FileErrorCode values, which MediaErrorCode shares (the same in 2025-01, 2026-01 and 2026-04). */
+const FILE_ERROR_CODES = [
+  'UNKNOWN',
+  'INVALID_SIGNED_URL',
+  'IMAGE_DOWNLOAD_FAILURE',
+  'IMAGE_PROCESSING_FAILURE',
+  'MEDIA_TIMEOUT_ERROR',
+  'EXTERNAL_VIDEO_NOT_FOUND',
+  'EXTERNAL_VIDEO_UNLISTED',
+  'EXTERNAL_VIDEO_INVALID_ASPECT_RATIO',
+  'EXTERNAL_VIDEO_EMBED_DISABLED',
+  'EXTERNAL_VIDEO_EMBED_NOT_FOUND_OR_TRANSCODING',
+  'GENERIC_FILE_DOWNLOAD_FAILURE',
+  'GENERIC_FILE_INVALID_SIZE',
+  'VIDEO_METADATA_READ_ERROR',
+  'VIDEO_INVALID_FILETYPE_ERROR',
+  'VIDEO_MIN_WIDTH_ERROR',
+  'VIDEO_MAX_WIDTH_ERROR',
+  'VIDEO_MIN_HEIGHT_ERROR',
+  'VIDEO_MAX_HEIGHT_ERROR',
+  'VIDEO_MIN_DURATION_ERROR',
+  'VIDEO_MAX_DURATION_ERROR',
+  'VIDEO_VALIDATION_ERROR',
+  'MODEL3D_VALIDATION_ERROR',
+  'MODEL3D_THUMBNAIL_GENERATION_ERROR',
+  'MODEL3D_THUMBNAIL_REGENERATION_ERROR',
+  'MODEL3D_GLB_TO_USDZ_CONVERSION_ERROR',
+  'MODEL3D_GLB_OUTPUT_CREATION_ERROR',
+  'MODEL3D_PROCESSING_FAILURE',
+  'UNSUPPORTED_IMAGE_FILE_TYPE',
+  'INVALID_IMAGE_FILE_SIZE',
+  'INVALID_IMAGE_ASPECT_RATIO',
+  'INVALID_IMAGE_RESOLUTION',
+  'FILE_STORAGE_LIMIT_EXCEEDED',
+  'DUPLICATE_FILENAME_ERROR',
+] as const;
+
 /**
  * The part of Shopify's Admin GraphQL schema this package uses, written for this project: type,
  * field, argument and enum names and types are Shopify's (a test proves the variant of each schema
@@ -9,6 +46,7 @@ import { featuresOf, type SchemaGate } from '../version.js';
  */
 export function adminSdl(gate: SchemaGate): string {
   const f = featuresOf(gate);
+  const ERROR_CODES = FILE_ERROR_CODES.map((c) => `  ${c}`).join('\n');
   return `
 schema {
   query: QueryRoot
@@ -21,6 +59,12 @@ scalar HTML
 """A monetary value as a decimal string, such as "19.99"."""
 scalar Money
 
+"""An ISO 8601 date and time, such as "2026-12-05T10:00:00Z"."""
+scalar DateTime
+
+"""A URL, such as "https://cdn.shopify.com/…"."""
+scalar URL
+
 type QueryRoot {
   shop: Shop!
   """The location with this ID, or the shop's primary location without one."""
@@ -32,7 +76,11 @@ type QueryRoot {
   productVariants(first: Int, query: String): ProductVariantConnection!
   collection(id: ID!): Collection
   collections(first: Int, query: String): CollectionConnection!
-  metafieldDefinitions(ownerType: MetafieldOwnerType!, namespace: String, key: String, first: Int): MetafieldDefinitionConnection!
+  metafieldDefinitions(ownerType: MetafieldOwnerType!, namespace: String, key: String, first: Int, after: String): MetafieldDefinitionConnection!
+  files(first: Int, after: String, query: String, sortKey: FileSortKeys = ID, reverse: Boolean = false): FileConnection!
+  publications(first: Int, after: String): PublicationConnection!
+  publication(id: ID!): Publication
+  taxonomy: Taxonomy
 }
 
 type Mutation {
@@ -47,6 +95,10 @@ type Mutation {
   inventorySetQuantities(input: InventorySetQuantitiesInput!): InventorySetQuantitiesPayload
   inventoryActivate(inventoryItemId: ID!, locationId: ID!, available: Int): InventoryActivatePayload
   metafieldDefinitionCreate(definition: MetafieldDefinitionInput!): MetafieldDefinitionCreatePayload
+  metafieldsSet(metafields: [MetafieldsSetInput!]!): MetafieldsSetPayload
+  metafieldsDelete(metafields: [MetafieldIdentifierInput!]!): MetafieldsDeletePayload
+  publishablePublish(id: ID!, input: [PublicationInput!]!): PublishablePublishPayload
+  publishableUnpublish(id: ID!, input: [PublicationInput!]!): PublishableUnpublishPayload
 }
 
 type Shop {
@@ -68,7 +120,7 @@ enum ProductStatus {
   DRAFT
 }
 
-type Product {
+type Product implements HasMetafields & Publishable {
   id: ID!
   title: String!
   handle: String!
@@ -80,6 +132,22 @@ type Product {
   options(first: Int): [ProductOption!]!
   variants(first: Int, after: String): ProductVariantConnection!
   metafield(namespace: String, key: String!): Metafield
+  metafields(namespace: String, keys: [String!], first: Int, after: String): MetafieldConnection!
+  media(first: Int, after: String): MediaConnection!
+  seo: SEO!
+  category: TaxonomyCategory
+  publishedOnPublication(publicationId: ID!): Boolean!
+  resourcePublications(onlyPublished: Boolean = true, first: Int, after: String): ResourcePublicationConnection!
+}
+
+type SEO {
+  title: String
+  description: String
+}
+
+interface HasMetafields {
+  metafield(namespace: String, key: String!): Metafield
+  metafields(namespace: String, keys: [String!], first: Int, after: String): MetafieldConnection!
 }
 
 type Metafield {
@@ -88,10 +156,71 @@ type Metafield {
   key: String!
   type: String!
   value: String!
+  ownerType: MetafieldOwnerType!
+  owner: HasMetafields!
+  definition: MetafieldDefinition
+  createdAt: DateTime!
+  updatedAt: DateTime!
+}
+
+type MetafieldConnection {
+  nodes: [Metafield!]!
+  pageInfo: PageInfo!
 }
 
 enum MetafieldOwnerType {
   PRODUCT
+  PRODUCTVARIANT
+}
+
+input MetafieldsSetInput {
+  ownerId: ID!
+  namespace: String
+  key: String!
+  value: String!
+  type: String
+}
+
+enum MetafieldsSetUserErrorCode {
+  INVALID_TYPE
+  INVALID_VALUE
+  BLANK
+  TAKEN
+  TOO_LONG
+  TOO_SHORT
+  LESS_THAN_OR_EQUAL_TO
+  INCLUSION
+  PRESENT
+  INTERNAL_ERROR
+}
+
+type MetafieldsSetUserError {
+  code: MetafieldsSetUserErrorCode
+  elementIndex: Int
+  field: [String!]
+  message: String!
+}
+
+type MetafieldsSetPayload {
+  metafields: [Metafield!]
+  userErrors: [MetafieldsSetUserError!]!
+}
+
+input MetafieldIdentifierInput {
+  ownerId: ID!
+  namespace: String!
+  key: String!
+}
+
+type MetafieldIdentifier {
+  ownerId: ID!
+  namespace: String!
+  key: String!
+}
+
+type MetafieldsDeletePayload {
+  deletedMetafields: [MetafieldIdentifier]
+  userErrors: [UserError!]!
 }
 
 type MetafieldDefinitionType {
@@ -111,6 +240,7 @@ type MetafieldDefinition {
   namespace: String!
   key: String!
   name: String!
+  ownerType: MetafieldOwnerType!
   type: MetafieldDefinitionType!
   capabilities: MetafieldCapabilities!
 }
@@ -127,6 +257,7 @@ enum MetafieldDefinitionCreateUserErrorCode {
   TAKEN
   TOO_LONG
   TOO_SHORT
+  INVALID_OPTION
 }
 
 type MetafieldDefinitionCreateUserError {
@@ -147,7 +278,7 @@ type ProductOption {
   values: [String!]!
 }
 
-type ProductVariant {
+type ProductVariant implements HasMetafields {
   id: ID!
   title: String!
   sku: String
@@ -158,6 +289,9 @@ type ProductVariant {
   selectedOptions: [SelectedOption!]!
   inventoryItem: InventoryItem!
   product: Product!
+  media(first: Int, after: String): MediaConnection!
+  metafield(namespace: String, key: String!): Metafield
+  metafields(namespace: String, keys: [String!], first: Int, after: String): MetafieldConnection!
 }
 
 type SelectedOption {
@@ -238,6 +372,233 @@ type Collection {
 type PageInfo {
   hasNextPage: Boolean!
   endCursor: String
+}
+
+enum MediaContentType {
+  VIDEO
+  EXTERNAL_VIDEO
+  MODEL_3D
+  IMAGE
+}
+
+enum MediaStatus {
+  UPLOADED
+  PROCESSING
+  READY
+  FAILED
+}
+
+enum FileStatus {
+  UPLOADED
+  PROCESSING
+  READY
+  FAILED
+}
+
+enum MediaPreviewImageStatus {
+  UPLOADED
+  PROCESSING
+  READY
+  FAILED
+}
+
+enum MediaErrorCode {
+${ERROR_CODES}
+}
+
+enum FileErrorCode {
+${ERROR_CODES}
+}
+
+type MediaError {
+  code: MediaErrorCode!
+  details: String
+  message: String!
+}
+
+type FileError {
+  code: FileErrorCode!
+  details: String
+  message: String!
+}
+
+type Image {
+  id: ID
+  url: URL!
+  altText: String
+}
+
+type MediaPreviewImage {
+  image: Image
+  status: MediaPreviewImageStatus!
+}
+
+type MediaImageOriginalSource {
+  url: URL
+  fileSize: Int
+}
+
+interface Media {
+  id: ID!
+  alt: String
+  mediaContentType: MediaContentType!
+  mediaErrors: [MediaError!]!
+  preview: MediaPreviewImage
+  status: MediaStatus!
+}
+
+interface File {
+  id: ID!
+  alt: String
+  createdAt: DateTime!
+  updatedAt: DateTime!
+  fileErrors: [FileError!]!
+  fileStatus: FileStatus!
+  preview: MediaPreviewImage
+}
+
+type MediaImage implements Media & File {
+  id: ID!
+  alt: String
+  mediaContentType: MediaContentType!
+  mediaErrors: [MediaError!]!
+  preview: MediaPreviewImage
+  status: MediaStatus!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+  fileErrors: [FileError!]!
+  fileStatus: FileStatus!
+  image: Image
+  mimeType: String
+  originalSource: MediaImageOriginalSource
+}
+
+type MediaConnection {
+  nodes: [Media!]!
+  pageInfo: PageInfo!
+}
+
+type FileConnection {
+  nodes: [File!]!
+  pageInfo: PageInfo!
+}
+
+enum FileSortKeys {
+  CREATED_AT
+  FILENAME
+  ID
+  ORIGINAL_UPLOAD_SIZE
+  RELEVANCE
+  UPDATED_AT
+}
+
+enum FileContentType {
+  IMAGE
+  FILE
+  VIDEO
+  EXTERNAL_VIDEO
+  MODEL_3D
+}
+
+enum FileCreateInputDuplicateResolutionMode {
+  APPEND_UUID
+  RAISE_ERROR
+  REPLACE
+}
+
+input FileSetInput {
+  id: ID
+  originalSource: String
+  alt: String
+  contentType: FileContentType
+  filename: String
+  duplicateResolutionMode: FileCreateInputDuplicateResolutionMode = APPEND_UUID
+}
+
+type TaxonomyCategory {
+  id: ID!
+  name: String!
+  fullName: String!
+  parentId: ID
+  level: Int!
+  isLeaf: Boolean!
+  isRoot: Boolean!
+  isArchived: Boolean!
+  ancestorIds: [ID!]!
+  childrenIds: [ID!]!
+}
+
+type TaxonomyCategoryConnection {
+  nodes: [TaxonomyCategory!]!
+  pageInfo: PageInfo!
+}
+
+type Taxonomy {
+  categories(first: Int, after: String, search: String, childrenOf: ID, descendantsOf: ID, siblingsOf: ID): TaxonomyCategoryConnection!
+}
+
+enum CatalogStatus {
+  ACTIVE
+  ARCHIVED
+  DRAFT
+}
+
+interface Catalog {
+  id: ID!
+  title: String!
+  status: CatalogStatus!
+}
+
+type AppCatalog implements Catalog {
+  id: ID!
+  title: String!
+  status: CatalogStatus!
+}
+
+type Publication {
+  id: ID!
+  catalog: Catalog
+  autoPublish: Boolean!
+  supportsFuturePublishing: Boolean!
+}
+
+type PublicationConnection {
+  nodes: [Publication!]!
+  pageInfo: PageInfo!
+}
+
+interface Publishable {
+  publishedOnPublication(publicationId: ID!): Boolean!
+  resourcePublications(onlyPublished: Boolean = true, first: Int, after: String): ResourcePublicationConnection!
+}
+
+type ResourcePublication {
+  publication: Publication!
+  publishable: Publishable!
+  isPublished: Boolean!
+  publishDate: DateTime!
+}
+
+type ResourcePublicationConnection {
+  nodes: [ResourcePublication!]!
+  pageInfo: PageInfo!
+}
+
+input PublicationInput {
+  publicationId: ID
+  publishDate: DateTime
+}
+
+type PublishablePublishPayload {
+  publishable: Publishable
+  shop: Shop!
+  userErrors: [UserError!]!
+}
+
+type PublishableUnpublishPayload {
+  publishable: Publishable
+  shop: Shop!
+  userErrors: [UserError!]!
 }
 
 type ProductConnection {
@@ -404,6 +765,7 @@ input UniqueMetafieldValueInput {
 }
 
 input MetafieldInput {
+  id: ID
   namespace: String
   key: String
   value: String
@@ -418,6 +780,11 @@ input MetafieldCapabilityCreateInput {
   uniqueValues: MetafieldCapabilityUniqueValuesInput
 }
 
+input MetafieldDefinitionValidationInput {
+  name: String!
+  value: String!
+}
+
 input MetafieldDefinitionInput {
   namespace: String
   key: String!
@@ -425,6 +792,7 @@ input MetafieldDefinitionInput {
   description: String
   ownerType: MetafieldOwnerType!
   type: String!
+  validations: [MetafieldDefinitionValidationInput!]
   capabilities: MetafieldCapabilityCreateInput
 }
 
@@ -441,6 +809,14 @@ input ProductSetInput {
   variants: [ProductVariantSetInput!]
   metafields: [MetafieldInput!]
   collections: [ID!]
+  files: [FileSetInput!]
+  seo: SEOInput
+  category: ID
+}
+
+input SEOInput {
+  title: String
+  description: String
 }
 ${f.productSetIdentifier ? '\ninput ProductSetIdentifiers {\n  id: ID\n  handle: String\n  customId: UniqueMetafieldValueInput\n}\n' : ''}
 input OptionSetInput {
@@ -464,6 +840,8 @@ input ProductVariantSetInput {
   position: Int
   inventoryItem: InventoryItemInput
   inventoryQuantities: [ProductSetInventoryInput!]
+  file: FileSetInput
+  metafields: [MetafieldInput!]
 }
 
 input ProductSetInventoryInput {

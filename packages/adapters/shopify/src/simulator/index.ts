@@ -5,7 +5,15 @@ export type { FaultKind, FaultOptions, TokenFaultKind, TokenFaultOptions } from 
 export type { IssuedOfflineToken, OAuthErrorCode, PresentedRefreshToken } from './grants.js';
 export { TOKEN_PATH } from './oauth.js';
 export type { RequestLogEntry, TokenRequestEntry } from './request-log.js';
-export type { StoreSnapshot, ProductSnapshot, VariantSnapshot, CollectionSnapshot } from './inspection.js';
+export type { StoreSnapshot, ProductSnapshot, VariantSnapshot, CollectionSnapshot, MediaSnapshot, FileSnapshot } from './inspection.js';
+export type { MediaFaultOptions, MediaFaultHandle } from './media-fetch.js';
+export type { FileErrorOut, FileStatus } from './media.js';
+export { FILE_ERROR_CODES } from './model.js';
+export type { FileErrorCode } from './model.js';
+export { DEFAULT_PUBLICATIONS } from './publications.js';
+export { TAXONOMY } from './taxonomy.js';
+export type { TaxonomyCategoryRecord } from './taxonomy.js';
+export { METAFIELD_TYPES } from './metafield-types.js';
 export { simulatorOptionsSchema, simulatorAppSchema, PLAN_PRESETS, REALISTIC_LATENCY, NON_EXPIRING_CUTOFF, DEFAULT_APP_SCOPE } from './options.js';
 export type { SimulatorOptions, SimulatorConfig, SimulatorApp, Plan } from './options.js';
 export { calendarPolicy, servedVersion } from './versions.js';

@@ -1,10 +1,34 @@
 /**
  * What a test (or the demo) reads from the simulator's store without going through GraphQL:
- * plain snapshots of products, variants, collections and locations, and lookups by id, handle
- * or SKU. Snapshots are copies: changing one changes nothing in the store.
+ * plain snapshots of products, variants, collections, locations and files, and lookups by id,
+ * handle or SKU. Snapshots are copies: changing one changes nothing in the store. A file's
+ * status is read from the clock when the snapshot is taken.
  */
-import type { SimCollection, SimLocation } from './model.js';
+import type { FileErrorOut, FileStatus } from './media.js';
+import type { SimCollection, SimFile, SimLocation, SimMetafield } from './model.js';
 import type { SimStore } from './store.js';
+import { TAXONOMY } from './taxonomy.js';
+
+/** A file as a product's media lists it. */
+export interface MediaSnapshot {
+  id: string;
+  alt: string;
+  status: FileStatus;
+  /** The URL it was created from. */
+  source: string;
+  /** Its errors, once FAILED. */
+  errors: FileErrorOut[];
+}
+
+/** A file of the shop, as `files()` shows it: with the products that have it as a medium. */
+export interface FileSnapshot extends MediaSnapshot {
+  filename: string;
+  createdAt: string;
+  updatedAt: string;
+  productIds: string[];
+  /** How many products have it as a medium (0: detached, still in the shop's files). */
+  productCount: number;
+}
 
 /** A variant as `snapshot()` and `product()` show it. */
 export interface VariantSnapshot {
@@ -21,6 +45,10 @@ export interface VariantSnapshot {
   weight: { value: number; unit: string } | null;
   /** Available quantity by location id, where stocked. */
   stock: Record<string, number>;
+  /** The id of its image (a medium of its product), if any. */
+  imageId: string | null;
+  /** `namespace.key` -> value. */
+  metafields: Record<string, string>;
 }
 
 /** A product with its variants, as `snapshot()` and `product()` show it. */
@@ -39,6 +67,12 @@ export interface ProductSnapshot {
   collections: string[];
   /** `namespace.key` -> value. */
   metafields: Record<string, string>;
+  /** Its media, in order. */
+  media: MediaSnapshot[];
+  seo: { title: string | null; description: string | null };
+  category: { id: string; name: string; fullName: string } | null;
+  /** Titles of the publications it is published on now. */
+  publications: string[];
 }
 
 /** A collection with its members, as `snapshot()` and `collection()` show it. */
@@ -89,10 +123,27 @@ export function stockOf(s: SimStore, sku: string, locationId = s.primaryLocation
   return v ? s.inventoryItems.get(v.inventoryItemId)?.levels.get(locationId) : undefined;
 }
 
+function mediaSnapshot(s: SimStore, f: SimFile): MediaSnapshot {
+  const state = s.media.state(f);
+  return { id: f.id, alt: f.alt, status: state.status, source: f.source, errors: state.errors.map((e) => ({ ...e })) };
+}
+
+/** Every file of the shop, in creation order, with the products that have it as a medium. */
+export function filesSnapshot(s: SimStore): FileSnapshot[] {
+  return [...s.media.files.values()].map((f) => {
+    const productIds = [...s.products.values()].filter((p) => p.mediaIds.includes(f.id)).map((p) => p.id);
+    return { ...mediaSnapshot(s, f), filename: f.filename, createdAt: f.createdAt, updatedAt: s.media.state(f).updatedAt, productIds, productCount: productIds.length };
+  });
+}
+
+const values = (metafields: Map<string, SimMetafield>) => Object.fromEntries([...metafields.entries()].map(([k, m]) => [k, m.value]));
+
 /** A product's snapshot, with its variants in order. */
 export function productSnapshot(s: SimStore, id: string): ProductSnapshot | undefined {
   const p = s.products.get(id);
   if (!p) return undefined;
+  const category = p.categoryId ? TAXONOMY.get(p.categoryId) : undefined;
+  const now = s.now();
   return {
     id: p.id,
     title: p.title,
@@ -118,9 +169,15 @@ export function productSnapshot(s: SimStore, id: string): ProductSnapshot | unde
         tracked: item.tracked,
         weight: item.weight ? { ...item.weight } : null,
         stock: Object.fromEntries(item.levels),
+        imageId: v.mediaId,
+        metafields: values(v.metafields),
       };
     }),
     collections: [...s.collections.values()].filter((c) => c.productIds.includes(p.id)).map((c) => c.handle),
-    metafields: Object.fromEntries([...p.metafields.entries()].map(([k, m]) => [k, m.value])),
+    metafields: values(p.metafields),
+    media: p.mediaIds.map((id) => s.media.files.get(id)).filter((f): f is SimFile => !!f).map((f) => mediaSnapshot(s, f)),
+    seo: { ...p.seo },
+    category: category ? { id: category.id, name: category.name, fullName: category.fullName } : null,
+    publications: [...s.publications.byId.values()].filter((pub) => s.publications.isPublished(p, pub.id, now)).map((pub) => pub.title),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * What the simulator's store is made of: its records (products, variants, inventory items,
- * collections, locations, metafield definitions), the inputs its mutations take as graphql-js
- * coerced them, the userErrors they answer with, and the small rules shared by several of them.
+ * collections, locations, metafields and their definitions, files, publications), the inputs its
+ * mutations take as graphql-js coerced them, the userErrors they answer with, and the small rules
+ * shared by several of them.
  */
 
 /** A userError as a mutation's payload lists it (`code` only where the payload type has one). */
@@ -19,13 +20,31 @@ export interface SimOption {
   values: string[];
 }
 
-/** A metafield as a product holds it. */
+/** A metafield as a product or variant holds it. */
 export interface SimMetafield {
   id: string;
   namespace: string;
   key: string;
   type: string;
   value: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Who can own a metafield here (Shopify's MetafieldOwnerType values the simulator models). */
+export type MetafieldOwnerType = 'PRODUCT' | 'PRODUCTVARIANT';
+
+/** A record that holds metafields, by `namespace.key`. */
+export interface MetafieldOwner {
+  id: string;
+  metafields: Map<string, SimMetafield>;
+}
+
+/** Where a product is published: a publication (sales channel) and from when. */
+export interface SimPublicationLink {
+  publicationId: string;
+  /** ISO date-time; in the future, the product is scheduled rather than published. */
+  publishDate: string;
 }
 
 /** A product as the store holds it. */
@@ -42,18 +61,86 @@ export interface SimProduct {
   variantIds: string[];
   /** `namespace.key` -> metafield. */
   metafields: Map<string, SimMetafield>;
+  /** Ids of its media (files of the shop), in order. */
+  mediaIds: string[];
+  seo: { title: string | null; description: string | null };
+  /** A `gid://shopify/TaxonomyCategory/…` of taxonomy.ts, or null. */
+  categoryId: string | null;
+  /** The publications it is published on (or scheduled for). */
+  publications: SimPublicationLink[];
   createdAt: string;
   updatedAt: string;
 }
 
-/** A product metafield definition (`metafieldDefinitionCreate`). */
+/** A metafield definition (`metafieldDefinitionCreate`) of products or variants. */
 export interface SimMetafieldDefinition {
   id: string;
+  ownerType: MetafieldOwnerType;
   namespace: string;
   key: string;
   name: string;
   type: string;
   uniqueValues: boolean;
+  /** The definition's validations (`metaobject_definition_id`, …), as given. */
+  validations: Array<{ name: string; value: string }>;
+}
+
+/** Shopify's FileErrorCode (and MediaErrorCode, the same values) a file can fail with. */
+export const FILE_ERROR_CODES = [
+  'UNKNOWN',
+  'INVALID_SIGNED_URL',
+  'IMAGE_DOWNLOAD_FAILURE',
+  'IMAGE_PROCESSING_FAILURE',
+  'MEDIA_TIMEOUT_ERROR',
+  'GENERIC_FILE_DOWNLOAD_FAILURE',
+  'GENERIC_FILE_INVALID_SIZE',
+  'UNSUPPORTED_IMAGE_FILE_TYPE',
+  'INVALID_IMAGE_FILE_SIZE',
+  'INVALID_IMAGE_ASPECT_RATIO',
+  'INVALID_IMAGE_RESOLUTION',
+  'FILE_STORAGE_LIMIT_EXCEEDED',
+  'DUPLICATE_FILENAME_ERROR',
+] as const;
+/** One of FILE_ERROR_CODES. */
+export type FileErrorCode = (typeof FILE_ERROR_CODES)[number];
+
+/** Why a file failed: what `fileErrors` and `mediaErrors` show once it is FAILED. */
+export interface SimFileFailure {
+  code: FileErrorCode;
+  details: string | null;
+}
+
+/**
+ * A file of the shop (an image: Shopify's MediaImage), product media or not. Its status is not
+ * stored: it follows from the clock (media.ts), from `processingSince` and the fetch.
+ */
+export interface SimFile {
+  id: string;
+  alt: string;
+  /** The URL it was created from (`originalSource`). */
+  source: string;
+  filename: string;
+  createdAt: string;
+  /** Last change by a client (alt, source); status changes are added to it when read. */
+  updatedAt: string;
+  /** When its current processing started (creation, or a new source). */
+  processingSince: string;
+  /** Decided when it is created (a fault) or when its fetch ends; shown once processing is over. */
+  failure: SimFileFailure | null;
+  /** Its source is being fetched (`media.fetch`): it stays PROCESSING until the fetch ends. */
+  fetchPending: boolean;
+  /** When the fetch ended, if there was one. */
+  fetchedAt: string | null;
+  /** Bytes fetched, when fetched. */
+  size: number | null;
+  mimeType: string | null;
+}
+
+/** A publication (sales channel) of the shop, with the AppCatalog that names it. */
+export interface SimPublication {
+  id: string;
+  title: string;
+  catalogId: string;
 }
 
 /** The simulated app's reserved namespace, as `$app` resolves for it. */
@@ -77,6 +164,10 @@ export interface SimVariant {
   position: number;
   selectedOptions: Array<{ name: string; value: string }>;
   inventoryItemId: string;
+  /** The product medium that is its image, if any. */
+  mediaId: string | null;
+  /** `namespace.key` -> metafield. */
+  metafields: Map<string, SimMetafield>;
 }
 
 /** A variant's inventory item, with its stock by location. */
@@ -107,6 +198,25 @@ export interface SimLocation {
   isPrimary: boolean;
 }
 
+/** A MetafieldInput (productSet), as graphql-js coerced it. */
+export interface MetafieldArgs {
+  id?: string | null;
+  namespace?: string | null;
+  key?: string | null;
+  value?: string | null;
+  type?: string | null;
+}
+
+/** A FileSetInput (productSet's `files` and a variant's `file`), as graphql-js coerced it. */
+export interface FileSetArgs {
+  id?: string | null;
+  originalSource?: string | null;
+  alt?: string | null;
+  contentType?: string | null;
+  filename?: string | null;
+  duplicateResolutionMode?: 'APPEND_UUID' | 'RAISE_ERROR' | 'REPLACE' | null;
+}
+
 /** The input of productSet, as graphql-js coerced it. */
 export interface ProductSetArgs {
   id?: string | null;
@@ -127,10 +237,20 @@ export interface ProductSetArgs {
     position?: number | null;
     inventoryItem?: { sku?: string | null; tracked?: boolean | null; measurement?: { weight?: { value: number; unit: string } | null } | null } | null;
     inventoryQuantities?: Array<{ locationId: string; name: string; quantity: number }> | null;
+    /** The variant's image (omitted or null: unchanged). */
+    file?: FileSetArgs | null;
+    /** The variant's metafields become exactly these (omitted: unchanged). */
+    metafields?: MetafieldArgs[] | null;
   }> | null;
-  metafields?: Array<{ namespace?: string | null; key?: string | null; value?: string | null; type?: string | null }> | null;
+  metafields?: MetafieldArgs[] | null;
   /** Collection ids: the product's membership becomes exactly these (omitted: unchanged). */
   collections?: string[] | null;
+  /** The product's media become exactly these files, in order (omitted: unchanged). */
+  files?: FileSetArgs[] | null;
+  /** Each field given replaces the stored one (null clears it). */
+  seo?: { title?: string | null; description?: string | null } | null;
+  /** A taxonomy category id; null removes the category. */
+  category?: string | null;
 }
 
 /** A unique metafield value naming a product (a "custom ID"). */
@@ -191,16 +311,4 @@ export function money(v: unknown): string | null | undefined {
   if (v === null) return null;
   const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
   return MONEY.test(s) ? s : 'invalid';
-}
-
-/** The store as plain JSON (Maps as entry lists), for a simulator that keeps its store in a file. */
-export interface SimStoreData {
-  v: 1;
-  products: Array<Omit<SimProduct, 'metafields'> & { metafields: Array<[string, SimMetafield]> }>;
-  variants: SimVariant[];
-  inventoryItems: Array<Omit<SimInventoryItem, 'levels'> & { levels: Array<[string, number]> }>;
-  collections: SimCollection[];
-  locations: SimLocation[];
-  definitions: SimMetafieldDefinition[];
-  seq: Array<[string, number]>;
 }

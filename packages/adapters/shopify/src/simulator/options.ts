@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_PUBLICATIONS } from './publications.js';
 
 /** Shopify's GraphQL Admin API rate limits by plan: restore rate (points/s) and bucket size. */
 export const PLAN_PRESETS = {
@@ -133,12 +134,32 @@ export const simulatorOptionsSchema = z
     statePath: z.string().min(1, 'expected a file path').optional(),
     /** Request bodies above this size get 413. */
     maxBodyBytes: z.number().int().min(1_024).max(100_000_000).default(10_000_000),
+    /** Files (product media): how they are processed (media.ts, media-fetch.ts). */
+    media: z
+      .object({
+        /** A new file is UPLOADED, PROCESSING after half of this, READY (or FAILED) after all of it. */
+        processingMs: z.number().int().min(0).max(3_600_000).default(50),
+        /**
+         * GET each new file's source (http/https, 10 s at most) and fail the file as Shopify would:
+         * IMAGE_DOWNLOAD_FAILURE, UNSUPPORTED_IMAGE_FILE_TYPE, INVALID_IMAGE_FILE_SIZE.
+         */
+        fetch: z.boolean().default(false),
+        /** The largest image fetched (Shopify: 20 MB). */
+        maxBytes: z.number().int().min(1).max(1_000_000_000).default(20_000_000),
+      })
+      .strict()
+      .prefault({}),
+    /** The store's publications (sales channels), by title; ids `gid://shopify/Publication/<n>`. */
+    publications: z.array(z.string().min(1).max(255)).max(50).default([...DEFAULT_PUBLICATIONS]),
   })
   .strict()
   .superRefine((o, ctx) => {
     if (o.accessTokens.length === 0 && o.apps.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['accessTokens'], message: 'expected at least one access token (or an app in options.apps)' });
     }
+    o.publications.forEach((title, i) => {
+      if (o.publications.indexOf(title) !== i) ctx.addIssue({ code: 'custom', path: ['publications', i], message: 'expected each publication title once' });
+    });
     // Every client id once; every fixed token belongs to one app (or to `accessTokens`) only.
     const clientIds = new Set<string>();
     const tokens = new Set(o.accessTokens);

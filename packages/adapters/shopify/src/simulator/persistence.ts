@@ -3,14 +3,14 @@
  * of changes shares one write) and at close, atomically (a new file renamed over the old one).
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { SimStoreData } from './model.js';
-import { SimStore } from './store.js';
+import { storeDataSchema, storeFromData, storeToData } from './store-data.js';
+import type { SimStore, StoreOptions } from './store.js';
 
 /** How long after a change the store is written. */
 const SAVE_DELAY_MS = 200;
 
 /** The store kept at `path`, or undefined when there is no file yet. A file that cannot be read is an error, never silently replaced. */
-export function loadStore(path: string): SimStore | undefined {
+export function loadStore(path: string, options: StoreOptions = {}): SimStore | undefined {
   if (!existsSync(path)) return undefined;
   let data: unknown;
   try {
@@ -21,7 +21,12 @@ export function loadStore(path: string): SimStore | undefined {
   if (typeof data !== 'object' || data === null || (data as { v?: unknown }).v !== 1) {
     throw new Error(`The simulator's store file ${path} is not a version 1 store; move it away to start with an empty store.`);
   }
-  return SimStore.fromData(data as SimStoreData);
+  const parsed = storeDataSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`The simulator's store file ${path} cannot be read (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'not a store'}); move it away to start with an empty store.`);
+  }
+  return storeFromData(parsed.data, options);
 }
 
 /** Writes a store to its file after changes; does nothing without a path. */
@@ -53,7 +58,7 @@ export class StoreFile {
     const path = this.#path;
     if (!path) return;
     // A new file renamed over the old one: a crash mid-write leaves the previous store whole.
-    writeFileSync(`${path}.tmp`, JSON.stringify(this.#store.toData()));
+    writeFileSync(`${path}.tmp`, JSON.stringify(storeToData(this.#store)));
     renameSync(`${path}.tmp`, path);
   }
 }

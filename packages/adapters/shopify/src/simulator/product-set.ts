@@ -3,8 +3,13 @@
  * listing everything wrong with it (Shopify's ProductSetUserErrorCode values and field paths).
  * Nothing here changes the store; `SimStore.productSet` applies a plan only when it has no errors.
  */
-import { given, money, resolveNamespace, type ProductSetArgs, type ProductSetIdentifierArgs, type SimProduct, type UserErrorOut } from './model.js';
+import type { PlannedMetafield } from './metafields.js';
+import { given, money, resolveNamespace, type MetafieldArgs, type MetafieldOwner, type MetafieldOwnerType, type ProductSetArgs, type ProductSetIdentifierArgs, type SimProduct, type UserErrorOut } from './model.js';
+import { planFiles, planVariantFile, type PlannedFile, type PlannedVariantFile } from './product-set-media.js';
 import type { SimStore } from './store.js';
+import { TAXONOMY } from './taxonomy.js';
+
+export type { PlannedMetafield } from './metafields.js';
 
 /** A variant as a productSet input asks for it, checked and ready to write. */
 export interface PlannedVariant {
@@ -18,14 +23,10 @@ export interface PlannedVariant {
   tracked?: boolean | null;
   weight?: { value: number; unit: string } | null;
   quantities?: Array<{ locationId: string; quantity: number }>;
-}
-
-/** A product metafield as productSet writes it (namespace resolved, type known). */
-export interface PlannedMetafield {
-  namespace: string;
-  key: string;
-  type: string;
-  value: string;
+  /** Its image (undefined: unchanged). */
+  file?: PlannedVariantFile;
+  /** Its metafields become exactly these (undefined: unchanged). */
+  metafields?: PlannedMetafield[];
 }
 
 /**
@@ -42,6 +43,12 @@ export interface ProductSetPlan {
   metafields: PlannedMetafield[] | undefined;
   /** Collection ids, without repeats. */
   collections: string[] | undefined;
+  /** The product's media, in order. */
+  files: PlannedFile[] | undefined;
+  /** The SEO fields to set (a field absent: unchanged). */
+  seo: { title?: string | null; description?: string | null } | undefined;
+  /** The category id to set; null removes it; undefined: unchanged. */
+  category: string | null | undefined;
 }
 
 type Err = (code: string, field: Array<string | number> | null, message: string) => void;
@@ -70,11 +77,17 @@ export function planProductSet(store: SimStore, requested: ProductSetArgs, maxVa
   if (variantsIn && !optionsIn) err('PRODUCT_OPTIONS_INPUT_MISSING', ['input', 'productOptions'], 'Must specify product options when updating variants.');
   if (optionsIn && !variantsIn) err('VARIANTS_INPUT_MISSING', ['input', 'variants'], 'Must specify variants when updating options.');
   const options = optionsIn ? planOptions(optionsIn, err) : undefined;
-  const variants = variantsIn ? planVariants(store, variantsIn, options ?? [], existing, maxVariants, err) : undefined;
-  const metafields = input.metafields ? planMetafields(store, input.metafields, existing, err) : undefined;
+  const files = input.files ? planFiles(store, input.files, err) : undefined;
+  const variants = variantsIn ? planVariants(store, variantsIn, options ?? [], existing, maxVariants, files, err) : undefined;
+  const metafields = input.metafields ? planMetafields(store, 'PRODUCT', existing, input.metafields, ['input'], err) : undefined;
   const collections = input.collections ? planCollections(store, input.collections, err) : undefined;
+  const seo = input.seo ? { ...('title' in input.seo ? { title: input.seo.title ?? null } : {}), ...('description' in input.seo ? { description: input.seo.description ?? null } : {}) } : undefined;
+  const category = 'category' in input ? (input.category ?? null) : undefined;
+  if (category !== undefined && category !== null && !TAXONOMY.has(category)) {
+    err('INVALID_INPUT', ['input', 'category'], `Category '${category}' does not exist: expected a gid://shopify/TaxonomyCategory/… of the taxonomy.`);
+  }
   if (errors.length) return { userErrors: errors };
-  return { plan: { input, existing, options, variants, metafields, collections } };
+  return { plan: { input, existing, options, variants, metafields, collections, files, seo, category } };
 }
 
 /** The product `input.id` names (productSet before identifiers, and still where none is given). */
@@ -148,6 +161,7 @@ function planVariants(
   options: ReadonlyArray<{ name: string; values: string[] }>,
   existing: SimProduct | undefined,
   maxVariants: number,
+  files: readonly PlannedFile[] | undefined,
   err: Err,
 ): PlannedVariant[] {
   const planned: PlannedVariant[] = [];
@@ -213,29 +227,18 @@ function planVariants(
       else if (!stocked) err('INVALID_VARIANT', at('inventoryQuantities', j, 'locationId'), 'An existing variant can only be given quantities where it is stocked.');
       else (p.quantities ??= []).push({ locationId: q.locationId, quantity: q.quantity });
     });
+    if (given(v.file)) p.file = planVariantFile(store, v.file, files, i, err);
+    if (given(v.metafields)) p.metafields = planMetafields(store, 'PRODUCTVARIANT', p.id ? store.variants.get(p.id) : undefined, v.metafields, ['input', 'variants', i], err);
     planned.push(p);
   });
   return planned;
 }
 
-function planMetafields(store: SimStore, metafieldsIn: NonNullable<ProductSetArgs['metafields']>, existing: SimProduct | undefined, err: Err): PlannedMetafield[] {
-  const metafields: PlannedMetafield[] = [];
-  metafieldsIn.forEach((m, i) => {
-    const at = (f: string) => ['input', 'metafields', i, f];
-    const namespace = resolveNamespace(m.namespace);
-    const key = m.key ?? '';
-    if (!/^[A-Za-z0-9_-]{2,64}$/.test(key)) return err('INVALID_METAFIELD', at('key'), 'Key must be 2-64 letters, digits, "-" or "_".');
-    const definition = store.definitions.get(`${namespace}.${key}`);
-    const type = m.type ?? definition?.type;
-    if (!type) return err('INVALID_METAFIELD', at('type'), 'Type must be given for a metafield without a definition.');
-    if (definition && type !== definition.type) return err('INVALID_METAFIELD', at('type'), `Type must be ${definition.type}, as its definition says.`);
-    const value = m.value ?? '';
-    if (!value) return err('INVALID_METAFIELD', at('value'), "Value can't be blank.");
-    const owner = definition?.uniqueValues ? store.uniqueValueOwner(namespace, key, value) : undefined;
-    if (owner && owner !== existing?.id) return err('INVALID_METAFIELD', at('value'), `Value '${value}' is already used by another product for ${namespace}.${key}, whose values must be unique.`);
-    metafields.push({ namespace, key, type, value });
-  });
-  return metafields;
+/** A list that is to become an owner's metafields (INVALID_METAFIELD on `[...at, 'metafields', j, field]`). */
+function planMetafields(store: SimStore, ownerType: MetafieldOwnerType, owner: MetafieldOwner | undefined, list: readonly MetafieldArgs[], at: Array<string | number>, err: Err): PlannedMetafield[] {
+  const { planned, problems } = store.metafields.checkList(ownerType, owner, list, store.recordExists);
+  for (const { index, problem } of problems) err('INVALID_METAFIELD', [...at, 'metafields', index, problem.field], problem.message);
+  return planned;
 }
 
 /** The collections a product is to belong to: each must be one of the store's (INVALID_INPUT otherwise). */

@@ -1,13 +1,16 @@
 /**
  * The root resolvers of the schema subset (schema/sdl.ts): QueryRoot and Mutation fields, reading
- * and writing the store of the request's context. What they answer with is built in views.ts.
+ * and writing the store of the request's context. What they answer with is built in views.ts and
+ * views-catalog.ts; the fields of files, metafields, publications and the taxonomy are in
+ * resolvers-catalog.ts.
  */
 import { GraphQLError, Kind, valueFromASTUntyped, type GraphQLResolveInfo } from 'graphql';
 import type { ApiFeatures } from '../version.js';
 import { given, resolveNamespace, type ProductSetArgs, type ProductSetIdentifierArgs, type QuantityArgs, type SimProduct, type VariantsBulkArgs } from './model.js';
+import { catalogRoot } from './resolvers-catalog.js';
 import { parseSearch, type SearchTerm } from './search.js';
 import type { SimStore } from './store.js';
-import { collectionView, connection, definitionView, itemView, levelView, locationView, productView, userErrors, variantView } from './views.js';
+import { collectionView, connection, itemView, levelView, locationView, productView, userErrors, variantView } from './views.js';
 
 /** What every resolver of one request sees: the store, the served version's features, the token's idempotency keys. */
 export interface SimContext {
@@ -56,6 +59,7 @@ function idempotencyKey(info: GraphQLResolveInfo): string | undefined {
 /** The root resolvers: QueryRoot and Mutation fields of the schema subset. */
 export function rootValue() {
   return {
+    ...catalogRoot(),
     // ——— queries ———
     shop: (_: unknown, ctx: SimContext) => ctx.shop,
     location: ({ id }: { id?: string | null }, ctx: SimContext) => {
@@ -84,10 +88,6 @@ export function rootValue() {
       if (identifier.id) checkId(identifier.id, 'identifier');
       const p = identifier.id ? ctx.store.products.get(identifier.id) : ctx.store.productByHandle(identifier.handle!);
       return p ? productView(ctx, p) : null;
-    },
-    metafieldDefinitions: ({ namespace, key, first }: { ownerType: string; namespace?: string | null; key?: string | null; first?: number | null }, ctx: SimContext) => {
-      const all = [...ctx.store.definitions.values()].filter((d) => (!given(namespace) || d.namespace === resolveNamespace(namespace)) && (!given(key) || d.key === key));
-      return connection(all, first, definitionView);
     },
     productByHandle: ({ handle }: { handle: string }, ctx: SimContext) => {
       const p = ctx.store.productByHandle(handle);
@@ -203,10 +203,6 @@ export function rootValue() {
         if (ctx.idempotency.size > IDEMPOTENCY_KEYS) ctx.idempotency.delete(ctx.idempotency.keys().next().value!);
       }
       return result;
-    },
-    metafieldDefinitionCreate: ({ definition }: { definition: Parameters<SimStore['createDefinition']>[0] }, ctx: SimContext) => {
-      const r = ctx.store.createDefinition(definition);
-      return { createdDefinition: r.definition ? definitionView(r.definition) : null, userErrors: userErrors(r.userErrors, true) };
     },
     inventoryActivate: ({ inventoryItemId, locationId, available }: { inventoryItemId: string; locationId: string; available?: number | null }, ctx: SimContext) => {
       const r = ctx.store.activate(inventoryItemId, locationId, available);

@@ -7,8 +7,10 @@
  *   pipeline.ts      the HTTP request pipeline (route, version, token, body, prepare, fault, cost, execute, answer)
  *   oauth.ts         the token endpoint (`POST /admin/oauth/access_token`); grants.ts  apps, installs, refresh chains
  *   prepare.ts       parse, validate, input limits (input-limits.ts), deprecations (deprecations.ts), cost
- *   resolvers.ts     the GraphQL root fields, answering with views.ts
- *   store.ts         the store and its rules (model.ts, product-set.ts, variants-bulk.ts, inventory.ts)
+ *   resolvers.ts     the GraphQL root fields (and resolvers-catalog.ts), answering with views.ts, views-catalog.ts
+ *   store.ts         the store and its rules (model.ts, product-set*.ts, variants-bulk.ts, inventory.ts,
+ *                    metafields.ts and metafield-types.ts, media.ts, publications.ts, taxonomy.ts)
+ *   media-fetch.ts   media faults and the fetch of files' sources; files-query.ts the `files` search
  *   faults.ts        injected faults    tokens.ts   tokens and their buckets    request-log.ts   the log
  *   inspection.ts    snapshots          persistence.ts   the store's file       versions.ts      the version calendar
  */
@@ -18,8 +20,9 @@ import { performance } from 'node:perf_hooks';
 import { parseOrThrow } from '@shopsync/core';
 import { Faults, TOKEN_FAULT_KINDS, type FaultKind, type FaultOptions, type TokenFaultKind, type TokenFaultOptions } from './faults.js';
 import { AppGrants, type IssuedOfflineToken } from './grants.js';
-import { findCollection, findProduct, productSnapshot, stockOf, storeSnapshot, type CollectionSnapshot, type ProductSnapshot, type StoreSnapshot } from './inspection.js';
-import type { ProductSetArgs } from './model.js';
+import { filesSnapshot, findCollection, findProduct, productSnapshot, stockOf, storeSnapshot, type CollectionSnapshot, type FileSnapshot, type ProductSnapshot, type StoreSnapshot } from './inspection.js';
+import { MediaProcessor, type MediaFaultHandle, type MediaFaultOptions } from './media-fetch.js';
+import { FILE_ERROR_CODES, type ProductSetArgs } from './model.js';
 import { PLAN_PRESETS, simulatorOptionsSchema, type SimulatorConfig, type SimulatorOptions } from './options.js';
 import { loadStore, StoreFile } from './persistence.js';
 import { RequestPipeline } from './pipeline.js';
@@ -52,12 +55,22 @@ export class ShopifySimulator {
   readonly #grants: AppGrants;
   readonly #tokenFaults: Faults;
   readonly #tokenLog: TokenRequestLog;
+  readonly #media: MediaProcessor;
   #url = '';
 
   private constructor(config: SimulatorConfig) {
     this.config = config;
-    this.#store = (config.statePath && loadStore(config.statePath)) || new SimStore(config.locations);
+    const storeOptions = { processingMs: config.media.processingMs };
+    this.#store = (config.statePath && loadStore(config.statePath, storeOptions)) || new SimStore(config.locations, storeOptions);
+    this.#store.publications.ensure(config.publications, this.#store.products.values());
     this.#file = new StoreFile(config.statePath, this.#store);
+    this.#media = new MediaProcessor(this.#store.media, { fetch: config.media.fetch, maxBytes: config.media.maxBytes }, () => this.#file.changed());
+    // A fetch the last run did not finish is made again (or, without `media.fetch`, let go).
+    for (const f of this.#store.media.files.values()) {
+      if (!f.fetchPending) continue;
+      f.fetchPending = false;
+      this.#media.start(f);
+    }
     const calendar = calendarPolicy(config.now ?? new Date());
     this.#policy = {
       supported: config.versions.supported ?? calendar.supported,
@@ -120,8 +133,13 @@ export class ShopifySimulator {
     return this.#policy;
   }
 
-  /** Stops serving: writes the store's file if a write is pending, drops held and open connections. */
+  /**
+   * Stops serving: aborts the fetches of files' sources under way (their files stay pending, and
+   * are fetched again by a simulator that reads the store's file), writes the store's file if a
+   * write is pending, drops held and open connections.
+   */
   async close(): Promise<void> {
+    await this.#media.close();
     this.#file.flush();
     this.#faults.releaseHeld();
     this.#tokenFaults.releaseHeld();
@@ -180,6 +198,11 @@ export class ShopifySimulator {
     return stockOf(this.#store, sku, locationId);
   }
 
+  /** Every file of the shop (creation order), with its status now and the products that have it as a medium: twins show here. */
+  files(): FileSnapshot[] {
+    return filesSnapshot(this.#store);
+  }
+
   /** The id of the location new inventory is stocked at. */
   get primaryLocationId(): string {
     return this.#store.primaryLocation.id;
@@ -212,6 +235,22 @@ export class ShopifySimulator {
    */
   clearFaults(): number {
     return this.#faults.clear() + this.#tokenFaults.clear();
+  }
+
+  /**
+   * Files created from now on whose source contains `urlIncludes` fail (FAILED once processed,
+   * with `code`, default IMAGE_PROCESSING_FAILURE, and `details`), until the handle is cleared
+   * or `clearMediaFaults` is called. Files that already exist are not touched.
+   */
+  failMedia(options: MediaFaultOptions): MediaFaultHandle {
+    if (typeof options.urlIncludes !== 'string' || !options.urlIncludes) throw new TypeError('failMedia: urlIncludes must be a non-empty string.');
+    if (options.code !== undefined && !FILE_ERROR_CODES.includes(options.code)) throw new TypeError(`failMedia: unknown code "${String(options.code)}"; expected one of ${FILE_ERROR_CODES.join(', ')}.`);
+    return this.#media.failMedia(options);
+  }
+
+  /** Removes every media fault (`failMedia`); returns how many there were. */
+  clearMediaFaults(): number {
+    return this.#media.clearFaults();
   }
 
   /**

@@ -1,33 +1,46 @@
 /**
- * The simulator's store: collections, products, variants, inventory items and levels, in memory,
- * with the rules Shopify applies to them (and answers with userErrors when they are broken).
- * Every write validates first and applies only if nothing is wrong, as Shopify's mutations do.
- * The records are in model.ts; productSet's validation in product-set.ts, productVariantsBulkUpdate
- * in variants-bulk.ts, stock in inventory.ts.
+ * The simulator's store: collections, products, variants, inventory items and levels, metafields,
+ * files and publications, in memory, with the rules Shopify applies to them (and answers with
+ * userErrors when they are broken). Every write validates first and applies only if nothing is
+ * wrong, as Shopify's mutations do. The records are in model.ts; productSet in product-set.ts
+ * (checks, with product-set-media.ts) and product-set-apply.ts, productVariantsBulkUpdate in
+ * variants-bulk.ts, stock in inventory.ts, metafields in metafields.ts, files in media.ts,
+ * publications in publications.ts; the store's file in store-data.ts.
  *
  * One deliberate difference: Shopify allows two variants with one SKU; here a SKU is unique in
  * the store (DUPLICATED_VALUE otherwise), as shopsync keys products and variants by SKU.
  */
 import { activate, setQuantities, type InventoryChangeRecord } from './inventory.js';
+import { MediaLibrary } from './media.js';
+import type { RecordExists } from './metafield-types.js';
+import { MetafieldRegistry } from './metafields.js';
 import {
   given,
   resolveNamespace,
   slugify,
+  type MetafieldOwner,
+  type MetafieldOwnerType,
   type ProductSetArgs,
   type ProductSetIdentifierArgs,
   type QuantityArgs,
   type SimCollection,
   type SimInventoryItem,
   type SimLocation,
-  type SimMetafieldDefinition,
   type SimProduct,
-  type SimStoreData,
   type SimVariant,
   type UserErrorOut,
   type VariantsBulkArgs,
 } from './model.js';
-import { planProductSet, type PlannedVariant, type ProductSetPlan } from './product-set.js';
+import { applyProductSet, type StoreIndexWriter } from './product-set-apply.js';
+import { planProductSet } from './product-set.js';
+import { Publications } from './publications.js';
 import { variantsBulkUpdate, type VariantsBulkResult } from './variants-bulk.js';
+
+/** How a store is made: its clock, and how long its files take to process (`media.processingMs`). */
+export interface StoreOptions {
+  now?: () => Date;
+  processingMs?: number;
+}
 
 /** The store's records and their lookups; writes go through its methods, which keep the lookups right. */
 export class SimStore {
@@ -37,63 +50,100 @@ export class SimStore {
   readonly collections = new Map<string, SimCollection>();
   readonly locations = new Map<string, SimLocation>();
   readonly adjustmentGroups = new Map<string, { id: string; reason: string; changes: InventoryChangeRecord[] }>();
+  /** Metafield definitions of products and variants, and their unique values. */
+  readonly metafields: MetafieldRegistry;
+  /** The shop's files. */
+  readonly media: MediaLibrary;
+  /** The shop's publications (sales channels). */
+  readonly publications: Publications;
+  /** How long a file takes to process (ms): `media.processingMs`. */
+  readonly processingMs: number;
   readonly #handles = new Map<string, string>();
   readonly #skus = new Map<string, string>();
   readonly #collectionHandles = new Map<string, string>();
-  /** Product metafield definitions by `namespace.key`. */
-  readonly definitions = new Map<string, SimMetafieldDefinition>();
-  /** For definitions with unique values: `namespace.key` -> value -> product id. */
-  readonly #unique = new Map<string, Map<string, string>>();
   readonly #seq = new Map<string, number>();
   readonly #now: () => Date;
+  readonly #index: StoreIndexWriter = {
+    uniqueHandle: (base) => this.#uniqueHandle(base, (h) => this.#handles.has(h)),
+    setHandle: (product, handle) => {
+      if (product.handle && this.#handles.get(product.handle) === product.id) this.#handles.delete(product.handle);
+      product.handle = handle ?? '';
+      if (handle) this.#handles.set(handle, product.id);
+    },
+    setSku: (v, sku) => {
+      if (v.sku && this.#skus.get(v.sku) === v.id) this.#skus.delete(v.sku);
+      v.sku = sku;
+      if (sku) this.#skus.set(sku, v.id);
+    },
+    deleteVariant: (v) => this.#deleteVariant(v),
+  };
 
-  constructor(locations: ReadonlyArray<{ name: string; active: boolean }>, now: () => Date = () => new Date()) {
-    this.#now = now;
+  constructor(locations: ReadonlyArray<{ name: string; active: boolean }>, options: StoreOptions = {}) {
+    this.#now = options.now ?? (() => new Date());
+    this.processingMs = options.processingMs ?? 50;
+    const newId = (type: string) => this.newId(type);
+    this.metafields = new MetafieldRegistry(newId, () => this.nowIso());
+    this.media = new MediaLibrary(newId, this.#now, () => this.processingMs);
+    this.publications = new Publications(newId);
     locations.forEach((l, i) => {
       const id = this.newId('Location');
       this.locations.set(id, { id, name: l.name, isActive: l.active, isPrimary: i === 0 });
     });
   }
 
-  /** Everything the store holds, as JSON-ready data (adjustment history is not kept). */
-  toData(): SimStoreData {
-    return {
-      v: 1,
-      products: [...this.products.values()].map((p) => ({ ...p, metafields: [...p.metafields.entries()] })),
-      variants: [...this.variants.values()],
-      inventoryItems: [...this.inventoryItems.values()].map((i) => ({ ...i, levels: [...i.levels.entries()] })),
-      collections: [...this.collections.values()],
-      locations: [...this.locations.values()],
-      definitions: [...this.definitions.values()],
-      seq: [...this.#seq.entries()],
-    };
+  /** The id sequences by type (for the store's file). */
+  get sequences(): Array<[string, number]> {
+    return [...this.#seq.entries()];
   }
 
-  /** A store holding what `toData` returned, with its lookups (handles, SKUs, unique values) rebuilt. */
-  static fromData(data: SimStoreData, now?: () => Date): SimStore {
-    const store = new SimStore([], now);
-    for (const [type, n] of data.seq) store.#seq.set(type, n);
-    for (const l of data.locations) store.locations.set(l.id, l);
-    for (const d of data.definitions) {
-      store.definitions.set(`${d.namespace}.${d.key}`, d);
-      if (d.uniqueValues) store.#unique.set(`${d.namespace}.${d.key}`, new Map());
+  /** Continues the id sequences of a store read from its file. */
+  restoreSequences(entries: ReadonlyArray<[string, number]>): void {
+    for (const [type, n] of entries) this.#seq.set(type, n);
+  }
+
+  /** Rebuilds the look-ups (handles, SKUs, collection handles, unique metafield values) from the records. */
+  reindex(): void {
+    this.#handles.clear();
+    this.#skus.clear();
+    this.#collectionHandles.clear();
+    for (const p of this.products.values()) {
+      this.#handles.set(p.handle, p.id);
+      this.metafields.indexOwner('PRODUCT', p);
     }
-    for (const p of data.products) {
-      const product: SimProduct = { ...p, metafields: new Map(p.metafields) };
-      store.products.set(p.id, product);
-      store.#handles.set(p.handle, p.id);
-      for (const m of product.metafields.values()) store.#unique.get(`${m.namespace}.${m.key}`)?.set(m.value, p.id);
+    for (const v of this.variants.values()) {
+      if (v.sku) this.#skus.set(v.sku, v.id);
+      this.metafields.indexOwner('PRODUCTVARIANT', v);
     }
-    for (const v of data.variants) {
-      store.variants.set(v.id, v);
-      if (v.sku) store.#skus.set(v.sku, v.id);
-    }
-    for (const i of data.inventoryItems) store.inventoryItems.set(i.id, { ...i, levels: new Map(i.levels) });
-    for (const c of data.collections) {
-      store.collections.set(c.id, c);
-      store.#collectionHandles.set(c.handle, c.id);
-    }
-    return store;
+    for (const c of this.collections.values()) this.#collectionHandles.set(c.handle, c.id);
+  }
+
+  /** Now, as an ISO date-time (the store's clock). */
+  nowIso(): string {
+    return this.#now().toISOString();
+  }
+
+  /** Now, by the store's clock. */
+  now(): Date {
+    return this.#now();
+  }
+
+  /** Whether a record a reference names exists (undefined for kinds the simulator does not keep). */
+  readonly recordExists: RecordExists = (gid) => {
+    const type = /^gid:\/\/shopify\/([A-Za-z]+)\//.exec(gid)?.[1];
+    if (type === 'Product') return this.products.has(gid);
+    if (type === 'ProductVariant') return this.variants.has(gid);
+    if (type === 'Collection') return this.collections.has(gid);
+    if (type === 'MediaImage') return this.media.files.has(gid);
+    if (type === 'GenericFile' || type === 'Video') return false;
+    return undefined;
+  };
+
+  /** The product or variant a metafield owner id names. */
+  metafieldOwner(id: string): { ownerType: MetafieldOwnerType; owner: MetafieldOwner } | undefined {
+    const product = this.products.get(id);
+    if (product) return { ownerType: 'PRODUCT', owner: product };
+    const variant = this.variants.get(id);
+    return variant ? { ownerType: 'PRODUCTVARIANT', owner: variant } : undefined;
   }
 
   /** A new global id of this type (`gid://shopify/Product/1001`, …), numbered per type. */
@@ -146,15 +196,9 @@ export class SimStore {
 
   /** The product whose metafield `namespace.key` (with unique values) is `value`. */
   productByUniqueMetafield(namespace: string, key: string, value: string): SimProduct | undefined | 'no-definition' {
-    const index = this.#unique.get(`${resolveNamespace(namespace)}.${key}`);
-    if (!index) return 'no-definition';
-    const id = index.get(value);
+    const id = this.metafields.uniqueOwner('PRODUCT', resolveNamespace(namespace), key, value);
+    if (id === 'no-definition') return id;
     return id ? this.products.get(id) : undefined;
-  }
-
-  /** The id of the product holding `value` in a unique-values metafield (`namespace` resolved). */
-  uniqueValueOwner(namespace: string, key: string, value: string): string | undefined {
-    return this.#unique.get(`${namespace}.${key}`)?.get(value);
   }
 
   #uniqueHandle(base: string, taken: (h: string) => boolean): string {
@@ -164,131 +208,23 @@ export class SimStore {
 
   // ——— products ———
 
-  /** productSet: creates or updates a product with its options, variants, metafields and collections. */
+  /** productSet: creates or updates a product with its options, variants, metafields, media, collections, SEO and category. */
   productSet(input: ProductSetArgs, maxVariants: number, identifier?: ProductSetIdentifierArgs | null): { product: SimProduct | null; userErrors: UserErrorOut[] } {
     const planned = planProductSet(this, input, maxVariants, identifier);
     if ('userErrors' in planned) return { product: null, userErrors: planned.userErrors };
-    return { product: this.#applyProductSet(planned.plan), userErrors: [] };
-  }
-
-  #applyProductSet({ input, existing, options, variants, metafields, collections }: ProductSetPlan): SimProduct {
-    const now = this.#now().toISOString();
-    let product = existing;
-    if (!product) {
-      const handle = input.handle?.trim() || this.#uniqueHandle(slugify(input.title ?? ''), (h) => this.#handles.has(h));
-      product = {
-        id: this.newId('Product'),
-        title: input.title!.trim(),
-        handle,
-        status: input.status ?? 'ACTIVE',
-        descriptionHtml: input.descriptionHtml ?? '',
-        vendor: input.vendor ?? '',
-        productType: input.productType ?? '',
-        tags: input.tags ?? [],
-        options: [],
-        variantIds: [],
-        metafields: new Map(),
-        createdAt: now,
-        updatedAt: now,
-      };
-      this.products.set(product.id, product);
-      this.#handles.set(handle, product.id);
-    } else {
-      if (given(input.title)) product.title = input.title.trim();
-      if (given(input.handle) && input.handle !== product.handle) {
-        this.#handles.delete(product.handle);
-        product.handle = input.handle.trim();
-        this.#handles.set(product.handle, product.id);
-      }
-      if (given(input.status)) product.status = input.status;
-      if (given(input.descriptionHtml)) product.descriptionHtml = input.descriptionHtml;
-      if (given(input.vendor)) product.vendor = input.vendor;
-      if (given(input.productType)) product.productType = input.productType;
-      if (given(input.tags)) product.tags = input.tags;
-      product.updatedAt = now;
-    }
-    if (metafields) {
-      // productSet replaces the list it is given.
-      for (const old of product.metafields.values()) this.#unique.get(`${old.namespace}.${old.key}`)?.delete(old.value);
-      product.metafields = new Map(metafields.map((m) => [`${m.namespace}.${m.key}`, { id: this.newId('Metafield'), ...m }]));
-      for (const m of metafields) if (this.definitions.get(`${m.namespace}.${m.key}`)?.uniqueValues) this.#unique.get(`${m.namespace}.${m.key}`)!.set(m.value, product.id);
-    }
-    if (options) {
-      product.options = options.map((o, i) => ({ id: this.newId('ProductOption'), name: o.name, position: i + 1, values: o.values }));
-    }
-    if (variants) {
-      const keep = new Set(variants.map((p) => p.id).filter((id): id is string => !!id));
-      for (const old of this.variantsOf(product)) if (!keep.has(old.id)) this.#deleteVariant(old);
-      product.variantIds = variants.map((p, i) => this.#writeVariant(product, p, i + 1));
-    } else if (!existing) {
-      product.options = [{ id: this.newId('ProductOption'), name: 'Title', position: 1, values: ['Default Title'] }];
-      product.variantIds = [this.#writeVariant(product, { selected: [{ name: 'Title', value: 'Default Title' }] }, 1)];
-    }
-    if (collections) {
-      // As any list of productSet: membership becomes exactly the list (joined ones keep their place).
-      for (const c of this.collections.values()) {
-        const member = c.productIds.includes(product.id);
-        if (collections.includes(c.id) && !member) c.productIds.push(product.id);
-        if (!collections.includes(c.id) && member) c.productIds = c.productIds.filter((id) => id !== product.id);
-      }
-    }
-    return product;
-  }
-
-  #writeVariant(product: SimProduct, p: PlannedVariant, position: number): string {
-    let v = p.id ? this.variants.get(p.id) : undefined;
-    if (!v) {
-      const item: SimInventoryItem = { id: this.newId('InventoryItem'), variantId: '', tracked: false, weight: null, levels: new Map([[this.primaryLocation.id, 0]]) };
-      v = { id: this.newId('ProductVariant'), productId: product.id, title: '', sku: null, price: '0.00', compareAtPrice: null, barcode: null, position, selectedOptions: [], inventoryItemId: item.id };
-      item.variantId = v.id;
-      this.inventoryItems.set(item.id, item);
-      this.variants.set(v.id, v);
-    }
-    v.position = position;
-    v.selectedOptions = p.selected;
-    v.title = p.selected.map((s) => s.value).join(' / ') || 'Default Title';
-    if (p.price !== undefined) v.price = p.price ?? '0.00';
-    if (p.compareAtPrice !== undefined) v.compareAtPrice = p.compareAtPrice;
-    if (p.barcode !== undefined) v.barcode = p.barcode;
-    if (p.sku !== undefined && p.sku !== v.sku) {
-      if (v.sku && this.#skus.get(v.sku) === v.id) this.#skus.delete(v.sku);
-      v.sku = p.sku;
-      if (v.sku) this.#skus.set(v.sku, v.id);
-    }
-    const item = this.inventoryItems.get(v.inventoryItemId)!;
-    if (given(p.tracked)) item.tracked = p.tracked;
-    if (p.weight !== undefined) item.weight = p.weight;
-    for (const q of p.quantities ?? []) item.levels.set(q.locationId, q.quantity);
-    return v.id;
+    return { product: applyProductSet(this, planned.plan, this.#index), userErrors: [] };
   }
 
   #deleteVariant(v: SimVariant): void {
     if (v.sku && this.#skus.get(v.sku) === v.id) this.#skus.delete(v.sku);
+    this.metafields.forget('PRODUCTVARIANT', v);
     this.inventoryItems.delete(v.inventoryItemId);
     this.variants.delete(v.id);
   }
 
   /** productVariantsBulkUpdate: prices and barcodes of some of a product's variants. */
   variantsBulkUpdate(productId: string, variants: readonly VariantsBulkArgs[], allowPartialUpdates: boolean): VariantsBulkResult {
-    return variantsBulkUpdate(this, productId, variants, allowPartialUpdates, this.#now().toISOString());
-  }
-
-  /** metafieldDefinitionCreate (product definitions of a few types, optionally with unique values). */
-  createDefinition(input: { namespace?: string | null; key: string; name: string; ownerType: string; type: string; capabilities?: { uniqueValues?: { enabled: boolean } | null } | null }): {
-    definition: SimMetafieldDefinition | null;
-    userErrors: UserErrorOut[];
-  } {
-    const namespace = resolveNamespace(input.namespace);
-    const id = `${namespace}.${input.key}`;
-    const fail = (code: string, field: string, message: string) => ({ definition: null, userErrors: [{ code, field: ['definition', field], message }] });
-    if (!/^[A-Za-z0-9_-]{2,64}$/.test(input.key)) return fail('INVALID', 'key', 'Key must be 2-64 letters, digits, "-" or "_".');
-    if (!input.name.trim()) return fail('PRESENT', 'name', "Name can't be blank.");
-    if (input.type !== 'single_line_text_field' && input.type !== 'number_integer' && input.type !== 'boolean') return fail('INCLUSION', 'type', `Type ${input.type} is not supported here.`);
-    if (this.definitions.has(id)) return fail('TAKEN', 'key', 'Key is in use for Product metafields on the namespace.');
-    const definition: SimMetafieldDefinition = { id: this.newId('MetafieldDefinition'), namespace, key: input.key, name: input.name, type: input.type, uniqueValues: input.capabilities?.uniqueValues?.enabled === true };
-    this.definitions.set(id, definition);
-    if (definition.uniqueValues) this.#unique.set(id, new Map());
-    return { definition, userErrors: [] };
+    return variantsBulkUpdate(this, productId, variants, allowPartialUpdates, this.nowIso());
   }
 
   /** Deletes a product with its variants (as a merchant could in the admin). */
@@ -296,7 +232,7 @@ export class SimStore {
     const p = this.products.get(id);
     if (!p) return false;
     for (const v of this.variantsOf(p)) this.#deleteVariant(v);
-    for (const m of p.metafields.values()) this.#unique.get(`${m.namespace}.${m.key}`)?.delete(m.value);
+    this.metafields.forget('PRODUCT', p);
     for (const c of this.collections.values()) c.productIds = c.productIds.filter((x) => x !== id);
     if (this.#handles.get(p.handle) === id) this.#handles.delete(p.handle);
     this.products.delete(id);

@@ -4,8 +4,10 @@
  */
 import { GraphQLError } from 'graphql';
 import { MAX_INPUT_ARRAY } from '../version.js';
-import { resolveNamespace, type SimCollection, type SimInventoryItem, type SimLocation, type SimMetafieldDefinition, type SimProduct, type SimVariant, type UserErrorOut } from './model.js';
+import type { SimCollection, SimInventoryItem, SimLocation, SimProduct, SimVariant, UserErrorOut } from './model.js';
 import type { SimContext } from './resolvers.js';
+import { TAXONOMY } from './taxonomy.js';
+import { categoryView, mediaConnection, metafieldFields, publishableFields } from './views-catalog.js';
 
 /** Page size of a connection: Shopify requires `first` (or `last`), at most 250. */
 function pageSize(first: number | null | undefined): number {
@@ -37,7 +39,7 @@ function afterCursor(cursor: string): string {
 }
 
 /** A connection paged by `first` and `after` (a cursor from an earlier page's `endCursor`). */
-function pagedConnection<T extends { id: string }, V>(all: readonly T[], first: number | null | undefined, after: string | null | undefined, view: (t: T) => V) {
+export function pagedConnection<T extends { id: string }, V>(all: readonly T[], first: number | null | undefined, after: string | null | undefined, view: (t: T) => V) {
   const n = pageSize(first);
   let start = 0;
   if (after !== null && after !== undefined) {
@@ -98,7 +100,9 @@ export function itemView(ctx: SimContext, item: SimInventoryItem) {
 
 /** A ProductVariant. */
 export function variantView(ctx: SimContext, v: SimVariant) {
+  const self = () => variantView(ctx, v);
   return {
+    __typename: 'ProductVariant',
     id: v.id,
     title: v.title,
     sku: v.sku,
@@ -109,12 +113,17 @@ export function variantView(ctx: SimContext, v: SimVariant) {
     selectedOptions: v.selectedOptions,
     inventoryItem: () => itemView(ctx, ctx.store.inventoryItems.get(v.inventoryItemId)!),
     product: () => productView(ctx, ctx.store.products.get(v.productId)!),
+    media: (args: { first?: number | null; after?: string | null }) => mediaConnection(ctx, v.mediaId ? [v.mediaId] : [], args),
+    ...metafieldFields(ctx, 'PRODUCTVARIANT', v, self),
   };
 }
 
 /** A Product. */
 export function productView(ctx: SimContext, p: SimProduct) {
+  const self = () => productView(ctx, p);
+  const category = p.categoryId ? TAXONOMY.get(p.categoryId) : undefined;
   return {
+    __typename: 'Product',
     id: p.id,
     title: p.title,
     handle: p.handle,
@@ -125,13 +134,12 @@ export function productView(ctx: SimContext, p: SimProduct) {
     tags: p.tags,
     options: ({ first }: { first?: number | null }) => p.options.slice(0, first ?? p.options.length),
     variants: ({ first, after }: { first?: number | null; after?: string | null }) => pagedConnection(ctx.store.variantsOf(p), first, after, (v) => variantView(ctx, v)),
-    metafield: ({ namespace, key }: { namespace?: string | null; key: string }) => p.metafields.get(`${resolveNamespace(namespace)}.${key}`) ?? null,
+    media: (args: { first?: number | null; after?: string | null }) => mediaConnection(ctx, p.mediaIds, args),
+    seo: { ...p.seo },
+    category: category ? categoryView(category) : null,
+    ...metafieldFields(ctx, 'PRODUCT', p, self),
+    ...publishableFields(ctx, p, self),
   };
-}
-
-/** A MetafieldDefinition. */
-export function definitionView(d: SimMetafieldDefinition) {
-  return { id: d.id, namespace: d.namespace, key: d.key, name: d.name, type: { name: d.type }, capabilities: { uniqueValues: { enabled: d.uniqueValues } } };
 }
 
 /** A Collection. */
