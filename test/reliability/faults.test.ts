@@ -466,6 +466,42 @@ describe('reliability: fault matrix, engine end to end against the simulator', (
         assert.deepEqual(storeView(sim), EXPECTED);
       });
     });
+
+    describe('F17 a productSet carrying images, applied and its answer lost', () => {
+      const IMAGES = ['front', 'side', 'back'].map((n) => ({ url: `https://cdn.example.com/f17/${n}.jpg` }));
+      const cases: Array<{ kind: keyof typeof CODE; count: number }> = [
+        ...RETRIED.map((kind) => ({ kind, count: 1 })),
+        { kind: 'http503', count: RETRY.maxAttempts * 4 },
+      ];
+      for (const { kind, count } of cases) {
+        const beyond = count > RETRY.maxAttempts;
+        it(`F17 ${kind} ×${count}${beyond ? ' (beyond the retries, then the next run)' : ''}: no twin image, the product's images in order, Completed`, async () => {
+          await withSim({ media: { processingMs: 20, fetch: false, maxBytes: 1_000_000 } }, async (sim) => {
+            const engine = engineOn(sim, shopifyTarget(sim, { mediaRetryMs: 20 }));
+            const catalog = [product('P4', { images: IMAGES }), variant('P4-A', 'P4', { image: IMAGES[1]!.url })];
+            await engine.enqueue(catalog);
+            onceConnected(engine, () => sim.injectFault(kind, { count, field: 'productSet', afterExecute: true }));
+            let e = await engine.start();
+            if (beyond) {
+              assert.equal(e.generalErrors.at(-1)?.code, 'exhausted');
+              sim.clearFaults();
+              e = await engine.start();
+            }
+            assert.equal(e.status, 'completed');
+            assert.deepEqual(generalErrors(e), []);
+            assert.deepEqual(await itemStates(engine), { 'product:P4': 'complete', 'variant:P4-A': 'complete' });
+            const p = sim.product({ sku: 'P4-A' })!;
+            assert.deepEqual(
+              p.media.map((m) => m.source),
+              IMAGES.map((i) => i.url),
+            );
+            assert.equal(p.variants[0]!.imageId, p.media[1]!.id);
+            assert.equal(sim.files().length, 3, 'one file per image: none uploaded twice');
+            assert.equal(sim.snapshot().products.length, 1, 'one product');
+          });
+        });
+      }
+    });
   });
 });
 

@@ -33,9 +33,9 @@ export type StoreVariant = z.infer<typeof storeVariantSchema>;
 export const variantPageSchema = z.object({ nodes: z.array(storeVariantSchema), pageInfo: pageInfo.nullish() });
 export type VariantPage = z.infer<typeof variantPageSchema>;
 
-/** productSet: the product with, where they were asked for, its variants' ids (the first page). */
+/** productSet: the product with, where they were asked for, its variants' ids (the first page) and its media ids in order. */
 export const productSetAnswer = z.object({
-  product: z.object({ id: gid, variants: variantPageSchema.optional() }).nullable(),
+  product: z.object({ id: gid, variants: variantPageSchema.optional(), media: z.object({ nodes: z.array(withId) }).optional() }).nullable(),
   userErrors,
 });
 export type ProductSetAnswer = z.infer<typeof productSetAnswer>;
@@ -43,7 +43,7 @@ export type ProductSetAnswer = z.infer<typeof productSetAnswer>;
 /**
  * Mutations whose answer is read for its userErrors only: productUpdate (archiving a deleted
  * product), collectionAddProducts, collectionRemoveProducts, inventorySetQuantities,
- * inventoryActivate. Selecting the object they change would cost a point each, for nothing.
+ * inventoryActivate, metafieldsSet, metafieldsDelete, publishablePublish, publishableUnpublish. Selecting the object they change would cost a point each, for nothing.
  */
 export const userErrorsAnswer = z.object({ userErrors });
 export type UserErrorsAnswer = z.infer<typeof userErrorsAnswer>;
@@ -111,3 +111,32 @@ export const costExtensionSchema = z
   .nullish()
   .catch(undefined);
 
+
+/** A file's processing errors as Shopify gives them. */
+const fileErrorSchema = z.object({ code: z.string(), details: z.string().nullish(), message: z.string() });
+
+/** files(query:): the files found with their processing status, a page at a time. */
+export const filesAnswer = z.object({
+  nodes: z.array(z.object({ id: gid, fileStatus: z.string(), fileErrors: z.array(fileErrorSchema) })),
+  pageInfo,
+});
+export type FilesAnswer = z.infer<typeof filesAnswer>;
+
+/** product(id:) with its media ids in order, or null when the store no longer has it. */
+export const productMediaAnswer = z.object({ id: gid, media: z.object({ nodes: z.array(withId) }) }).nullable();
+export type ProductMediaAnswer = z.infer<typeof productMediaAnswer>;
+
+/** metafieldDefinitions for one namespace and key: the definition's type, if there is one. */
+export const definitionsAnswer = z.object({ nodes: z.array(z.object({ id: gid, type: z.object({ name: z.string() }) })) });
+export type DefinitionsAnswer = z.infer<typeof definitionsAnswer>;
+
+/** metafieldDefinitionCreate. */
+export const definitionCreateAnswer = z.object({ createdDefinition: withId.nullable(), userErrors });
+export type DefinitionCreateAnswer = z.infer<typeof definitionCreateAnswer>;
+
+/** publications: each sales channel's publication id and its catalog's title. */
+export const publicationsAnswer = z.object({
+  nodes: z.array(z.object({ id: gid, catalog: z.object({ title: z.string() }).nullable() })),
+  pageInfo,
+});
+export type PublicationsAnswer = z.infer<typeof publicationsAnswer>;

@@ -26,6 +26,9 @@ import {
   variantsBySkuAnswer,
 } from './answers.js';
 import { productSetComplexity, requestedCost } from './cost.js';
+import { productMediaOp, unsettledFilesOp } from './documents/media.js';
+import { metafieldDefinitionCreateOp, metafieldDefinitionOp, metafieldsDeleteOp, metafieldsSetOp } from './documents/metafields.js';
+import { publicationsOp, publishOp, unpublishOp } from './documents/publications.js';
 import { adminSchema } from './schema/schema.js';
 import { featuresOf, MAX_INPUT_ARRAY, type ApiFeatures } from './version.js';
 
@@ -153,11 +156,13 @@ const PAGE_INFO = '{ hasNextPage endCursor }';
  * Each variant read costs 2 points (the variant and its inventory item), so they are read only
  * when some are new: a product with more than a page has the rest read with
  * `productVariantsOp(id, n, endCursor)` (2,048 in one answer would cost some 4,000 points, over
- * the single-query limit).
+ * the single-query limit). When the input carries images (`readMedia` > 0), the product's media
+ * ids are read back in order: the store's file of each image, so that it is never uploaded again.
  */
-export function productSetSelection(readVariants: number): string {
-  if (readVariants <= 0) return `{ product { id } userErrors ${CODED_USER_ERRORS} }`;
-  return `{ product { id variants(first: ${Math.min(MAX_INPUT_ARRAY, readVariants)}) { nodes { id sku inventoryItem { id } } pageInfo ${PAGE_INFO} } } userErrors ${CODED_USER_ERRORS} }`;
+export function productSetSelection(readVariants: number, readMedia = 0): string {
+  const media = readMedia > 0 ? ` media(first: ${Math.min(MAX_INPUT_ARRAY, readMedia)}) { nodes { id } }` : '';
+  const variants = readVariants > 0 ? ` variants(first: ${Math.min(MAX_INPUT_ARRAY, readVariants)}) { nodes { id sku inventoryItem { id } } pageInfo ${PAGE_INFO} }` : '';
+  return `{ product { id${media}${variants} } userErrors ${CODED_USER_ERRORS} }`;
 }
 
 // ——— writes ———
@@ -169,6 +174,8 @@ export interface ProductSetRequest {
   input: Record<string, unknown>;
   /** Variant ids to read back (0: none). */
   readVariants: number;
+  /** Media ids to read back (0: none). */
+  readMedia?: number;
 }
 
 /**
@@ -184,11 +191,20 @@ export function productSetOp(features: ApiFeatures, request: ProductSetRequest):
     operation: 'mutation',
     field: 'productSet',
     args,
-    selection: productSetSelection(request.readVariants),
-    // With an id it overwrites that product; without, a lost answer may have created one.
-    idempotent: request.id !== undefined,
+    selection: productSetSelection(request.readVariants, request.readMedia),
+    // With an id it overwrites that product; without, a lost answer may have created one. A file
+    // given by its source is a new file each time (Shopify does not deduplicate): never resent blind.
+    idempotent: request.id !== undefined && !uploads(input),
     answer: productSetAnswer,
   };
+}
+
+/** Whether a productSet input uploads a file (a `files` entry or a variant `file` given by its source). */
+function uploads(input: Record<string, unknown>): boolean {
+  const bySource = (f: unknown) => typeof f === 'object' && f !== null && 'originalSource' in f;
+  const files = Array.isArray(input['files']) ? (input['files'] as unknown[]) : [];
+  const variants = Array.isArray(input['variants']) ? (input['variants'] as Array<Record<string, unknown>>) : [];
+  return files.some(bySource) || variants.some((v) => bySource(v['file']));
 }
 
 /** One variant's changed fields for productVariantsBulkUpdate (null clears a field). */
@@ -448,8 +464,30 @@ export function documentSamples(version: string): Array<{ name: string; query: s
     metafields: [{ ...REF_METAFIELD, value: 'SKU-1' }],
     collections: [gid('Collection', 1)],
   };
+  const richProduct = {
+    ...newProduct,
+    seo: { title: 'Trail runner', description: 'Light shoes for trails' },
+    category: 'gid://shopify/TaxonomyCategory/aa-8',
+    files: [
+      { originalSource: 'https://cdn.example.com/side.jpg', contentType: 'IMAGE', alt: 'Side' },
+      { id: gid('MediaImage', 7), alt: 'Sole' },
+    ],
+    metafields: [...newProduct.metafields, { namespace: 'custom', key: 'material', type: 'single_line_text_field', value: 'Mesh' }],
+    variants: newProduct.variants.map((v, i) => ({
+      ...v,
+      file: i === 0 ? { originalSource: 'https://cdn.example.com/side.jpg', contentType: 'IMAGE' } : { id: gid('MediaImage', 7) },
+      metafields: [{ namespace: 'custom', key: 'colour', type: 'color', value: '#2E7D32' }],
+    })),
+  };
   const writes: Op[] = [
     productSetOp(f, { input: newProduct, readVariants: 2 }),
+    productSetOp(f, { input: richProduct, readVariants: 2, readMedia: 2 }),
+    productSetOp(f, { id: gid('Product', 1), input: { files: richProduct.files }, readVariants: 0, readMedia: 2 }),
+    metafieldsSetOp([{ ownerId: gid('Product', 1), namespace: 'custom', key: 'care', type: 'multi_line_text_field', value: 'Hand wash' }]),
+    metafieldsDeleteOp([{ ownerId: gid('ProductVariant', 2), namespace: 'custom', key: 'colour' }]),
+    metafieldDefinitionCreateOp({ ownerType: 'PRODUCT', namespace: 'custom', key: 'material', name: 'Material', type: 'single_line_text_field' }),
+    publishOp(gid('Product', 1), [gid('Publication', 1), gid('Publication', 2)]),
+    unpublishOp(gid('Product', 1), [gid('Publication', 1)]),
     productSetOp(f, { id: gid('Product', 1), input: productInput, readVariants: 1 }),
     productSetOp(f, { id: gid('Product', 1), input: productInput, readVariants: 0 }),
     productVariantsBulkUpdateOp(gid('Product', 1), [
@@ -473,6 +511,12 @@ export function documentSamples(version: string): Array<{ name: string; query: s
     productVariantsOp(gid('Product', 1), 250, 'eyJsYXN0X2lkIjoxfQ'),
     collectionsByOp({ handle: 'shoes' }),
     collectionsByOp({ title: 'Shoes' }),
+    productMediaOp(gid('Product', 1)),
+    unsettledFilesOp(new Date('2026-12-05T10:00:00Z')),
+    unsettledFilesOp(new Date('2026-12-05T10:00:00Z'), 'eyJsYXN0X2lkIjoxfQ'),
+    metafieldDefinitionOp('PRODUCTVARIANT', 'custom', 'colour'),
+    publicationsOp(),
+    publicationsOp('eyJsYXN0X2lkIjoxfQ'),
   ];
   const out = [
     { name: 'connect', query: CONNECT_QUERY, variables: { locationId: null, namespace: REF_METAFIELD.namespace, key: REF_METAFIELD.key } as Record<string, unknown> },

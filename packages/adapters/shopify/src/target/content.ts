@@ -1,4 +1,4 @@
-import { canonicalJson, type CategoryData, type LocalizedText, type ProductData, type VariantData } from '@shopsync/core';
+import { canonicalJson, type CategoryData, type LocalizedText, type Metafield, type ProductData, type VariantData } from '@shopsync/core';
 
 /**
  * The text for the connector's language: the exact tag, then its base language (`pt` for
@@ -28,6 +28,10 @@ export interface VariantSlot {
   storeOptions?: Record<string, string> | undefined;
   /** Stock to give a new variant at the connector's location, in the same productSet. */
   initialStock?: number | undefined;
+  /** The variant's image (FileSetInput), when it is new or changed. */
+  file?: Record<string, unknown> | undefined;
+  /** A new variant's metafields (an existing one's go through metafieldsSet). */
+  metafields?: readonly Metafield[] | undefined;
 }
 
 export interface ProductSetPlan {
@@ -63,10 +67,17 @@ export function productSetPlan(args: {
   collections?: readonly string[] | undefined;
   /** Where `initialStock` goes. */
   locationId?: string | undefined;
+  /** The product's images (FileSetInput, in order), when they are new or changed. */
+  files?: ReadonlyArray<Record<string, unknown>> | undefined;
 }): ProductSetPlan {
   const { data, language } = args;
   const input: Record<string, unknown> = {};
-  if (!args.id && args.refMetafield) input['metafields'] = [{ ...args.refMetafield, value: args.ref }];
+  if (!args.id) {
+    // Only on creation: productSet replaces the owner's metafield list.
+    const metafields = [...(args.refMetafield ? [{ ...args.refMetafield, value: args.ref }] : []), ...(data?.metafields ?? []).map(metafieldInput)];
+    if (metafields.length) input['metafields'] = metafields;
+  }
+  if (args.files) input['files'] = [...args.files];
   if (!args.id && args.collections?.length) input['collections'] = [...args.collections];
   Object.assign(input, productFields(data, language));
   if (data?.status === undefined && args.reactivate) input['status'] = 'ACTIVE';
@@ -107,6 +118,8 @@ export function productSetPlan(args: {
     if (v.id) out['id'] = v.id;
     const d = v.data;
     if (!d) return out;
+    if (v.file) out['file'] = v.file;
+    if (v.metafields?.length) out['metafields'] = v.metafields.map(metafieldInput);
     if (v.initialStock !== undefined && args.locationId) out['inventoryQuantities'] = [{ locationId: args.locationId, name: 'available', quantity: v.initialStock }];
     out['price'] = d.price;
     if (d.compareAtPrice !== undefined) out['compareAtPrice'] = d.compareAtPrice;
@@ -118,6 +131,11 @@ export function productSetPlan(args: {
     return out;
   });
   return { input, variantCount: args.variants.length };
+}
+
+/** A metafield as productSet and metafieldsSet take it. */
+export function metafieldInput(m: Metafield): { namespace: string; key: string; type: string; value: string } {
+  return { namespace: m.namespace, key: m.key, type: m.type, value: m.value };
 }
 
 /** The product's own fields as productSet takes them, in the connector's language (fields the host leaves out are not sent). */
@@ -132,7 +150,21 @@ export function productFields(data: ProductData | undefined, language: string): 
   if (data.productType !== undefined) out['productType'] = data.productType;
   if (data.tags !== undefined) out['tags'] = data.tags;
   if (data.status !== undefined) out['status'] = data.status.toUpperCase();
+  if (data.seo !== undefined) {
+    const seo: Record<string, string> = {};
+    const title = pickText(data.seo.title, language);
+    const description = pickText(data.seo.description, language);
+    if (title !== undefined) seo['title'] = title;
+    if (description !== undefined) seo['description'] = description;
+    out['seo'] = seo;
+  }
+  if (data.category !== undefined) out['category'] = categoryGid(data.category);
   return out;
+}
+
+/** A taxonomy category id as productSet takes it: `aa-1-13` becomes `gid://shopify/TaxonomyCategory/aa-1-13`. */
+export function categoryGid(id: string): string {
+  return id.startsWith('gid://') ? id : `gid://shopify/TaxonomyCategory/${id}`;
 }
 
 /**

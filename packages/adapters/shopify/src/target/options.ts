@@ -79,6 +79,13 @@ export const shopifyTargetOptionsSchema = z
      * variants go on), so this should exceed the engine's lease.
      */
     productWaitMs: z.number().int().min(0).max(86_400_000).default(900_000),
+    /**
+     * How long a product waits for Shopify to process its new images (it stays pending, and is
+     * checked again now and then) before it fails saying which images are still processing.
+     */
+    mediaWaitMs: z.number().int().min(0).max(86_400_000).default(600_000),
+    /** How soon a product whose images are processing is checked again, when nothing else is left to do. */
+    mediaRetryMs: z.number().int().min(10).max(600_000).default(2_000),
     /** The reason stock changes are recorded with in Shopify's inventory history. */
     inventoryReason: z.enum(INVENTORY_REASONS).default('correction'),
     userAgentPrefix: z.string().min(1).max(100).default('shopsync'),

@@ -44,6 +44,8 @@ interface Session {
   /** The unique reference metafield definition exists: products carry their reference as a custom ID. */
   customIds: boolean;
   connected: boolean;
+  /** What the current run has already said once (a misnamed sales channel); emptied at each connect. */
+  said: Set<string>;
 }
 
 const KIND_OF: Record<GeneralErrorCode, ConnectionErrorKind> = {
@@ -59,6 +61,7 @@ const KIND_OF: Record<GeneralErrorCode, ConnectionErrorKind> = {
   stopped: 'unknown',
   interrupted: 'unknown',
   exhausted: 'unknown',
+  configuration: 'unknown',
   internal: 'unknown',
 };
 
@@ -104,6 +107,7 @@ export class ShopifyTarget implements Target {
   async connect(ctx: ConnectContext): Promise<ConnectInfo> {
     const session = this.#session(ctx.connectorId, ctx.config.shopDomain, ctx.config.apiVersion);
     const unsubscribe = session.credentials.onRenewed((message) => ctx.log('info', message));
+    session.said.clear();
     try {
       await this.#connect(session, ctx.config.locationId, ctx.signal);
     } finally {
@@ -153,6 +157,9 @@ export class ShopifyTarget implements Target {
       customIds: session.customIds,
       now: () => this.#clock.now(),
       productWaitMs: this.#options.productWaitMs,
+      mediaWaitMs: this.#options.mediaWaitMs,
+      mediaRetryMs: this.#options.mediaRetryMs,
+      once: (key: string) => !session.said.has(key) && session.said.add(key).size > 0,
     };
     try {
       return await runPush(items, { ...ctx, signal: controller.signal }, env);
@@ -192,7 +199,7 @@ export class ShopifyTarget implements Target {
         pacer,
         clock: this.#clock,
       });
-      session = { transport, credentials, learned: newCostLearning(), customIds: false, connected: false };
+      session = { transport, credentials, learned: newCostLearning(), customIds: false, connected: false, said: new Set() };
       this.#sessions.set(key, session);
     }
     return session;

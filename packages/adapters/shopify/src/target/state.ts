@@ -14,7 +14,34 @@ export const stateKeys = {
   variant: (ref: string): string => `shopify:variant:${ref}`,
   /** A product the store does not have, that its variants wait for (see `awaitingStateSchema`). */
   awaiting: (ref: string): string => `shopify:awaiting:${ref}`,
+  /** What the store says of a metafield definition (see `definitionStateSchema`). */
+  definition: (owner: MetafieldOwner, namespace: string, key: string): string => `shopify:mfdef:${owner}:${namespace}.${key}`,
+  /** The store's sales channels by title (see `publicationsStateSchema`). */
+  publications: 'shopify:publications',
 };
+
+/** The owners of metafields shopsync writes, as Shopify names them. */
+export type MetafieldOwner = 'PRODUCT' | 'PRODUCTVARIANT';
+
+/**
+ * An image the product has in the store: where it came from (`src`: its URL, and `#` and the
+ * host's content hash when there was one), the store's file id, the alt text sent with it, and
+ * whether Shopify has finished processing it. Shopify processes images after productSet answers.
+ */
+export const mediaStateSchema = z
+  .object({
+    src: z.string(),
+    id: z.string(),
+    alt: z.string().optional(),
+    ready: z.boolean(),
+    /** When it was uploaded (ms since the epoch), while it is not ready. */
+    uploadedAt: z.number().optional(),
+  })
+  .strict();
+export type MediaState = z.output<typeof mediaStateSchema>;
+
+/** Metafields written to an owner: `namespace.key` -> `type` and value as sent (JSON), so unchanged ones are not sent again. */
+const writtenMetafields = z.record(z.string(), z.string());
 
 export const categoryStateSchema = z
   .object({
@@ -53,6 +80,20 @@ export const productStateSchema = z
      * before it sends the list again, rather than delete those this record does not know.
      */
     unconfirmed: z.literal(true).optional(),
+    /** Its images in the store, in order (absent until shopsync first sent some). */
+    media: z.array(mediaStateSchema).optional(),
+    /** The image list (sources and alt texts, as JSON) the store's media were last written from. */
+    mediaSent: z.string().optional(),
+    /**
+     * The sources a productSet carried, in order, written before it is sent (with `unconfirmed`):
+     * when its answer is lost, the product's media are read and matched to these, so that no
+     * image is uploaded twice.
+     */
+    mediaInFlight: z.array(z.string()).optional(),
+    /** The product's metafields shopsync wrote. */
+    metafields: writtenMetafields.optional(),
+    /** Publication ids shopsync published the product to. */
+    published: z.array(z.string()).optional(),
   })
   .strict();
 
@@ -76,13 +117,27 @@ export const variantStateSchema = z
     inventoryItemId: z.string().optional(),
     /** The initial stock was set; afterwards stock goes only with "overwrite stock". */
     stockInitialized: z.boolean().default(false),
+    /** The variant's metafields shopsync wrote. */
+    metafields: writtenMetafields.optional(),
   })
+  .strict();
+
+/** A metafield definition as the store has it (its type), or `none`; `checkedAt` for how long a `none` is believed. */
+export const definitionStateSchema = z
+  .object({ v: z.literal(1), type: z.string().optional(), checkedAt: z.number() })
+  .strict();
+
+/** The store's sales channels (publication id by catalog title), and when they were read. */
+export const publicationsStateSchema = z
+  .object({ v: z.literal(1), byTitle: z.record(z.string(), z.string()), readAt: z.number() })
   .strict();
 
 export type AwaitingState = z.output<typeof awaitingStateSchema>;
 export type CategoryState = z.output<typeof categoryStateSchema>;
 export type ProductState = z.output<typeof productStateSchema>;
 export type VariantState = z.output<typeof variantStateSchema>;
+export type DefinitionState = z.output<typeof definitionStateSchema>;
+export type PublicationsState = z.output<typeof publicationsStateSchema>;
 
 /** A read-through cache over the id store; writes are kept and flushed together at the end of a push. */
 export class StateStore {

@@ -35,6 +35,12 @@ export interface PushEnv {
   now: () => number;
   /** How long variants wait for a product the store does not have before they fail. */
   productWaitMs: number;
+  /** How long a product waits for Shopify to process its new images before it fails. */
+  mediaWaitMs: number;
+  /** How soon a product whose images are processing is checked again. */
+  mediaRetryMs: number;
+  /** True the first time a key is given during a run (for what a run should say once, not every push). */
+  once: (key: string) => boolean;
 }
 
 /** Rounds of productSet / collection writes a push makes before it leaves an item for later. */
@@ -51,10 +57,11 @@ export const UNSURE = '?';
 
 interface Record_ {
   item: TargetItem;
-  result?: 'synced' | 'failed' | 'skipped' | 'held';
+  result?: 'synced' | 'failed' | 'skipped' | 'held' | 'waiting';
   errors: ItemError[];
   shopifyId?: string;
   reason?: SkipReason;
+  retryAfterMs?: number;
 }
 
 export class Push {
@@ -107,6 +114,14 @@ export class Push {
     if (r.result !== 'failed' && r.result !== 'skipped') r.result = 'held';
   }
 
+  /** Written, but done only once Shopify has processed its images: back to the queue, checked again after `ms`. */
+  wait(item: TargetItem, ms: number): void {
+    const r = this.#records.get(item.key)!;
+    if (r.result) return;
+    r.result = 'waiting';
+    r.retryAfterMs = ms;
+  }
+
   skip(item: TargetItem, reason: SkipReason): void {
     const r = this.#records.get(item.key)!;
     r.result = 'skipped';
@@ -139,6 +154,7 @@ export class Push {
       if (r.result === 'synced') outcomes.push(r.shopifyId !== undefined ? { key: r.item.key, status: 'synced', shopifyId: r.shopifyId } : { key: r.item.key, status: 'synced' });
       else if (r.result === 'failed') outcomes.push({ key: r.item.key, status: 'failed', errors: r.errors });
       else if (r.result === 'skipped') outcomes.push({ key: r.item.key, status: 'skipped', reason: r.reason! });
+      else if (r.result === 'waiting') outcomes.push({ key: r.item.key, status: 'waiting', reason: 'media_processing', retryAfterMs: r.retryAfterMs! });
     }
     const generalErrors = [...this.env.runner.generalErrors];
     for (const g of this.#general) if (!generalErrors.some((x) => x.code === g.code && x.message === g.message)) generalErrors.push(g);

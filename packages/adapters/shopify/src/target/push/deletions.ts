@@ -1,10 +1,12 @@
 /**
- * Deletions, after every upsert: a deleted product is archived (orders and analytics keep it), a
- * deleted category's collection is removed. Something the store does not have is already gone.
+ * Deletions, after every upsert: a deleted product is archived (orders and analytics keep it) and
+ * unpublished from the sales channels shopsync published it to, a deleted category's collection
+ * is removed. Something the store does not have is already gone.
  * (Variant deletions leave their product's list in its productSet; "disable deletions" skips
  * them all before anything is sent.)
  */
 import { collectionDeleteOp, productArchiveOp } from '../../documents.js';
+import { unpublishOp } from '../../documents/publications.js';
 import { stateKeys as K } from '../state.js';
 import { NOT_FOUND, userErrors, type Push } from './context.js';
 import { lookupCollections, lookupProducts } from './lookup.js';
@@ -31,15 +33,23 @@ async function archiveProducts(p: Push): Promise<void> {
   await lookupProducts(p, [...targets.values()].filter((g) => g.needsLookup), () => undefined);
   const archive = products.filter((item) => p.isOpen(item) && targets.get(item.ref)!.id);
   for (const item of products) if (p.isOpen(item) && !targets.get(item.ref)!.id) p.sync(item);
-  const archived = await p.run(archive.map((item) => productArchiveOp(targets.get(item.ref)!.id!)));
+  const published = archive.filter((item) => (targets.get(item.ref)!.state?.published?.length ?? 0) > 0);
+  const [archived, unpublished] = await p.runTogether(
+    archive.map((item) => productArchiveOp(targets.get(item.ref)!.id!)),
+    published.map((item) => unpublishOp(targets.get(item.ref)!.id!, targets.get(item.ref)!.state!.published!)),
+  );
   archived.forEach((r, i) => {
     const item = archive[i]!;
     if (r.status === 'ok') {
       const errs = r.data.userErrors;
       if (errs.length === 0 || errs.every((e) => NOT_FOUND.test(e.message))) {
-        p.sync(item);
+        const u = unpublished[published.indexOf(item)];
+        const off = !u || (u.status === 'ok' && u.data.userErrors.length === 0);
         const s = p.productState(item.ref) ?? { v: 1 as const, variants: [], foreign: [], collections: {}, archived: false };
-        p.state.write(K.product(item.ref), { ...s, archived: true });
+        p.state.write(K.product(item.ref), { ...s, archived: true, ...(u && off ? { published: [] } : {}) });
+        // Still published somewhere: sent again, to be unpublished (archiving again is harmless).
+        if (off) p.sync(item);
+        else p.hold(item);
       } else p.fail(item, userErrors(errs, 'The store did not archive the product.'));
     } else if (r.status === 'error') p.fail(item, r.errors);
     else p.hold(item);

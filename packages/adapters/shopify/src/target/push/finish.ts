@@ -34,6 +34,8 @@ export function finish(p: Push): void {
         ...(e.inventoryItemId ? { inventoryItemId: e.inventoryItemId } : {}),
         stockInitialized: e.stockInitialized ?? (!e.created && prior?.parentRef === g.ref ? prior.stockInitialized : false),
       };
+      const metafields = e.metafields ?? (!e.created && prior?.parentRef === g.ref ? prior.metafields : undefined);
+      if (metafields) state.metafields = metafields;
       p.state.write(K.variant(e.ref), state);
       if (e.id) p.state.set(K.id('variant', e.ref), e.id);
       if (e.item) {
@@ -44,7 +46,12 @@ export function finish(p: Push): void {
     }
     for (const ref of g.removed) forgetVariant(p, ref, g.ref);
     for (const d of g.deleteItems) p.sync(d);
-    if (g.item) p.sync(g.item, g.id);
+    if (g.item) {
+      // Its images decide: one Shopify could not process fails it; while some are processing, it waits.
+      if (g.mediaErrors) p.fail(g.item, g.mediaErrors);
+      else if (g.mediaWait !== undefined) p.wait(g.item, g.mediaWait);
+      else p.sync(g.item, g.id);
+    }
     if (g.id && p.state.get(K.awaiting(g.ref)) !== undefined) p.state.set(K.awaiting(g.ref), null);
     const base: ProductState = g.state ?? { v: 1, variants: [], foreign: [], collections: {}, archived: false };
     const next: ProductState = {
@@ -55,11 +62,16 @@ export function finish(p: Push): void {
       archived: g.written ? (g.data?.status ?? (base.archived ? 'active' : undefined)) === 'archived' : base.archived,
     };
     if (g.data) next.data = g.data;
+    if (g.media) next.media = g.media;
+    if (g.mediaSent !== undefined) next.mediaSent = g.mediaSent;
+    if (g.metafields) next.metafields = g.metafields;
+    if (g.published) next.published = g.published;
     if (g.written) next.fields = productFingerprint(g.data, p.language);
     if (entries.length === 0 && g.defaultVariantId) next.defaultVariantId = g.defaultVariantId;
     else delete next.defaultVariantId;
-    // The store answered (or nothing was sent): this record is what it has.
+    // The store answered (or nothing was sent): this record is what it has, no image is on its way.
     delete next.unconfirmed;
+    delete next.mediaInFlight;
     p.state.write(K.product(g.ref), next);
   }
 }

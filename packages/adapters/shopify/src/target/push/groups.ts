@@ -2,16 +2,17 @@
  * The batch's products and variants as product groups: each product with the variant list a
  * productSet would send (the variants the store has of it, the batch's new ones, and those the
  * store has that the host never sent), and what it needs, at Shopify's cheapest price for it:
- * - a productSet when the product is new, its own fields or option names changed, its variant
- *   list changed (a variant added, removed or changed beyond price, barcode and stock), or the
- *   state must be confirmed against the store;
- * - otherwise nothing for the product itself (its categories go through collection membership),
- *   `productVariantsBulkUpdate` for changed prices and barcodes, and `inventorySetQuantities` for
- *   stock.
+ * - a productSet when the product is new, its own fields (SEO and category included), option
+ *   names or image list changed, its variant list changed (a variant added, removed or changed
+ *   beyond price, barcode, stock and metafields), or the state must be confirmed against the store;
+ * - otherwise nothing for the product itself (its categories go through collection membership,
+ *   its metafields through metafieldsSet), `productVariantsBulkUpdate` for changed prices and
+ *   barcodes, and `inventorySetQuantities` for stock.
  */
 import { canonicalJson, type ItemError, type TargetItem, type VariantData } from '@shopsync/core';
 import type { VariantFieldsInput } from '../../documents.js';
 import { productFingerprint } from '../content.js';
+import { mediaFingerprint, plannedImages } from '../media-plan.js';
 import { stateKeys as K } from '../state.js';
 import type { Push } from './context.js';
 import { groupItems, newGroup, type Entry, type Group } from './model.js';
@@ -107,6 +108,11 @@ export function buildGroups(p: Push): void {
     // push whose answer or state was lost): looked up before it is created, many in one query.
     if (!g.id) g.needsLookup = true;
     g.verify = !g.state || g.state.unconfirmed === true;
+    const images = plannedImages(g.data, g.entries.map((e) => e.data), p.language);
+    if (images) {
+      g.images = images;
+      g.sendFiles = !g.id || mediaFingerprint(images) !== g.state?.mediaSent;
+    }
     g.needsSet = needsSet(p, g);
     if (!g.needsSet) for (const e of g.entries) if (e.item && e.prev && e.data) e.fields = bulkFields(e, e.prev, e.data);
   }
@@ -153,13 +159,14 @@ function changedFields(a: VariantData, b: VariantData): string[] {
 }
 
 function needsSet(p: Push, g: Group): boolean {
-  if (!g.id || g.verify || g.removed.size > 0 || g.state?.archived === true) return true;
+  if (!g.id || g.verify || g.removed.size > 0 || g.state?.archived === true || g.sendFiles === true) return true;
   if (g.item && (g.item.force || g.state?.fields !== productFingerprint(g.data, p.language))) return true;
   if (g.entries.length === 0 && !g.defaultVariantId) return true;
   return g.entries.some((e) => {
     if (!e.item) return false;
     if (e.item.force || !e.id || !e.inventoryItemId || !e.prev || !e.data) return true;
-    return changedFields(e.prev, e.data).some((f) => f !== 'stock' && !(BULK_FIELDS as readonly string[]).includes(f));
+    // Stock, prices and barcodes have cheaper writes; metafields of an existing variant go through metafieldsSet.
+    return changedFields(e.prev, e.data).some((f) => f !== 'stock' && f !== 'metafields' && !(BULK_FIELDS as readonly string[]).includes(f));
   });
 }
 

@@ -4,43 +4,57 @@
  *
  * 1. load: the state of the items and their products, from the id store;
  * 2. categories: collections made (when they have products) or updated, before their products;
- * 3. groups: products with their variant lists, and what each needs;
- * 4. product-set: one productSet per product that needs one (look-ups and reading the store's
- *    variants first where a mapping may be missing or behind);
- * 5. prices: productVariantsBulkUpdate for price and barcode changes of existing variants;
- * 6. membership: collection membership of products whose categories changed;
- * 7. stock: inventorySetQuantities, 250 quantities a call;
- * 8. deletions: products archived, collections removed;
- * 9. finish: outcomes, and the state the next push needs, saved whatever happened.
+ * 3. groups: products with their variant lists and images, and what each needs;
+ * 4. definitions: the metafield definitions some metafields need, checked (or made) first;
+ * 5. product-set: one productSet per product that needs one (look-ups and reading the store's
+ *    variants and media first where a mapping may be missing or behind); a new product carries
+ *    everything: variants, stock, collections, images, metafields, SEO and category;
+ * 6. metafields: metafieldsSet / metafieldsDelete for products and variants the store had;
+ * 7. prices: productVariantsBulkUpdate for price and barcode changes of existing variants;
+ * 8. membership: collection membership of products whose categories changed;
+ * 9. stock: inventorySetQuantities, 250 quantities a call;
+ * 10. publications: new products published to the connector's sales channels, archived ones unpublished;
+ * 11. deletions: products archived (and unpublished), collections removed;
+ * 12. media-check: products whose new images Shopify is still processing wait, and are checked;
+ * 13. finish: outcomes, and the state the next push needs, saved whatever happened.
  *
  * Items whose writes could not be made get no outcome and go back to the queue.
  */
 import type { PushContext, PushResult, TargetItem } from '@shopsync/core';
 import { writeCategories } from './categories.js';
 import { Push, type PushEnv } from './context.js';
+import { checkDefinitions } from './definitions.js';
 import { writeDeletions } from './deletions.js';
 import { finish } from './finish.js';
 import { buildGroups } from './groups.js';
 import { loadState } from './load.js';
+import { checkMedia } from './media-check.js';
 import { writeMembership } from './membership.js';
+import { writeMetafields } from './metafields.js';
 import { writePrices } from './prices.js';
 import { writeProducts } from './product-set.js';
+import { writePublications } from './publications.js';
 import { writeStock } from './stock.js';
 
 export type { PushEnv } from './context.js';
 
 export async function runPush(items: readonly TargetItem[], ctx: PushContext, env: PushEnv): Promise<PushResult> {
   const p = new Push(items, ctx, env);
+  const startedAt = env.now();
   try {
     if (ctx.config.disableDeletions) for (const d of items) if (d.op === 'delete') p.skip(d, 'deletions_disabled');
     await loadState(p);
     await writeCategories(p);
     buildGroups(p);
+    await checkDefinitions(p);
     await writeProducts(p);
+    await writeMetafields(p);
     await writePrices(p);
     await writeMembership(p);
     await writeStock(p);
+    await writePublications(p);
     await writeDeletions(p);
+    await checkMedia(p, startedAt);
   } finally {
     finish(p);
     await p.state.flush();

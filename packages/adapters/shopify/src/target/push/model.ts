@@ -3,9 +3,10 @@
  * and category work. Built by groups.ts and categories.ts, changed by the phases, turned into
  * outcomes and saved state by finish.ts.
  */
-import type { CategoryData, GeneralErrorInput, ProductData, TargetItem, VariantData } from '@shopsync/core';
+import type { CategoryData, GeneralErrorInput, ItemError, ProductData, TargetItem, VariantData } from '@shopsync/core';
 import type { VariantFieldsInput } from '../../documents.js';
-import type { CategoryState, ProductState } from '../state.js';
+import type { PlannedImage } from '../media-plan.js';
+import type { CategoryState, MediaState, ProductState } from '../state.js';
 
 /** One variant in a product's list: the host's (with or without a change in this push), or one the store has that the host never sent. */
 export interface Entry {
@@ -29,6 +30,8 @@ export interface Entry {
   stockSent?: boolean;
   /** Fields that changed and that productVariantsBulkUpdate carries (when no productSet is due). */
   fields?: VariantFieldsInput;
+  /** Its metafields as written by this push (`namespace.key` -> type and value), when they were. */
+  metafields?: Record<string, string>;
 }
 
 export interface Group {
@@ -65,6 +68,24 @@ export interface Group {
   written?: boolean;
   /** The answer to its last productSet was lost (5xx, timeout, reset, garbled): a fault of the store or the network. */
   lost?: GeneralErrorInput;
+  /** The images the store should have (undefined: the host gives none, the store's are left alone). */
+  images?: PlannedImage[];
+  /** Its productSet carries `files`: the product is new, or its image list changed. */
+  sendFiles?: boolean;
+  /** The sources its last productSet carried, while that productSet's answer is unknown. */
+  inFlight?: string[];
+  /** Its media after this push (from productSet's answer, a read, or a processing check). */
+  media?: MediaState[];
+  /** The image list the store's media were written from by this push (media-plan.ts `mediaFingerprint`). */
+  mediaSent?: string;
+  /** Some images are still being processed: its product item waits this long before it is checked again. */
+  mediaWait?: number;
+  /** Images Shopify could not process: its product item fails with these. */
+  mediaErrors?: ItemError[];
+  /** Its metafields as written by this push (`namespace.key` -> type and value), when they were. */
+  metafields?: Record<string, string>;
+  /** Publication ids it is published to after this push, when that changed. */
+  published?: string[];
 }
 
 export interface CategoryWork {

@@ -6,10 +6,12 @@
  * is looked up before anything is sent again, so no twin is made.
  */
 import type { ItemError } from '@shopsync/core';
-import type { ProductSetAnswer, VariantPage } from '../../answers.js';
+import type { ProductSetAnswer, UserErrorAnswer, VariantPage } from '../../answers.js';
 import { productSetOp, REF_METAFIELD, type Op } from '../../documents.js';
 import { productSetPlan, type VariantSlot } from '../content.js';
-import { stateKeys as K, type ProductState } from '../state.js';
+import { filesInput, mediaFingerprint, variantFileInput } from '../media-plan.js';
+import { stateKeys as K, type MediaState, type ProductState } from '../state.js';
+import { writtenMetafields } from './metafields.js';
 import { indexAt, MAX_ROUNDS, UNSURE, userError, type Push } from './context.js';
 import { failGroup, holdGroup, productGone } from './groups.js';
 import { lookupProducts } from './lookup.js';
@@ -47,7 +49,7 @@ export async function writeProducts(p: Push): Promise<void> {
       // Saved before the store may apply them: a push that dies before its state is saved
       // leaves these products marked, and the next one looks them up or reads their variants.
       for (const { g } of sent) {
-        markUnconfirmed(p, g.ref);
+        markUnconfirmed(p, g);
         // Its upsert is on its way: its variants wait for it again, whatever the store said last time.
         if (g.item) p.state.set(K.awaiting(g.ref), null);
       }
@@ -75,11 +77,20 @@ function build(p: Push, g: Group): { op: Op<ProductSetAnswer>; stocked: Set<stri
   const creating = g.id === undefined;
   const location = p.env.locationId;
   const stocked = new Set<string>();
+  const known = g.state?.media ?? [];
+  const images = g.sendFiles ? g.images : undefined;
   const slots = g.entries.map((e): VariantSlot => {
     const stock = !e.id && !e.foreign && location ? e.data?.stock : undefined;
     if (stock !== undefined) stocked.add(e.ref);
-    return { ref: e.ref, id: e.id, data: e.data, storeOptions: e.foreign?.options, initialStock: stock };
+    const slot: VariantSlot = { ref: e.ref, id: e.id, data: e.data, storeOptions: e.foreign?.options, initialStock: stock };
+    const image = e.data?.image;
+    // A variant's image goes when the variant is new, its image changed, or its file is uploaded by this productSet.
+    const uploaded = image !== undefined && images !== undefined && !known.some((m) => m.src === images.find((i) => i.url === image)?.src);
+    if (image !== undefined && g.images && (!e.id || e.prev?.image !== image || uploaded)) slot.file = variantFileInput(image, g.images, known);
+    if (!e.id && !e.foreign) slot.metafields = e.data?.metafields;
+    return slot;
   });
+  if (images) g.inFlight = images.map((i) => i.src);
   const collections: Record<string, string> = {};
   if (creating) {
     for (const cat of g.data?.categoryRefs ?? []) {
@@ -99,6 +110,7 @@ function build(p: Push, g: Group): { op: Op<ProductSetAnswer>; stocked: Set<stri
     refMetafield: p.env.customIds ? REF_METAFIELD : undefined,
     collections: Object.values(collections),
     locationId: location,
+    files: images && filesInput(images, known),
   });
   // Up to the last variant without ids (new ones are listed after the known ones), or the default one.
   let read = 0;
@@ -106,12 +118,15 @@ function build(p: Push, g: Group): { op: Op<ProductSetAnswer>; stocked: Set<stri
     if (!e.foreign && (!e.id || !e.inventoryItemId)) read = i + 1;
   });
   if (g.entries.length === 0 && !g.defaultVariantId) read = 1;
-  return { op: productSetOp(p.env.features, { id: g.id, input: plan.input, readVariants: read }), stocked };
+  return { op: productSetOp(p.env.features, { id: g.id, input: plan.input, readVariants: read, readMedia: images?.length ?? 0 }), stocked };
 }
 
-function markUnconfirmed(p: Push, ref: string): void {
-  const s: ProductState = p.productState(ref) ?? { v: 1, variants: [], foreign: [], collections: {}, archived: false };
-  if (!s.unconfirmed) p.state.write(K.product(ref), { ...s, unconfirmed: true });
+/** Before a productSet is sent: its record says the store may be ahead, and which images are on their way. */
+function markUnconfirmed(p: Push, g: Group): void {
+  const s: ProductState = p.productState(g.ref) ?? { v: 1, variants: [], foreign: [], collections: {}, archived: false };
+  const inFlight = g.inFlight;
+  if (s.unconfirmed && (inFlight === undefined || JSON.stringify(inFlight) === JSON.stringify(s.mediaInFlight))) return;
+  p.state.write(K.product(g.ref), { ...s, unconfirmed: true, ...(inFlight ? { mediaInFlight: inFlight } : {}) });
 }
 
 /** A creation whose answer was lost may have joined the collections it named: recorded as unsure (see UNSURE). */
@@ -194,6 +209,8 @@ function afterProductSet(p: Push, g: Group, r: OpOutcome<ProductSetAnswer>, stoc
     g.lost = r.error;
     g.needsLookup = true;
     if (g.id === undefined) maybeJoined(p, g);
+    // It may have made files: the product's media are read and matched before it is sent again.
+    if (g.inFlight) g.verify = true;
     return;
   }
   if (r.status === 'unsent') return holdGroup(p, g);
@@ -208,7 +225,7 @@ function afterProductSet(p: Push, g: Group, r: OpOutcome<ProductSetAnswer>, stoc
     delete g.defaultVariantId;
     return;
   }
-  if (!g.id && p.env.customIds && userErrors.length && userErrors.every((u) => indexAt(u, 'input', 'metafields') !== undefined)) {
+  if (!g.id && p.env.customIds && userErrors.length && userErrors.every((u) => indexAt(u, 'input', 'metafields') === 0)) {
     // The store has a product with this reference already (made by a push whose state was lost):
     // found by it, and its variants read, before the list is sent to it.
     g.needsLookup = true;
@@ -231,8 +248,8 @@ function afterProductSet(p: Push, g: Group, r: OpOutcome<ProductSetAnswer>, stoc
   const byVariant = new Map<number, ItemError[]>();
   for (const u of userErrors) {
     const index = indexAt(u, 'input', 'variants');
-    if (index !== undefined && index < g.entries.length) byVariant.set(index, [...(byVariant.get(index) ?? []), userError(u)]);
-    else productErrors.push(userError(u));
+    if (index !== undefined && index < g.entries.length) byVariant.set(index, [...(byVariant.get(index) ?? []), explained(p, g, u)]);
+    else productErrors.push(explained(p, g, u));
   }
   if (!product && userErrors.length === 0) productErrors.push({ message: 'The store did not save the product and gave no reason.' });
   if (g.id && productErrors.length && productErrors.every((e) => e.code === 'PRODUCT_DOES_NOT_EXIST')) {
@@ -297,8 +314,61 @@ function saved(p: Push, g: Group, product: NonNullable<ProductSetAnswer['product
     if (d) g.defaultVariantId = d.id;
   }
   if (!g.created) delete g.joinedAtCreation;
+  if (g.created && g.data?.metafields) g.metafields = writtenMetafields(g.data.metafields);
+  for (const e of g.entries) if (e.created && e.data?.metafields) e.metafields = writtenMetafields(e.data.metafields);
+  if (g.sendFiles && g.images) savedMedia(p, g, product.media?.nodes);
   // Saved, but not all its variants' ids could be read: its record stays unconfirmed, and
   // the next push reads them from the store before it sends the list again.
   if (incomplete) return holdGroup(p, g);
   g.status = 'ok';
+}
+
+/**
+ * The product's media after a productSet that carried its images: the store lists them in the
+ * order sent, so each image takes the id at its place. Images it already had keep their state;
+ * new ones are processing until a check says otherwise.
+ */
+function savedMedia(p: Push, g: Group, nodes: ReadonlyArray<{ id: string }> | undefined): void {
+  const images = g.images!;
+  delete g.inFlight;
+  if (!nodes || nodes.length !== images.length) {
+    // Not the list sent (a merchant's edit in between?): read again, and matched, next time.
+    p.ctx.log('warn', `Product ${g.ref}: the store answered with ${nodes?.length ?? 0} images for the ${images.length} sent; they are read again at its next change.`);
+    return;
+  }
+  const known = g.state?.media ?? [];
+  const now = p.env.now();
+  g.media = images.map((img, i): MediaState => {
+    const id = nodes[i]!.id;
+    const k = known.find((m) => m.src === img.src && m.id === id);
+    const alt = img.alt !== undefined ? { alt: img.alt } : {};
+    return k ? { src: img.src, id, ...alt, ready: k.ready, ...(k.uploadedAt !== undefined ? { uploadedAt: k.uploadedAt } : {}) } : { src: img.src, id, ...alt, ready: false, uploadedAt: now };
+  });
+  g.mediaSent = mediaFingerprint(images);
+}
+
+/**
+ * A refusal of the store, saying which image or metafield it is about when its path names one
+ * (`['input', 'files', 1, …]` is the product's second image; `['input', 'metafields', 2, …]` one
+ * of the metafields a new product carries after its reference).
+ */
+function explained(p: Push, g: Group, u: UserErrorAnswer): ItemError {
+  const e = userError(u);
+  const image = indexAt(u, 'input', 'files');
+  const metafield = indexAt(u, 'input', 'metafields');
+  const v = indexAt(u, 'input', 'variants');
+  const entry = v !== undefined ? g.entries[v] : undefined;
+  const vm = v !== undefined ? indexAt(u, 'input', 'variants', String(v), 'metafields') : undefined;
+  let what: string | undefined;
+  if (image !== undefined && g.images?.[image]) what = `Image ${image + 1} (${g.images[image].url})`;
+  else if (metafield !== undefined) {
+    const m = metafield - (p.env.customIds ? 1 : 0);
+    const mf = g.data?.metafields?.[m];
+    if (mf) what = `Metafield ${mf.namespace}.${mf.key} (${mf.type})`;
+  } else if (entry && vm !== undefined && entry.data?.metafields?.[vm]) {
+    const mf = entry.data.metafields[vm];
+    what = `Variant ${entry.ref}, metafield ${mf.namespace}.${mf.key} (${mf.type})`;
+  } else if (entry?.data?.image !== undefined && u.field?.[3] === 'file') what = `Variant ${entry.ref}, image (${entry.data.image})`;
+  if (what) e.message = `${what}: ${e.message}`;
+  return e;
 }

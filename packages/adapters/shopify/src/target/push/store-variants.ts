@@ -3,8 +3,10 @@
  * answer (a product with more than 250 variants), and the whole list where the state may be
  * behind the store, so that a productSet never deletes a variant by mistake.
  */
-import type { StoreVariant, VariantPage } from '../../answers.js';
+import type { ProductMediaAnswer, StoreVariant, VariantPage } from '../../answers.js';
 import { productVariantsOp } from '../../documents.js';
+import { productMediaOp } from '../../documents/media.js';
+import type { MediaState } from '../state.js';
 import { MAX_INPUT_ARRAY } from '../../version.js';
 import type { Push } from './context.js';
 import { holdGroup, productGone } from './groups.js';
@@ -51,7 +53,16 @@ export async function restOfVariants(p: Push, firsts: ReadonlyArray<{ id: string
 export async function fetchStoreVariants(p: Push, groups: readonly Group[]): Promise<void> {
   if (groups.length === 0) return;
   const page = p.fits((n) => productVariantsOp('gid://shopify/Product/1', n), MAX_INPUT_ARRAY);
-  const results = await p.run(groups.map((g) => productVariantsOp(g.id!, page)));
+  // Products whose images may have been made by a productSet whose answer is unknown: their media too.
+  const withMedia = groups.filter((g) => (g.inFlight ?? g.state?.mediaInFlight) !== undefined);
+  const [results, media] = await p.runTogether(
+    groups.map((g) => productVariantsOp(g.id!, page)),
+    withMedia.map((g) => productMediaOp(g.id!)),
+  );
+  withMedia.forEach((g, i) => {
+    const r = media[i]!;
+    if (r.status === 'ok' && r.data) matchMedia(g, r.data, p.env.now());
+  });
   // A product with more variants than a page: the rest, page by page.
   const firsts: Array<{ index: number; id: string; page: VariantPage }> = [];
   results.forEach((r, index) => {
@@ -103,4 +114,26 @@ export async function fetchStoreVariants(p: Push, groups: readonly Group[]): Pro
     }
     g.verify = false;
   });
+}
+
+/**
+ * The images a productSet whose answer is unknown carried (`inFlight`, in order), matched to the
+ * media the store has: when the store lists exactly that many, with the files the productSet
+ * named by id at their places, it applied, and each new image takes the id at its place; else
+ * it did not, and only the files the store still has are known. Either way no image is uploaded
+ * twice.
+ */
+function matchMedia(g: Group, answer: NonNullable<ProductMediaAnswer>, now: number): void {
+  const sent = g.inFlight ?? g.state?.mediaInFlight ?? [];
+  const ids = answer.media.nodes.map((n) => n.id);
+  const known = g.state?.media ?? [];
+  const byIdAt = sent.map((src) => known.find((m) => m.src === src));
+  const applied = ids.length === sent.length && byIdAt.every((k, i) => !k || k.id === ids[i]);
+  let media: MediaState[];
+  if (applied) {
+    media = sent.map((src, i) => byIdAt[i] ?? { src, id: ids[i]!, ready: false, uploadedAt: now });
+  } else media = known.filter((m) => ids.includes(m.id));
+  const { mediaInFlight: _sent, ...rest } = g.state ?? { v: 1 as const, variants: [], foreign: [], collections: {}, archived: false };
+  g.state = { ...rest, media };
+  delete g.inFlight;
 }

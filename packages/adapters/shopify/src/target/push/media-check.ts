@@ -1,0 +1,103 @@
+/**
+ * Shopify processes a product's new images after productSet answers. A product with images still
+ * processing is not done: its item waits (it stays pending and comes back), and the next push that
+ * has it asks the store which of its files are not ready — one `files` query for every waiting
+ * product of the push, which costs what it returns (2 points when all are ready). An image that
+ * failed makes the product's item error, with Shopify's reason and which image it was; one still
+ * processing after `mediaWaitMs` fails it too. Images uploaded by this very push are not asked
+ * about yet: they cannot be ready.
+ */
+import type { ItemError } from '@shopsync/core';
+import type { FilesAnswer } from '../../answers.js';
+import { unsettledFilesOp } from '../../documents/media.js';
+import type { MediaState } from '../state.js';
+import type { Push } from './context.js';
+import type { Group } from './model.js';
+
+/** Pages of unsettled files read at most in one check. */
+const MAX_PAGES = 10;
+/** Files created this long before the earliest upload asked about are included (clocks differ). */
+const CLOCK_SLACK_MS = 5 * 60_000;
+
+type FileNode = FilesAnswer['nodes'][number];
+
+export async function checkMedia(p: Push, pushStartedAt: number): Promise<void> {
+  const waiting: Group[] = [];
+  for (const g of p.groups.values()) {
+    if (g.status !== 'ok' || !g.item || !p.isOpen(g.item)) continue;
+    const media = g.media ?? g.state?.media;
+    if (media?.some((m) => !m.ready)) waiting.push(g);
+  }
+  const ask = waiting.filter((g) => (g.media ?? g.state!.media!).some((m) => !m.ready && (m.uploadedAt ?? 0) < pushStartedAt));
+  const found = ask.length ? await unsettled(p, ask) : new Map<string, FileNode>();
+  const now = p.env.now();
+  for (const g of waiting) {
+    const media = g.media ?? g.state!.media!;
+    const asked = found !== undefined && ask.includes(g);
+    const errors: ItemError[] = [];
+    const failed = new Set<number>();
+    const next = media.map((m, index): MediaState => {
+      if (m.ready || !asked || (m.uploadedAt ?? 0) >= pushStartedAt) return m;
+      const f = found!.get(m.id);
+      if (!f) return { src: m.src, id: m.id, ...(m.alt !== undefined ? { alt: m.alt } : {}), ready: true };
+      // Named as the host knows it: its place in the product's `images` (counted from 0 in `field`, from 1 in words).
+      const at = g.data?.images?.findIndex((img) => img.url === url(m)) ?? -1;
+      const place = at >= 0 ? at : index;
+      if (f.fileStatus === 'FAILED') {
+        failed.add(index);
+        errors.push(...failure(m, place, f));
+      } else if (now - (m.uploadedAt ?? now) > p.env.mediaWaitMs) errors.push(stuck(m, place, p.env.mediaWaitMs));
+      return m;
+    });
+    if (errors.length) {
+      g.mediaErrors = errors;
+      g.media = next.filter((_, i) => !failed.has(i));
+      // A failed image is forgotten: the product's next productSet sends its list again, and uploads it anew.
+      if (failed.size) g.mediaSent = '';
+      continue;
+    }
+    g.media = next;
+    if (next.some((m) => !m.ready)) g.mediaWait = p.env.mediaRetryMs;
+  }
+}
+
+/** The store's unsettled files since the earliest upload asked about, by id; undefined when the store could not say. */
+async function unsettled(p: Push, groups: readonly Group[]): Promise<Map<string, FileNode> | undefined> {
+  let earliest = Infinity;
+  for (const g of groups) for (const m of g.media ?? g.state!.media!) if (!m.ready && m.uploadedAt !== undefined) earliest = Math.min(earliest, m.uploadedAt);
+  if (!Number.isFinite(earliest)) earliest = p.env.now();
+  const since = new Date(earliest - CLOCK_SLACK_MS);
+  const out = new Map<string, FileNode>();
+  let after: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const [r] = await p.run([unsettledFilesOp(since, after)]);
+    if (r?.status !== 'ok') return undefined;
+    for (const n of r.data.nodes) out.set(n.id, n);
+    if (!r.data.pageInfo.hasNextPage || !r.data.pageInfo.endCursor) return out;
+    after = r.data.pageInfo.endCursor;
+  }
+  // More unsettled files than a check reads: none can be called ready.
+  return undefined;
+}
+
+function url(m: MediaState): string {
+  const hash = m.src.indexOf('#');
+  return hash < 0 ? m.src : m.src.slice(0, hash);
+}
+
+function failure(m: MediaState, index: number, f: FileNode): ItemError[] {
+  const reasons = f.fileErrors.length ? f.fileErrors : [{ code: 'UNKNOWN', message: 'Shopify gave no reason', details: null }];
+  return reasons.map((e) => ({
+    code: e.code,
+    field: ['images', String(index)],
+    message: `Image ${index + 1} (${url(m)}): Shopify could not process it: ${e.message}${e.details ? ` (${e.details})` : ''}.`,
+  }));
+}
+
+function stuck(m: MediaState, index: number, waitMs: number): ItemError {
+  return {
+    code: 'MEDIA_TIMEOUT',
+    field: ['images', String(index)],
+    message: `Image ${index + 1} (${url(m)}): Shopify had not finished processing it after ${Math.round(waitMs / 60_000)} minutes; it is checked again when the product is sent again.`,
+  };
+}
