@@ -1,14 +1,13 @@
 /**
- * Every GraphQL document the adapter sends, in one module: the connect query, and the operations
- * that the batcher joins under aliases into one document per request. `documentSamples` builds one
- * of each (and a batched one) so that a test validates them all against Shopify's real schema.
+ * The GraphQL documents the adapter sends: the connect query, the `Op` the batcher joins under
+ * aliases into one document per request, and the product operations; documents/ holds the rest
+ * by subject (collections, inventory, media, metafields, publications), and `documentSamples`
+ * (documents/samples.ts) one of each, so that a test validates them all against Shopify's real
+ * schemas.
  */
 import { parse } from 'graphql';
 import type { z } from 'zod';
 import type {
-  CollectionDeleteAnswer,
-  CollectionsAnswer,
-  CollectionWriteAnswer,
   ProductFoundAnswer,
   ProductSetAnswer,
   ProductVariantsAnswer,
@@ -16,9 +15,6 @@ import type {
   VariantsBySkuAnswer,
 } from './answers.js';
 import {
-  collectionDeleteAnswer,
-  collectionsAnswer,
-  collectionWriteAnswer,
   productFoundAnswer,
   productSetAnswer,
   productVariantsAnswer,
@@ -26,11 +22,8 @@ import {
   variantsBySkuAnswer,
 } from './answers.js';
 import { productSetComplexity, requestedCost } from './cost.js';
-import { productMediaOp, unsettledFilesOp } from './documents/media.js';
-import { metafieldDefinitionCreateOp, metafieldDefinitionOp, metafieldsDeleteOp, metafieldsSetOp } from './documents/metafields.js';
-import { publicationsOp, publishOp, unpublishOp } from './documents/publications.js';
 import { adminSchema } from './schema/schema.js';
-import { featuresOf, MAX_INPUT_ARRAY, type ApiFeatures } from './version.js';
+import { MAX_INPUT_ARRAY, type ApiFeatures } from './version.js';
 
 /**
  * The product's shopsync reference as a Shopify "custom ID": a product metafield in the app's
@@ -145,8 +138,10 @@ export function opCost(op: Op, version: string): number {
 
 // ——— selections ———
 
-const USER_ERRORS = '{ field message }';
-const CODED_USER_ERRORS = '{ code field message }';
+/** The selection of a payload's userErrors (for payloads whose error type has no `code`). */
+export const USER_ERRORS = '{ field message }';
+/** The selection of a payload's userErrors, with their code. */
+export const CODED_USER_ERRORS = '{ code field message }';
 
 const PAGE_INFO = '{ hasNextPage endCursor }';
 
@@ -247,113 +242,6 @@ export function productArchiveOp(id: string): Op<UserErrorsAnswer> {
   };
 }
 
-export function collectionCreateOp(input: Record<string, unknown>): Op<CollectionWriteAnswer> {
-  return {
-    operation: 'mutation',
-    field: 'collectionCreate',
-    args: [{ name: 'input', type: 'CollectionInput!', value: input }],
-    selection: `{ collection { id } userErrors ${USER_ERRORS} }`,
-    idempotent: false,
-    answer: collectionWriteAnswer,
-  };
-}
-
-export function collectionUpdateOp(input: Record<string, unknown> & { id: string }): Op<CollectionWriteAnswer> {
-  return {
-    operation: 'mutation',
-    field: 'collectionUpdate',
-    args: [{ name: 'input', type: 'CollectionInput!', value: input }],
-    selection: `{ collection { id } userErrors ${USER_ERRORS} }`,
-    idempotent: true,
-    answer: collectionWriteAnswer,
-  };
-}
-
-export function collectionDeleteOp(id: string): Op<CollectionDeleteAnswer> {
-  return {
-    operation: 'mutation',
-    field: 'collectionDelete',
-    args: [{ name: 'input', type: 'CollectionDeleteInput!', value: { id } }],
-    selection: `{ deletedCollectionId userErrors ${USER_ERRORS} }`,
-    idempotent: true,
-    answer: collectionDeleteAnswer,
-  };
-}
-
-export function collectionAddProductsOp(id: string, productIds: readonly string[]): Op<UserErrorsAnswer> {
-  return {
-    operation: 'mutation',
-    field: 'collectionAddProducts',
-    args: [
-      { name: 'id', type: 'ID!', value: id },
-      { name: 'productIds', type: '[ID!]!', value: productIds },
-    ],
-    selection: `{ userErrors ${USER_ERRORS} }`,
-    idempotent: true,
-    answer: userErrorsAnswer,
-  };
-}
-
-export function collectionRemoveProductsOp(id: string, productIds: readonly string[]): Op<UserErrorsAnswer> {
-  return {
-    operation: 'mutation',
-    field: 'collectionRemoveProducts',
-    args: [
-      { name: 'id', type: 'ID!', value: id },
-      { name: 'productIds', type: '[ID!]!', value: productIds },
-    ],
-    selection: `{ userErrors ${USER_ERRORS} }`,
-    idempotent: true,
-    answer: userErrorsAnswer,
-  };
-}
-
-export interface QuantityInput {
-  inventoryItemId: string;
-  locationId: string;
-  quantity: number;
-}
-
-/**
- * Absolute stock (the host is the source of truth), without the compare-and-swap check: before
- * 2026-04 by `ignoreCompareQuantity`, from 2026-04 by an explicit `changeFromQuantity: null`.
- * From 2026-01 the mutation carries an idempotency key, mandatory from 2026-04; the same key
- * goes with every resend of the same request.
- */
-export function inventorySetQuantitiesOp(features: ApiFeatures, quantities: readonly QuantityInput[], reason: string, idempotencyKey: string): Op<UserErrorsAnswer> {
-  const input: Record<string, unknown> = {
-    name: 'available',
-    reason,
-    quantities: quantities.map((q) => (features.changeFromQuantityRequired ? { ...q, changeFromQuantity: null } : { ...q })),
-  };
-  if (features.compareQuantity) input['ignoreCompareQuantity'] = true;
-  const op: Op<UserErrorsAnswer> = {
-    operation: 'mutation',
-    field: 'inventorySetQuantities',
-    args: [{ name: 'input', type: 'InventorySetQuantitiesInput!', value: input }],
-    selection: `{ userErrors ${CODED_USER_ERRORS} }`,
-    idempotent: true,
-    answer: userErrorsAnswer,
-  };
-  return features.idempotentDirective ? { ...op, directive: { name: 'idempotent', args: [{ name: 'key', type: 'String!', value: idempotencyKey }] } } : op;
-}
-
-/** Stocks an inventory item at a location where it is not stocked yet, with its quantity. */
-export function inventoryActivateOp(inventoryItemId: string, locationId: string, available: number): Op<UserErrorsAnswer> {
-  return {
-    operation: 'mutation',
-    field: 'inventoryActivate',
-    args: [
-      { name: 'inventoryItemId', type: 'ID!', value: inventoryItemId },
-      { name: 'locationId', type: 'ID!', value: locationId },
-      { name: 'available', type: 'Int', value: available },
-    ],
-    selection: `{ userErrors ${USER_ERRORS} }`,
-    idempotent: true,
-    answer: userErrorsAnswer,
-  };
-}
-
 // ——— reads (finding what a lost mapping pointed to) ———
 
 /** A search term as Shopify's search syntax takes it: `field:"value"`, quotes and backslashes escaped. */
@@ -420,110 +308,3 @@ export function productVariantsOp(productId: string, first: number = MAX_INPUT_A
   };
 }
 
-/** Manual collections by handle, or by title where the host gave no handle. */
-export function collectionsByOp(by: { handle: string } | { title: string }, first = 5): Op<CollectionsAnswer> {
-  return {
-    operation: 'query',
-    field: 'collections',
-    args: [
-      { name: 'first', type: 'Int', value: first },
-      { name: 'query', type: 'String', value: 'handle' in by ? searchTerm('handle', by.handle) : searchTerm('title', by.title) },
-    ],
-    selection: '{ nodes { id handle title } }',
-    idempotent: true,
-    answer: collectionsAnswer,
-  };
-}
-
-/** One sample of every document the adapter can send for `version`, batched ones included. */
-export function documentSamples(version: string): Array<{ name: string; query: string; variables: Record<string, unknown> }> {
-  const f = featuresOf(version);
-  const gid = (type: string, n: number) => `gid://shopify/${type}/${n}`;
-  const variant = (sku: string, size: string) => ({
-    optionValues: [{ optionName: 'Size', name: size }],
-    price: '19.99',
-    compareAtPrice: '24.99',
-    barcode: '4006381333931',
-    inventoryItem: { sku, tracked: true, measurement: { weight: { value: 250, unit: 'GRAMS' } } },
-  });
-  const location = gid('Location', 1);
-  const productInput = {
-    title: 'Trail runner',
-    descriptionHtml: '<p>Light</p>',
-    handle: 'trail-runner',
-    vendor: 'ACME',
-    productType: 'Shoes',
-    tags: ['run'],
-    status: 'ACTIVE',
-    productOptions: [{ name: 'Size', position: 1, values: [{ name: 'M' }, { name: 'L' }] }],
-    variants: [variant('SKU-1-M', 'M'), { ...variant('SKU-1-L', 'L'), id: gid('ProductVariant', 2) }],
-  };
-  const newProduct = {
-    ...productInput,
-    variants: [{ ...variant('SKU-1-M', 'M'), inventoryQuantities: [{ locationId: location, name: 'available', quantity: 3 }] }, variant('SKU-1-L', 'L')],
-    metafields: [{ ...REF_METAFIELD, value: 'SKU-1' }],
-    collections: [gid('Collection', 1)],
-  };
-  const richProduct = {
-    ...newProduct,
-    seo: { title: 'Trail runner', description: 'Light shoes for trails' },
-    category: 'gid://shopify/TaxonomyCategory/aa-8',
-    files: [
-      { originalSource: 'https://cdn.example.com/side.jpg', contentType: 'IMAGE', alt: 'Side' },
-      { id: gid('MediaImage', 7), alt: 'Sole' },
-    ],
-    metafields: [...newProduct.metafields, { namespace: 'custom', key: 'material', type: 'single_line_text_field', value: 'Mesh' }],
-    variants: newProduct.variants.map((v, i) => ({
-      ...v,
-      file: i === 0 ? { originalSource: 'https://cdn.example.com/side.jpg', contentType: 'IMAGE' } : { id: gid('MediaImage', 7) },
-      metafields: [{ namespace: 'custom', key: 'colour', type: 'color', value: '#2E7D32' }],
-    })),
-  };
-  const writes: Op[] = [
-    productSetOp(f, { input: newProduct, readVariants: 2 }),
-    productSetOp(f, { input: richProduct, readVariants: 2, readMedia: 2 }),
-    productSetOp(f, { id: gid('Product', 1), input: { files: richProduct.files }, readVariants: 0, readMedia: 2 }),
-    metafieldsSetOp([{ ownerId: gid('Product', 1), namespace: 'custom', key: 'care', type: 'multi_line_text_field', value: 'Hand wash' }]),
-    metafieldsDeleteOp([{ ownerId: gid('ProductVariant', 2), namespace: 'custom', key: 'colour' }]),
-    metafieldDefinitionCreateOp({ ownerType: 'PRODUCT', namespace: 'custom', key: 'material', name: 'Material', type: 'single_line_text_field' }),
-    publishOp(gid('Product', 1), [gid('Publication', 1), gid('Publication', 2)]),
-    unpublishOp(gid('Product', 1), [gid('Publication', 1)]),
-    productSetOp(f, { id: gid('Product', 1), input: productInput, readVariants: 1 }),
-    productSetOp(f, { id: gid('Product', 1), input: productInput, readVariants: 0 }),
-    productVariantsBulkUpdateOp(gid('Product', 1), [
-      { id: gid('ProductVariant', 2), price: '21.00', compareAtPrice: null },
-      { id: gid('ProductVariant', 3), price: '22.00', barcode: '4006381333948' },
-    ]),
-    productArchiveOp(gid('Product', 1)),
-    collectionCreateOp({ title: 'Shoes', descriptionHtml: 'All shoes', handle: 'shoes', products: [gid('Product', 1)] }),
-    collectionUpdateOp({ id: gid('Collection', 1), title: 'Shoes', descriptionHtml: 'All shoes' }),
-    collectionDeleteOp(gid('Collection', 1)),
-    collectionAddProductsOp(gid('Collection', 1), [gid('Product', 1)]),
-    collectionRemoveProductsOp(gid('Collection', 1), [gid('Product', 1)]),
-    inventorySetQuantitiesOp(f, [{ inventoryItemId: gid('InventoryItem', 1), locationId: location, quantity: 5 }], 'correction', 'key-1'),
-    inventoryActivateOp(gid('InventoryItem', 1), gid('Location', 2), 5),
-  ];
-  const reads: Op[] = [
-    variantsBySkuOp(['SKU-1', 'SKU "2"']),
-    productByRefOp('SKU-1'),
-    productByHandleOp('trail-runner'),
-    productVariantsOp(gid('Product', 1)),
-    productVariantsOp(gid('Product', 1), 250, 'eyJsYXN0X2lkIjoxfQ'),
-    collectionsByOp({ handle: 'shoes' }),
-    collectionsByOp({ title: 'Shoes' }),
-    productMediaOp(gid('Product', 1)),
-    unsettledFilesOp(new Date('2026-12-05T10:00:00Z')),
-    unsettledFilesOp(new Date('2026-12-05T10:00:00Z'), 'eyJsYXN0X2lkIjoxfQ'),
-    metafieldDefinitionOp('PRODUCTVARIANT', 'custom', 'colour'),
-    publicationsOp(),
-    publicationsOp('eyJsYXN0X2lkIjoxfQ'),
-  ];
-  const out = [
-    { name: 'connect', query: CONNECT_QUERY, variables: { locationId: null, namespace: REF_METAFIELD.namespace, key: REF_METAFIELD.key } as Record<string, unknown> },
-    { name: 'reference definition create', query: REF_DEFINITION_CREATE, variables: { definition: refDefinitionInput() } as Record<string, unknown> },
-  ];
-  for (const op of [...writes, ...reads]) out.push({ name: `${op.operation}:${op.field}`, ...buildDocument([op]) });
-  out.push({ name: 'batched writes', ...buildDocument(writes) });
-  out.push({ name: 'batched reads', ...buildDocument(reads) });
-  return out;
-}

@@ -20,27 +20,12 @@ export type { ThrottleStatus, PacerOptions, Ticket } from './target/pacer.js';
 export { pickText } from './target/content.js';
 
 // The GraphQL documents the adapter sends, the schema subset and Shopify's cost rule.
-export {
-  CONNECT_QUERY,
-  buildDocument,
-  documentSamples,
-  opCost,
-  searchTerm,
-  productSetOp,
-  productArchiveOp,
-  collectionCreateOp,
-  collectionUpdateOp,
-  collectionDeleteOp,
-  collectionAddProductsOp,
-  collectionRemoveProductsOp,
-  inventorySetQuantitiesOp,
-  inventoryActivateOp,
-  variantsBySkuOp,
-  productByHandleOp,
-  productVariantsOp,
-  collectionsByOp,
-} from './documents.js';
-export type { Op, OpArg, BuiltDocument, QuantityInput } from './documents.js';
+export { CONNECT_QUERY, buildDocument, opCost, searchTerm, productSetOp, productArchiveOp, variantsBySkuOp, productByHandleOp, productVariantsOp } from './documents.js';
+export type { Op, OpArg, BuiltDocument } from './documents.js';
+export { collectionCreateOp, collectionUpdateOp, collectionDeleteOp, collectionAddProductsOp, collectionRemoveProductsOp, collectionsByOp } from './documents/collections.js';
+export { inventorySetQuantitiesOp, inventoryActivateOp } from './documents/inventory.js';
+export type { QuantityInput } from './documents/inventory.js';
+export { documentSamples } from './documents/samples.js';
 export { adminSdl } from './schema/sdl.js';
 export { adminSchema } from './schema/schema.js';
 export { requestedCost, actualCost, productSetComplexity, MUTATION_COST, CONNECTION_BASE_COST } from './cost.js';

@@ -7,7 +7,7 @@
  * it in its creating mutation.
  */
 import { canonicalJson, type CategoryData } from '@shopsync/core';
-import { collectionAddProductsOp, collectionCreateOp, collectionUpdateOp } from '../../documents.js';
+import { collectionAddProductsOp, collectionCreateOp, collectionUpdateOp } from '../../documents/collections.js';
 import { MAX_INPUT_ARRAY } from '../../version.js';
 import { collectionInput } from '../content.js';
 import { stateKeys as K, type CategoryState } from '../state.js';

@@ -5,7 +5,8 @@
  * (Variant deletions leave their product's list in its productSet; "disable deletions" skips
  * them all before anything is sent.)
  */
-import { collectionDeleteOp, productArchiveOp } from '../../documents.js';
+import { productArchiveOp } from '../../documents.js';
+import { collectionDeleteOp } from '../../documents/collections.js';
 import { unpublishOp } from '../../documents/publications.js';
 import { stateKeys as K } from '../state.js';
 import { NOT_FOUND, userErrors, type Push } from './context.js';

@@ -7,7 +7,8 @@
  * mapping is missing, and cost little: Shopify charges what a query returns, 2 points for a
  * query of 50 SKUs that finds nothing (the rest of its requested cost is refunded).
  */
-import { collectionsByOp, productByHandleOp, productByRefOp, variantsBySkuOp } from '../../documents.js';
+import { productByHandleOp, productByRefOp, variantsBySkuOp } from '../../documents.js';
+import { collectionsByOp } from '../../documents/collections.js';
 import { pickText } from '../content.js';
 import { stateKeys as K } from '../state.js';
 import type { Push } from './context.js';

@@ -4,7 +4,8 @@
  * productSet; a category with no collection yet keeps the product as waiting for it.
  */
 import type { UserErrorsAnswer } from '../../answers.js';
-import { collectionAddProductsOp, collectionRemoveProductsOp, type Op } from '../../documents.js';
+import type { Op } from '../../documents.js';
+import { collectionAddProductsOp, collectionRemoveProductsOp } from '../../documents/collections.js';
 import { MAX_INPUT_ARRAY } from '../../version.js';
 import { stateKeys as K, type CategoryState } from '../state.js';
 import { NOT_FOUND, UNSURE, userErrors, type Push } from './context.js';

@@ -4,7 +4,7 @@
  * change of it. An inventory item not stocked at the location is stocked there, with its quantity.
  */
 import type { ItemError } from '@shopsync/core';
-import { inventoryActivateOp, inventorySetQuantitiesOp, type QuantityInput } from '../../documents.js';
+import { inventoryActivateOp, inventorySetQuantitiesOp, type QuantityInput } from '../../documents/inventory.js';
 import { MAX_INPUT_ARRAY } from '../../version.js';
 import { indexAt, userError, userErrors, type Push } from './context.js';
 import type { Entry } from './model.js';
