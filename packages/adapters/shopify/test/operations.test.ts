@@ -52,8 +52,8 @@ describe('what a sync sends, from the request log', () => {
     assert.deepEqual(e.iterations.map((it) => it.synced), [{ categories: 2, products: 3, variants: 6 }]);
     assert.deepEqual(sent(sim), {
       // The connection check; collections and products looked up before they are made (a
-      // product by the SKUs of all three in one query, and by its reference).
-      queries: { ...CONNECT, collections: 2, productVariants: 1, productByIdentifier: 3 },
+      // product by the SKUs of all three in one query: never sent, it needs no look-up by reference).
+      queries: { ...CONNECT, collections: 2, productVariants: 1 },
       mutations: { metafieldDefinitionCreate: 1, collectionCreate: 2, productSet: 3 },
     });
     const boots = sim.collection({ handle: 'op-boots' })!;

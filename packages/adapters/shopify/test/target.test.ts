@@ -322,6 +322,21 @@ describe('Shopify target against the simulator', () => {
     assert.deepEqual(sim.product({ sku: 'K-1-a' })!.variants.map((v) => v.sku), ['K-1-c', 'K-1-a', 'K-1-b']);
   });
 
+  it('a lost id store and new SKUs: the store’s unique reference refuses a twin, and the product is found by it', async () => {
+    const first = engineFor(sim, targetFor(sim));
+    await first.engine.enqueue([product('Z-1'), variant('Z-1-a', 'Z-1', { optionValues: { Size: 'S' } })]);
+    await first.engine.start();
+    const id = sim.product({ sku: 'Z-1-a' })!.id;
+    const second = engineFor(sim, targetFor(sim));
+    await second.engine.enqueue([product('Z-1', { title: 'Zed' }), variant('Z-1-x', 'Z-1', { optionValues: { Size: 'M' } })]);
+    const e = await second.engine.start();
+    assert.equal(e.status, 'completed');
+    assert.equal(e.iterations.reduce((n, i) => n + i.failed.products + i.failed.variants, 0), 0);
+    assert.equal(sim.snapshot().products.filter((p) => p.title === 'Zed' || p.title === 'Product Z-1').length, 1, 'no twin');
+    assert.equal(sim.product({ sku: 'Z-1-x' })!.id, id);
+    assert.deepEqual(sim.product({ sku: 'Z-1-x' })!.variants.map((v) => v.sku).sort(), ['Z-1-a', 'Z-1-x'], 'the store’s variant the host did not send again is kept');
+  });
+
   it('what the merchant deleted in the store is made again when the host sends it', async () => {
     const { engine } = engineFor(sim, targetFor(sim));
     await engine.enqueue([category('AA-cat', 'AA', { handle: 'aa-cat' }), product('AA-1', { categoryRefs: ['AA-cat'] }), variant('AA-1-a', 'AA-1', { stock: 2, title: 'a' }), variant('AA-1-b', 'AA-1', { stock: 3, title: 'b' })]);

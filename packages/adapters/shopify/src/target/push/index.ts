@@ -6,17 +6,18 @@
  * 2. categories: collections made (when they have products) or updated, before their products;
  * 3. groups: products with their variant lists and images, and what each needs;
  * 4. definitions: the metafield definitions some metafields need, checked (or made) first;
- * 5. product-set: one productSet per product that needs one (look-ups and reading the store's
+ * 5. media-check: products whose images Shopify was processing are asked about, before new uploads;
+ * 6. product-set: one productSet per product that needs one (look-ups and reading the store's
  *    variants and media first where a mapping may be missing or behind); a new product carries
  *    everything: variants, stock, collections, images, metafields, SEO and category;
- * 6. metafields: metafieldsSet / metafieldsDelete for products and variants the store had;
- * 7. prices: productVariantsBulkUpdate for price and barcode changes of existing variants;
- * 8. membership: collection membership of products whose categories changed;
- * 9. stock: inventorySetQuantities, 250 quantities a call;
- * 10. publications: new products published to the connector's sales channels, archived ones unpublished;
- * 11. deletions: products archived (and unpublished), collections removed;
- * 12. media-check: products whose new images Shopify is still processing wait, and are checked;
- * 13. finish: outcomes, and the state the next push needs, saved whatever happened.
+ * 7. metafields: metafieldsSet / metafieldsDelete for products and variants the store had;
+ * 8. prices: productVariantsBulkUpdate for price and barcode changes of existing variants;
+ * 9. membership: collection membership of products whose categories changed;
+ * 10. stock: inventorySetQuantities, 250 quantities a call;
+ * 11. publications: new products published to the connector's sales channels, archived ones unpublished;
+ * 12. deletions: products archived (and unpublished), collections removed;
+ * 13. finish: outcomes (a product whose images are processing waits), and the state the next push
+ *     needs, saved whatever happened.
  *
  * Items whose writes could not be made get no outcome and go back to the queue.
  */
@@ -40,13 +41,13 @@ export type { PushEnv } from './context.js';
 
 export async function runPush(items: readonly TargetItem[], ctx: PushContext, env: PushEnv): Promise<PushResult> {
   const p = new Push(items, ctx, env);
-  const startedAt = env.now();
   try {
     if (ctx.config.disableDeletions) for (const d of items) if (d.op === 'delete') p.skip(d, 'deletions_disabled');
     await loadState(p);
     await writeCategories(p);
     buildGroups(p);
     await checkDefinitions(p);
+    await checkMedia(p);
     await writeProducts(p);
     await writeMetafields(p);
     await writePrices(p);
@@ -54,7 +55,6 @@ export async function runPush(items: readonly TargetItem[], ctx: PushContext, en
     await writeStock(p);
     await writePublications(p);
     await writeDeletions(p);
-    await checkMedia(p, startedAt);
   } finally {
     finish(p);
     await p.state.flush();

@@ -57,20 +57,26 @@ export async function lookupProducts(p: Push, groups: readonly Group[], onMissin
     for (const s of list) if (!all.includes(s)) all.push(s);
   }
   const handles = [...new Set(groups.map((g) => g.data?.handle).filter((h): h is string => h !== undefined))];
+  // By reference where this connector may have made the product (it has a record, written before
+  // any productSet is sent) or where only its variants came (they cannot make it: it must be
+  // found, after a lost id store too). A product with its data and no record is found by its SKUs,
+  // which read the reference of the product each belongs to; should the store have it under other
+  // SKUs, its unique reference refuses the twin, and the refusal has it looked up by reference.
+  const byRef = p.env.customIds ? groups.filter((g) => !g.data || p.productState(g.ref) !== undefined) : [];
   const skuLists: string[][] = [];
   // A look-up refused as too costly has taught the runner the limit: built smaller once more.
   for (let attempt = 0; attempt < 2; attempt++) {
     skuLists.length = 0;
     const per = p.fits((n) => variantsBySkuOp(all.slice(0, n)), SKUS_PER_LOOKUP);
     for (let i = 0; i < all.length; i += per) skuLists.push(all.slice(i, i + per));
-    const [bySku, byHandle, byRef] = await p.runTogether(
+    const [bySku, byHandle, refFound] = await p.runTogether(
       skuLists.map((list) => variantsBySkuOp(list)),
       handles.map((h) => productByHandleOp(h)),
-      p.env.customIds ? groups.map((g) => productByRefOp(g.ref)) : [],
+      byRef.map((g) => productByRefOp(g.ref)),
     );
     const tooCostly = bySku.some((r) => r.status === 'error' && r.errors.some((e) => e.code === 'MAX_COST_EXCEEDED'));
     if (tooCostly && attempt === 0) continue;
-    const failed = [...bySku, ...byHandle, ...byRef].find((r) => r.status !== 'ok');
+    const failed = [...bySku, ...byHandle, ...refFound].find((r) => r.status !== 'ok');
     if (failed) {
       for (const g of groups) holdGroup(p, g);
       if (failed.status === 'error') p.generalError({ code: 'invalid_response', message: `Looking products up failed: ${failed.errors.map((e) => e.message).join('; ')}` });
@@ -89,8 +95,8 @@ export async function lookupProducts(p: Push, groups: readonly Group[], onMissin
       const r = byHandle[i]!;
       if (r.status === 'ok' && r.data) handleOwner.set(h, r.data.id);
     });
-    groups.forEach((g, i) => {
-      const r = byRef[i];
+    groups.forEach((g) => {
+      const r = refFound[byRef.indexOf(g)];
       const own = r?.status === 'ok' ? r.data?.id : undefined;
       settle(p, g, skusOf.get(g)!, hits, handleOwner, own, onMissing);
     });

@@ -1,11 +1,13 @@
 /**
  * Shopify processes a product's new images after productSet answers. A product with images still
  * processing is not done: its item waits (it stays pending and comes back), and the next push that
- * has it asks the store which of its files are not ready — one `files` query for every waiting
- * product of the push, which costs what it returns (2 points when all are ready). An image that
- * failed makes the product's item error, with Shopify's reason and which image it was; one still
- * processing after `mediaWaitMs` fails it too. Images uploaded by this very push are not asked
- * about yet: they cannot be ready.
+ * has it asks the store, before it writes anything, which of its files are not ready: one `files`
+ * query for every waiting product of the push (files created since the earliest of their uploads,
+ * that are not ready), which costs what it returns — 2 points when all are ready, since no file of
+ * this push exists yet. An image absent from the answer is ready. One that failed makes the
+ * product's item error, with Shopify's reason and which image it was; one still processing after
+ * `mediaWaitMs` fails it too. Whether the product still waits is decided at the end of the push
+ * (finish.ts), with what this push uploaded.
  */
 import type { ItemError } from '@shopsync/core';
 import type { FilesAnswer } from '../../answers.js';
@@ -21,23 +23,23 @@ const CLOCK_SLACK_MS = 5 * 60_000;
 
 type FileNode = FilesAnswer['nodes'][number];
 
-export async function checkMedia(p: Push, pushStartedAt: number): Promise<void> {
+export async function checkMedia(p: Push): Promise<void> {
   const waiting: Group[] = [];
   for (const g of p.groups.values()) {
-    if (g.status !== 'ok' || !g.item || !p.isOpen(g.item)) continue;
-    const media = g.media ?? g.state?.media;
-    if (media?.some((m) => !m.ready)) waiting.push(g);
+    if ((g.status !== 'pending' && g.status !== 'ok') || !g.item || !p.isOpen(g.item)) continue;
+    if (g.state?.media?.some((m) => !m.ready)) waiting.push(g);
   }
-  const ask = waiting.filter((g) => (g.media ?? g.state!.media!).some((m) => !m.ready && (m.uploadedAt ?? 0) < pushStartedAt));
-  const found = ask.length ? await unsettled(p, ask) : new Map<string, FileNode>();
+  if (waiting.length === 0) return;
+  const found = await unsettled(p, waiting);
+  // The store could not say: they keep waiting.
+  if (!found) return;
   const now = p.env.now();
   for (const g of waiting) {
-    const media = g.media ?? g.state!.media!;
-    const asked = found !== undefined && ask.includes(g);
+    const media = g.state!.media!;
     const errors: ItemError[] = [];
     const failed = new Set<number>();
     const next = media.map((m, index): MediaState => {
-      if (m.ready || !asked || (m.uploadedAt ?? 0) >= pushStartedAt) return m;
+      if (m.ready) return m;
       const f = found!.get(m.id);
       if (!f) return { src: m.src, id: m.id, ...(m.alt !== undefined ? { alt: m.alt } : {}), ready: true };
       // Named as the host knows it: its place in the product's `images` (counted from 0 in `field`, from 1 in words).
@@ -49,22 +51,18 @@ export async function checkMedia(p: Push, pushStartedAt: number): Promise<void> 
       } else if (now - (m.uploadedAt ?? now) > p.env.mediaWaitMs) errors.push(stuck(m, place, p.env.mediaWaitMs));
       return m;
     });
-    if (errors.length) {
-      g.mediaErrors = errors;
-      g.media = next.filter((_, i) => !failed.has(i));
-      // A failed image is forgotten: the product's next productSet sends its list again, and uploads it anew.
-      if (failed.size) g.mediaSent = '';
-      continue;
-    }
-    g.media = next;
-    if (next.some((m) => !m.ready)) g.mediaWait = p.env.mediaRetryMs;
+    if (errors.length) g.mediaErrors = errors;
+    // A failed image is forgotten: the product's next productSet sends its list again, and uploads it anew.
+    g.state = { ...g.state!, media: next.filter((_, i) => !failed.has(i)), ...(failed.size ? { mediaSent: '' } : {}) };
+    g.media = g.state.media;
+    if (failed.size) g.mediaSent = '';
   }
 }
 
 /** The store's unsettled files since the earliest upload asked about, by id; undefined when the store could not say. */
 async function unsettled(p: Push, groups: readonly Group[]): Promise<Map<string, FileNode> | undefined> {
   let earliest = Infinity;
-  for (const g of groups) for (const m of g.media ?? g.state!.media!) if (!m.ready && m.uploadedAt !== undefined) earliest = Math.min(earliest, m.uploadedAt);
+  for (const g of groups) for (const m of g.state!.media!) if (!m.ready && m.uploadedAt !== undefined) earliest = Math.min(earliest, m.uploadedAt);
   if (!Number.isFinite(earliest)) earliest = p.env.now();
   const since = new Date(earliest - CLOCK_SLACK_MS);
   const out = new Map<string, FileNode>();

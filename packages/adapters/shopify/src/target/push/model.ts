@@ -78,8 +78,6 @@ export interface Group {
   media?: MediaState[];
   /** The image list the store's media were written from by this push (media-plan.ts `mediaFingerprint`). */
   mediaSent?: string;
-  /** Some images are still being processed: its product item waits this long before it is checked again. */
-  mediaWait?: number;
   /** Images Shopify could not process: its product item fails with these. */
   mediaErrors?: ItemError[];
   /** Its metafields as written by this push (`namespace.key` -> type and value), when they were. */

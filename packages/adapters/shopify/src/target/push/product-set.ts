@@ -77,7 +77,7 @@ function build(p: Push, g: Group): { op: Op<ProductSetAnswer>; stocked: Set<stri
   const creating = g.id === undefined;
   const location = p.env.locationId;
   const stocked = new Set<string>();
-  const known = g.state?.media ?? [];
+  const known = g.media ?? g.state?.media ?? [];
   const images = g.sendFiles ? g.images : undefined;
   const slots = g.entries.map((e): VariantSlot => {
     const stock = !e.id && !e.foreign && location ? e.data?.stock : undefined;
@@ -336,7 +336,7 @@ function savedMedia(p: Push, g: Group, nodes: ReadonlyArray<{ id: string }> | un
     p.ctx.log('warn', `Product ${g.ref}: the store answered with ${nodes?.length ?? 0} images for the ${images.length} sent; they are read again at its next change.`);
     return;
   }
-  const known = g.state?.media ?? [];
+  const known = g.media ?? g.state?.media ?? [];
   const now = p.env.now();
   g.media = images.map((img, i): MediaState => {
     const id = nodes[i]!.id;
