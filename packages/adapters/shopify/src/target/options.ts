@@ -84,7 +84,11 @@ export const shopifyTargetOptionsSchema = z
      * checked again now and then) before it fails saying which images are still processing.
      */
     mediaWaitMs: z.number().int().min(0).max(86_400_000).default(600_000),
-    /** How soon a product whose images are processing is checked again, when nothing else is left to do. */
+    /**
+     * The least time between an upload and the check of its processing; the target learns from
+     * there (longer while checks find images still processing, shorter when they find them done),
+     * because a check costs what it returns, and it returns every image still processing.
+     */
     mediaRetryMs: z.number().int().min(10).max(600_000).default(2_000),
     /** The reason stock changes are recorded with in Shopify's inventory history. */
     inventoryReason: z.enum(INVENTORY_REASONS).default('correction'),

@@ -24,6 +24,7 @@ import { featuresOf } from '../version.js';
 import { shopifyTargetOptionsSchema, type ShopifyTargetOptionsInput, type ShopifyTargetOptionsParsed } from './options.js';
 import { CostPacer } from './pacer.js';
 import { runPush } from './push/index.js';
+import type { MediaPace } from './push/media-check.js';
 import { newCostLearning, OpRunner, type CostLearning } from './runner.js';
 import { Transport } from './transport.js';
 
@@ -46,6 +47,8 @@ interface Session {
   connected: boolean;
   /** What the current run has already said once (a misnamed sales channel); emptied at each connect. */
   said: Set<string>;
+  /** How long images take to process at this store, as checks found (see media-check.ts). */
+  mediaPace: MediaPace;
 }
 
 const KIND_OF: Record<GeneralErrorCode, ConnectionErrorKind> = {
@@ -158,7 +161,7 @@ export class ShopifyTarget implements Target {
       now: () => this.#clock.now(),
       productWaitMs: this.#options.productWaitMs,
       mediaWaitMs: this.#options.mediaWaitMs,
-      mediaRetryMs: this.#options.mediaRetryMs,
+      mediaPace: session.mediaPace,
       once: (key: string) => !session.said.has(key) && session.said.add(key).size > 0,
     };
     try {
@@ -199,7 +202,7 @@ export class ShopifyTarget implements Target {
         pacer,
         clock: this.#clock,
       });
-      session = { transport, credentials, learned: newCostLearning(), customIds: false, connected: false, said: new Set() };
+      session = { transport, credentials, learned: newCostLearning(), customIds: false, connected: false, said: new Set(), mediaPace: { floorMs: this.#options.mediaRetryMs, delayMs: this.#options.mediaRetryMs } };
       this.#sessions.set(key, session);
     }
     return session;

@@ -20,6 +20,7 @@ import {
   type ProductState,
   type VariantState,
 } from '../state.js';
+import type { MediaPace } from './media-check.js';
 import type { Group } from './model.js';
 
 export interface PushEnv {
@@ -37,8 +38,8 @@ export interface PushEnv {
   productWaitMs: number;
   /** How long a product waits for Shopify to process its new images before it fails. */
   mediaWaitMs: number;
-  /** How soon a product whose images are processing is checked again. */
-  mediaRetryMs: number;
+  /** How long after an upload its processing is checked, learned per store. */
+  mediaPace: MediaPace;
   /** True the first time a key is given during a run (for what a run should say once, not every push). */
   once: (key: string) => boolean;
 }

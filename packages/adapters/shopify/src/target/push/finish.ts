@@ -49,7 +49,7 @@ export function finish(p: Push): void {
     if (g.item) {
       // Its images decide: one Shopify could not process fails it; while some are processing, it waits.
       if (g.mediaErrors) p.fail(g.item, g.mediaErrors);
-      else if ((g.media ?? g.state?.media)?.some((m) => !m.ready)) p.wait(g.item, p.env.mediaRetryMs);
+      else if ((g.media ?? g.state?.media)?.some((m) => !m.ready)) p.wait(g.item, p.env.mediaPace.delayMs);
       else p.sync(g.item, g.id);
     }
     if (g.id && p.state.get(K.awaiting(g.ref)) !== undefined) p.state.set(K.awaiting(g.ref), null);

@@ -23,17 +23,39 @@ const CLOCK_SLACK_MS = 5 * 60_000;
 
 type FileNode = FilesAnswer['nodes'][number];
 
+/**
+ * How long after its upload an image is asked about, per store: from `floorMs` (the target's
+ * `mediaRetryMs`), half as long again each time a check finds asked images still processing (up
+ * to a minute), a fifth shorter each time it finds them all done. A check returns every image
+ * still processing, so one made too early pays for images that were never asked about.
+ */
+export interface MediaPace {
+  floorMs: number;
+  delayMs: number;
+}
+
+const MAX_DELAY_MS = 60_000;
+
 export async function checkMedia(p: Push): Promise<void> {
   const waiting: Group[] = [];
+  let youngest = -Infinity;
   for (const g of p.groups.values()) {
     if ((g.status !== 'pending' && g.status !== 'ok') || !g.item || !p.isOpen(g.item)) continue;
-    if (g.state?.media?.some((m) => !m.ready)) waiting.push(g);
+    const unready = g.state?.media?.filter((m) => !m.ready) ?? [];
+    if (unready.length === 0) continue;
+    waiting.push(g);
+    for (const m of unready) youngest = Math.max(youngest, m.uploadedAt ?? 0);
   }
   if (waiting.length === 0) return;
+  const now = p.env.now();
+  const pace = p.env.mediaPace;
+  // Too early for the latest upload: every product waits, and nothing is paid for.
+  if (now - youngest < pace.delayMs) return;
   const found = await unsettled(p, waiting);
   // The store could not say: they keep waiting.
   if (!found) return;
-  const now = p.env.now();
+  const stillProcessing = waiting.some((g) => g.state!.media!.some((m) => !m.ready && found.get(m.id) !== undefined && found.get(m.id)!.fileStatus !== 'FAILED'));
+  pace.delayMs = stillProcessing ? Math.min(MAX_DELAY_MS, Math.round(pace.delayMs * 1.5)) : Math.max(pace.floorMs, Math.round(pace.delayMs * 0.8));
   for (const g of waiting) {
     const media = g.state!.media!;
     const errors: ItemError[] = [];
