@@ -21,15 +21,14 @@
  *   productSet (the product, its 3 variants and their stock) per request, reading back only the
  *   product id, a fixed 1 s sleep on THROTTLED, on a 200-product sample; speedup compares items/s.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
 import { createAdminApiClient } from '@shopify/admin-api-client';
 import { MemoryStorage, SyncEngine, type Change, type SyncEvent } from '@shopsync/core';
 import { actualCost, adminSchema, buildDocument, featuresOf, inventorySetQuantitiesOp, productSetComplexity, ShopifyTarget, type Op } from '@shopsync/shopify';
-import { PLAN_PRESETS, REALISTIC_LATENCY, ShopifySimulator } from '@shopsync/shopify/simulator';
+import { PLAN_PRESETS, REALISTIC_LATENCY, type ShopifySimulator } from '@shopsync/shopify/simulator';
+import { isSimulatorProcess, RemoteSimulator, serveSimulator, type BaseReport } from './remote-simulator.js';
 import { writeResults } from './results.js';
 
 const PRODUCTS = 1_000;
@@ -43,80 +42,25 @@ const PLAN = 'standard' as const;
 const plan = PLAN_PRESETS[PLAN];
 const simOptions = { accessTokens: [TOKEN], plan: PLAN, latency: { ...REALISTIC_LATENCY }, versions: { supported: [VERSION] } };
 
-interface SimReport {
-  /** Actual points charged since the last clear. */
-  actual: number;
-  throttled: number;
-  requests: number;
-  /** Root fields of the mutations sent since the last clear, counted. */
-  mutations: Record<string, number>;
+interface SimReport extends BaseReport {
   products: number;
   collections: number;
   stock: number | null;
   price: string | null;
 }
 
-/** The simulator in a child process: ready with its address, then reports, clears and closes on request. */
-class RemoteSimulator {
-  readonly #child: ChildProcess;
-  url = '';
-  shopDomain = '';
-  primaryLocationId = '';
-
-  private constructor(child: ChildProcess) {
-    this.#child = child;
-  }
-
-  static async start(): Promise<RemoteSimulator> {
-    const child = fork(fileURLToPath(import.meta.url), ['--simulator'], { execArgv: process.execArgv });
-    const sim = new RemoteSimulator(child);
-    const [ready] = (await once(child, 'message')) as [{ url: string; shopDomain: string; primaryLocationId: string }];
-    Object.assign(sim, ready);
-    return sim;
-  }
-
-  async report(sku: string): Promise<SimReport> {
-    this.#child.send({ type: 'report', sku });
-    return ((await once(this.#child, 'message')) as [SimReport])[0];
-  }
-
-  async clear(): Promise<void> {
-    this.#child.send({ type: 'clear' });
-    await once(this.#child, 'message');
-  }
-
-  async close(): Promise<void> {
-    this.#child.send({ type: 'close' });
-    await once(this.#child, 'exit');
-  }
+/** The store's side of a report: what it holds, and the stock and price of one SKU. */
+function storeFigures(sim: ShopifySimulator, sku: string): Omit<SimReport, keyof BaseReport> {
+  const snapshot = sim.snapshot();
+  return {
+    products: snapshot.products.length,
+    collections: snapshot.collections.length,
+    stock: sim.stock(sku) ?? null,
+    price: sim.product({ sku })?.variants.find((v) => v.sku === sku)?.price ?? null,
+  };
 }
 
-async function serveSimulator(): Promise<void> {
-  const sim = await ShopifySimulator.start(simOptions);
-  process.on('message', (m: { type: 'report'; sku: string } | { type: 'clear' } | { type: 'close' }) => {
-    if (m.type === 'report') {
-      const log = sim.requests;
-      const mutations: Record<string, number> = {};
-      for (const r of log) if (r.mutations > 0) for (const f of r.fields) mutations[f] = (mutations[f] ?? 0) + 1;
-      const snapshot = sim.snapshot();
-      const report: SimReport = {
-        actual: log.reduce((n, r) => n + (r.actualCost ?? 0), 0),
-        throttled: sim.throttledCount,
-        requests: log.length,
-        mutations,
-        products: snapshot.products.length,
-        collections: snapshot.collections.length,
-        stock: sim.stock(m.sku) ?? null,
-        price: sim.product({ sku: m.sku })?.variants.find((v) => v.sku === m.sku)?.price ?? null,
-      };
-      process.send!(report);
-    } else if (m.type === 'clear') {
-      sim.clearLog();
-      process.send!('cleared');
-    } else void sim.close().then(() => process.exit(0));
-  });
-  process.send!({ url: sim.url, shopDomain: sim.shopDomain, primaryLocationId: sim.primaryLocationId });
-}
+const startRemote = () => RemoteSimulator.start<SimReport>(fileURLToPath(import.meta.url));
 
 // ——— the catalog ———
 
@@ -207,7 +151,7 @@ interface Phase {
 
 const LAST_SKU = `${productRef(PRODUCTS - 1)}-L`;
 
-async function phase(engine: SyncEngine, sim: RemoteSimulator, changes: Change[]): Promise<Phase> {
+async function phase(engine: SyncEngine, sim: RemoteSimulator<SimReport>, changes: Change[]): Promise<Phase> {
   await sim.clear();
   await engine.enqueue(changes);
   const t0 = performance.now();
@@ -221,7 +165,7 @@ async function phase(engine: SyncEngine, sim: RemoteSimulator, changes: Change[]
 }
 
 async function ours(): Promise<{ catalog: Phase; stock: Phase; prices: Phase }> {
-  const sim = await RemoteSimulator.start();
+  const sim = await startRemote();
   try {
     const target = new ShopifyTarget({ accessToken: TOKEN, endpoint: sim.url });
     const engine = new SyncEngine({
@@ -248,7 +192,7 @@ async function ours(): Promise<{ catalog: Phase; stock: Phase; prices: Phase }> 
 const NAIVE_SET = `mutation($input: ProductSetInput!) { productSet(input: $input) { product { id } userErrors { code field message } } }`;
 
 async function naive(): Promise<{ ms: number; items: number; throttled: number }> {
-  const sim = await RemoteSimulator.start();
+  const sim = await startRemote();
   try {
     const client = createAdminApiClient({
       storeDomain: sim.shopDomain,
@@ -295,7 +239,7 @@ async function naive(): Promise<{ ms: number; items: number; throttled: number }
   }
 }
 
-if (process.argv[2] === '--simulator') await serveSimulator();
+if (isSimulatorProcess) await serveSimulator(simOptions, storeFigures);
 else await main();
 
 function counts(m: Record<string, number>): string {
