@@ -110,7 +110,7 @@ function failure(m: MediaState, index: number, f: FileNode): ItemError[] {
   return reasons.map((e) => ({
     code: e.code,
     field: ['images', String(index)],
-    message: `Image ${index + 1} (${url(m)}): Shopify could not process it: ${e.message}${e.details ? ` (${e.details})` : ''}.`,
+    message: `Image ${index + 1} (${url(m)}): Shopify could not process it: ${e.message.replace(/\.$/, '')}${e.details ? ` (${e.details.replace(/\.$/, '')})` : ''}.`,
   }));
 }
 
