@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ValidationError } from '@shopsync/core';
 
+/** The text of `npm start -- --help`. */
 export const USAGE = `Usage: npm start -- [options]
 
 Starts the Shopify simulator (or a real store), a sync engine on SQLite, its HTTP + SSE source and a
@@ -25,7 +26,11 @@ Environment:
   SHOPIFY_ACCESS_TOKEN     a fixed Admin API access token (a legacy custom app's), or
   SHOPIFY_CLIENT_ID        the client id and secret of an app made in the Dev Dashboard
   SHOPIFY_CLIENT_SECRET    (the client credentials grant: 24-hour tokens, fetched again in time)
-  Credentials stay in the server process: never sent to the page, logged or stored in clear.`;
+  Credentials stay in the server process: never sent to the page, logged or stored in clear.
+  DEMO_IMAGE_BASE_URL    a public http(s) URL at which this demo's /demo-images/ is reachable (a
+                         tunnel to --port, say): product images are sent with that address. A real
+                         store must download them, so without it products go to a real store
+                         without images; the simulator fetches them from the demo itself.`;
 
 const storeDomain = z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'expected a store domain such as "my-store.myshopify.com"');
 
@@ -41,6 +46,10 @@ const optionsSchema = z
     iterationDelay: intFlag(0, 60_000).default(400),
     trickle: intFlag(0, 3_600_000).default(6_000),
     apiVersion: z.string().regex(/^\d{4}-(01|04|07|10)$/, 'expected a stable API version such as "2026-10"').optional(),
+    imageBaseUrl: z
+      .url({ protocol: /^https?$/, error: 'expected an http or https URL such as "https://demo.example.com/demo-images/"' })
+      .transform((u) => (u.endsWith('/') ? u : `${u}/`))
+      .optional(),
     store: z
       .union([
         z.object({ domain: storeDomain, accessToken: z.string().min(1) }).strict(),
@@ -50,10 +59,12 @@ const optionsSchema = z
   })
   .strict();
 
+/** The demo's options, validated, defaults filled in. */
 export type DemoOptions = z.output<typeof optionsSchema>;
 
-const FLAGS = { port: 'port', data: 'data', fresh: 'fresh', products: 'products', latency: 'latency', iterationDelay: 'iteration-delay', trickle: 'trickle', apiVersion: 'api-version', store: 'SHOPIFY_STORE_DOMAIN' } as const;
+const FLAGS = { port: 'port', data: 'data', fresh: 'fresh', products: 'products', latency: 'latency', iterationDelay: 'iteration-delay', trickle: 'trickle', apiVersion: 'api-version', imageBaseUrl: 'DEMO_IMAGE_BASE_URL', store: 'SHOPIFY_STORE_DOMAIN' } as const;
 
+/** The options from the command line and the environment; 'help' for --help. Throws a ValidationError naming the flag or variable at fault. */
 export function demoOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): DemoOptions | 'help' {
   const { values } = parseArgs({
     args: [...argv],
@@ -92,6 +103,7 @@ export function demoOptions(argv: readonly string[], env: Readonly<Record<string
     iterationDelay: values['iteration-delay'],
     trickle: values.trickle,
     apiVersion: values['api-version'],
+    imageBaseUrl: env['DEMO_IMAGE_BASE_URL'] || undefined,
     store: !domain ? undefined : token ? { domain, accessToken: token } : { domain, clientId, clientSecret },
   };
   const parsed = optionsSchema.safeParse(input);
@@ -100,7 +112,7 @@ export function demoOptions(argv: readonly string[], env: Readonly<Record<string
     const first = String(i.path[0] ?? '');
     const name = first in FLAGS ? FLAGS[first as keyof typeof FLAGS] : first;
     const ENV: Record<string, string> = { accessToken: 'SHOPIFY_ACCESS_TOKEN', clientId: 'SHOPIFY_CLIENT_ID', clientSecret: 'SHOPIFY_CLIENT_SECRET' };
-    const path = name === 'SHOPIFY_STORE_DOMAIN' ? (ENV[String(i.path[1])] ?? 'SHOPIFY_STORE_DOMAIN') : `--${name}`;
+    const path = name === 'SHOPIFY_STORE_DOMAIN' ? (ENV[String(i.path[1])] ?? 'SHOPIFY_STORE_DOMAIN') : name === 'DEMO_IMAGE_BASE_URL' ? name : `--${name}`;
     return { path, message: i.message };
   });
   throw new ValidationError('demo options', issues);

@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -17,8 +16,13 @@ import { clientCredentials, expiringToken, fixedToken, ShopifyTarget, storageTok
 import { REALISTIC_LATENCY, ShopifySimulator } from '@shopsync/shopify/simulator';
 import { SqliteStorage } from '@shopsync/sqlite';
 import { demoCatalog, trickle } from './catalog.js';
+import { METAFIELD_NAMESPACE } from './product-details.js';
+import { body, CONTENT_SECURITY_POLICY, header, json, listen, readMemory, sameOrigin, writeMemory } from './http.js';
+import { IMAGE_PATH, serveDemoImage } from './images.js';
 import { demoOptions, USAGE, type DemoOptions } from './options.js';
 import { SwitchTarget } from './switch-target.js';
+
+export { CONTENT_SECURITY_POLICY, sameOrigin } from './http.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -30,17 +34,8 @@ const TOKEN_SECONDS = 20;
 /** Attempts per request before the target reports a general error (kept short so faults show quickly). */
 const RETRY = { maxAttempts: 3, baseMs: 250, maxMs: 1_000 };
 
-/** The page may not run inline script or load anything from elsewhere. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The simulator processes images for this long (fetched for real), so that a product's wait shows but is brief. */
+const MEDIA_PROCESSING_MS = 1_500;
 
 const STATIC: Record<string, { file: string; type: string }> = {
   '/': { file: join(here, 'public/index.html'), type: 'text/html; charset=utf-8' },
@@ -76,23 +71,7 @@ const actionSchemas = {
 } as const;
 type ActionName = keyof typeof actionSchemas;
 
-/**
- * Actions change the store: only pages of this origin may ask. A browser names the requesting
- * origin on every cross-origin request (and on same-origin POSTs), so a page elsewhere cannot.
- */
-export function sameOrigin(headers: { get(name: string): string | null | undefined }): boolean {
-  const origin = headers.get('origin');
-  const host = headers.get('host');
-  const site = headers.get('sec-fetch-site');
-  if (site && site !== 'same-origin') return false;
-  if (!origin) return site === 'same-origin';
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
-
+/** A running demo: the page's URL, its engine and (unless a real store) the simulator; `close()` stops it all. */
 export interface Demo {
   url: string;
   engine: SyncEngine;
@@ -100,6 +79,10 @@ export interface Demo {
   close(): Promise<void>;
 }
 
+/**
+ * Starts the demo: its page server (which also serves the catalog's images), the simulator or a
+ * real store, the engine on SQLite, seeded on a first start, and the trickle of changes.
+ */
 export async function startDemo(options: DemoOptions, log: (line: string) => void = () => {}): Promise<Demo> {
   const dataDir = resolve(options.data ?? join(here, 'data'));
   mkdirSync(dataDir, { recursive: true });
@@ -108,6 +91,28 @@ export async function startDemo(options: DemoOptions, log: (line: string) => voi
   if (options.fresh) for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, storePath]) rmSync(f, { force: true });
 
   const storage = SqliteStorage.open({ path: dbPath });
+
+  // The page's server listens first: the catalog's images are served by it, at its address. Until
+  // the rest is ready it answers only those. It asks for the last start's port again, so that the
+  // page's URL and the addresses of the images the store has stay the same.
+  const memoryPath = join(dataDir, 'demo.json');
+  const memory = readMemory(memoryPath);
+  let route: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined = undefined;
+  const server = createServer((req, res) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (serveDemoImage(path, req.method ?? 'GET', res, { 'Content-Security-Policy': CONTENT_SECURITY_POLICY })) return;
+    if (!route) return json(res, 503, { error: { message: 'The demo is starting; try again in a moment.' } }, { 'Retry-After': '1' });
+    void route(req, res).catch((err: unknown) => {
+      log(`request ${req.method} ${req.url}: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent) json(res, 500, { error: { message: 'The demo server failed; see its terminal.' } });
+      else res.destroy();
+    });
+  });
+  const port = await listen(server, options.port, memory.port);
+  const url = `http://127.0.0.1:${port}/`;
+  if (options.port === 0 && memory.port !== undefined && port !== memory.port) log(`Port ${memory.port} (the last start's) is taken: the page is on ${port}.`);
 
   // The store: the simulator, or a real one. Credentials live in this process only.
   let simulator: ShopifySimulator | undefined;
@@ -131,6 +136,8 @@ export async function startDemo(options: DemoOptions, log: (line: string) => voi
       latency: options.latency === 'realistic' ? { ...REALISTIC_LATENCY } : { baseMs: 0, perMutationMs: 0, jitterMs: 0 },
       hangMs: 3_000,
       statePath: storePath,
+      // Images are downloaded from the demo's server, for real, and refused as Shopify would.
+      media: { fetch: true, processingMs: MEDIA_PROCESSING_MS },
     });
     endpoint = simulator.url;
     shopDomain = simulator.shopDomain;
@@ -148,12 +155,23 @@ export async function startDemo(options: DemoOptions, log: (line: string) => voi
     await provider.setGrant({ accessToken: install.accessToken, expiresIn: install.expiresIn!, refreshToken: install.refreshToken!, refreshTokenExpiresIn: install.refreshTokenExpiresIn! });
     credentials = provider;
   }
-  const targetFor = (provider: CredentialsProvider) => new ShopifyTarget({ credentials: provider, retry: RETRY, requestTimeoutMs: 2_000, ...(endpoint ? { endpoint } : {}) });
+  // Products whose images are processing are checked again twice per processing time on the simulator.
+  const mediaRetryMs = simulator ? MEDIA_PROCESSING_MS / 2 : 2_000;
+  const targetFor = (provider: CredentialsProvider) => new ShopifyTarget({ credentials: provider, retry: RETRY, requestTimeoutMs: 2_000, mediaRetryMs, ...(endpoint ? { endpoint } : {}) });
   const good = targetFor(credentials);
   const target = new SwitchTarget(good);
 
   const engine = new SyncEngine({
-    connector: { id: CONNECTOR, shopDomain, apiVersion: options.apiVersion ?? latestStableVersion(new Date()), language: 'en', overwriteStock: true },
+    connector: {
+      id: CONNECTOR,
+      shopDomain,
+      apiVersion: options.apiVersion ?? latestStableVersion(new Date()),
+      language: 'en',
+      overwriteStock: true,
+      publications: ['Online Store'],
+      ownedMetafieldNamespaces: [METAFIELD_NAMESPACE],
+      createMetafieldDefinitions: true,
+    },
     target,
     storage,
     batchSize: 25,
@@ -165,18 +183,24 @@ export async function startDemo(options: DemoOptions, log: (line: string) => voi
   const source = new LocalSyncSource(engine);
   engine.on('statusChanged', ({ status, event }) => log(`  ${new Date().toISOString().slice(11, 19)} ${event.id}: ${status}`));
 
+  // The catalog's images: the simulator downloads them from this server; a real store only from a public address.
+  const imageBaseUrl = options.imageBaseUrl ?? (simulator ? new URL(IMAGE_PATH, url).href : undefined);
+  if (!imageBaseUrl) log('Products go without images: a real store cannot download them from 127.0.0.1 (DEMO_IMAGE_BASE_URL names a public address of this demo).');
+  const { changes, invalid, failingImages } = demoCatalog(options.products, imageBaseUrl ? { imageBaseUrl } : {});
   // A first start seeds the catalog; later starts find their history (and resume an interrupted event).
-  const { changes, invalid } = demoCatalog(options.products);
   const history = await engine.listEvents({ limit: 1 });
   const pending = await storage.pendingCounts(CONNECTOR);
   let seeded = false;
   if (history.total === 0 && pending.categories + pending.products + pending.variants === 0) {
     await engine.enqueue(changes);
     seeded = true;
-    log(`Seeded ${changes.length} changes (${invalid.length} that Shopify will refuse).`);
+    log(`Seeded ${changes.length} changes (${invalid.length} that Shopify will refuse, ${failingImages.length} of them for an image).`);
   } else {
     log(`${history.total} earlier sync events in ${dbPath}.`);
+    if (memory.imageBaseUrl !== imageBaseUrl) log(`The store's images came from ${memory.imageBaseUrl ?? 'nowhere'}, now from ${imageBaseUrl ?? 'nowhere'}: a product sent again sends its images anew.`);
   }
+  const sentFrom = seeded ? imageBaseUrl : memory.imageBaseUrl;
+  writeMemory(memoryPath, { port, ...(sentFrom ? { imageBaseUrl: sentFrom } : {}) });
   // On the simulator, the first run meets a store having a bad few minutes: general errors.
   if (simulator && seeded) {
     const sim = simulator;
@@ -246,17 +270,8 @@ export async function startDemo(options: DemoOptions, log: (line: string) => voi
     faults: simulator ? ['http503', 'malformed', 'hang'] : [],
   });
 
-  const server = createServer((req, res) => {
-    void route(req, res).catch((err: unknown) => {
-      log(`request ${req.method} ${req.url}: ${err instanceof Error ? err.message : String(err)}`);
-      if (!res.headersSent) json(res, 500, { error: { message: 'The demo server failed; see its terminal.' } });
-      else res.destroy();
-    });
-  });
-
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
+  route = serve;
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (await handler.node(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/demo/info' && req.method === 'GET') return json(res, 200, info());
@@ -290,12 +305,6 @@ export async function startDemo(options: DemoOptions, log: (line: string) => voi
     json(res, 404, { error: { message: 'Not found.' } });
   }
 
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(options.port, '127.0.0.1', () => ok());
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-
   // Resume what a previous demo left In Progress or Paused, or run what is queued.
   background(
     (async () => {
@@ -327,27 +336,6 @@ export async function startDemo(options: DemoOptions, log: (line: string) => voi
       await simulator?.close();
     },
   };
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name.toLowerCase()];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
-  res.end(JSON.stringify(value));
-}
-
-async function body(req: IncomingMessage, limit = 64 * 1024): Promise<string> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new ValidationError('request body', [{ path: '', message: `expected at most ${limit} bytes` }]);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

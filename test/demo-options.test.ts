@@ -49,6 +49,18 @@ describe('demo: options, catalog', () => {
     refused({ SHOPIFY_STORE_DOMAIN: domain }, 'SHOPIFY_ACCESS_TOKEN');
   });
 
+  it('DEMO_IMAGE_BASE_URL: an http(s) address the images are sent with, ending in "/"; anything else names the variable', () => {
+    const o = demoOptions([], { DEMO_IMAGE_BASE_URL: 'https://demo.example.com/demo-images' });
+    assert.ok(o !== 'help');
+    assert.equal(o.imageBaseUrl, 'https://demo.example.com/demo-images/');
+    const unset = demoOptions([], { DEMO_IMAGE_BASE_URL: '' });
+    assert.ok(unset !== 'help');
+    assert.equal(unset.imageBaseUrl, undefined);
+    for (const bad of ['ftp://demo.example.com/', 'demo.example.com/images']) {
+      assert.throws(() => demoOptions([], { DEMO_IMAGE_BASE_URL: bad }), (e: unknown) => e instanceof ValidationError && e.issues[0]!.path === 'DEMO_IMAGE_BASE_URL' && /http or https URL/.test(e.message));
+    }
+  });
+
   it('the seeded catalog is deterministic, valid for the core, and includes records Shopify refuses', () => {
     const a = demoCatalog(200);
     assert.deepEqual(demoCatalog(200), a);

@@ -153,11 +153,16 @@ describe('npm start: the demo in a real browser', { skip: !existsSync(CHROME) &&
     const table = panel().locator('shopsync-item-table');
     await table.locator('select[name="status"]').selectOption({ label: 'Error' });
     const list = table.locator('[part="list"]');
+    // The errors grouped by cause come first and may push the list below the fold: its rows render once it is in view.
+    await list.scrollIntoViewIfNeeded();
     const text = await until('error rows', () => deepText(list), (t) => /SKU-/.test(t) && !/\bComplete\b/.test(t));
     assert.doesNotMatch(text, /\bComplete\b/, 'only failed items are listed');
     // The errors grouped by cause name what Shopify said.
     const whole = await deepText(table);
     assert.match(whole, /Title can't be blank|missing option values/);
+    // Images the store could not process: which image, and Shopify's reason.
+    assert.match(whole, /Image \d+ \(http:\/\/127\.0\.0\.1:\d+\/demo-images\/[a-z0-9-]+\.png\): Shopify could not process it: Image could not be downloaded from its original source\. \(HTTP 404\)/);
+    for (const code of ['IMAGE_DOWNLOAD_FAILURE', 'UNSUPPORTED_IMAGE_FILE_TYPE', 'IMAGE_PROCESSING_FAILURE']) assert.ok(whole.includes(code), `${code} is among the causes`);
     await screenshot('item-errors');
     await page.getByRole('tab', { name: 'Synchronization', exact: true }).click();
   });
