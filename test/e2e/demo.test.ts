@@ -161,7 +161,7 @@ describe('npm start: the demo in a real browser', { skip: !existsSync(CHROME) &&
     const whole = await deepText(table);
     assert.match(whole, /Title can't be blank|missing option values/);
     // Images the store could not process: which image, and Shopify's reason.
-    assert.match(whole, /Image \d+ \(http:\/\/127\.0\.0\.1:\d+\/demo-images\/[a-z0-9-]+\.png\): Shopify could not process it: Image could not be downloaded from its original source\. \(HTTP 404\)/);
+    assert.match(whole, /Image \d+ \(http:\/\/127\.0\.0\.1:\d+\/demo-images\/[a-z0-9-]+\.png\): Shopify could not process it: Image could not be downloaded from its original source \(HTTP 404\)/);
     for (const code of ['IMAGE_DOWNLOAD_FAILURE', 'UNSUPPORTED_IMAGE_FILE_TYPE', 'IMAGE_PROCESSING_FAILURE']) assert.ok(whole.includes(code), `${code} is among the causes`);
     await screenshot('item-errors');
     await page.getByRole('tab', { name: 'Synchronization', exact: true }).click();
