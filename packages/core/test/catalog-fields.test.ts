@@ -130,6 +130,12 @@ describe('real catalogs: images, metafields, SEO and category are checked before
     assert.match(message, /custom\.dup is also metafield 4/);
   });
 
+  it('a null category takes a product out of the taxonomy; an empty image list removes its images', async () => {
+    const storage = new MemoryStorage();
+    await new ChangeQueue(storage, 'c').enqueue([productWith({ category: null, images: [], metafields: [] })]);
+    assert.deepEqual(await storage.pendingCounts('c'), { categories: 0, products: 1, variants: 0 });
+  });
+
   it('the connector names its sales channels and owned namespaces; each event’s configuration snapshot shows them', async () => {
     const config = parseOrThrow(connectorConfigSchema, connector, 'connector');
     assert.deepEqual([config.publications, config.ownedMetafieldNamespaces, config.createMetafieldDefinitions], [[], [], false], 'defaults: publish nothing, own nothing');

@@ -149,6 +149,12 @@ describe('SEO and taxonomy category', () => {
     assert.equal(p.category?.id, 'gid://shopify/TaxonomyCategory/aa');
     await s.run([product('SEO-1', { seo: { title: 'Tienda ligera' }, category: 'gid://shopify/TaxonomyCategory/aa' })]);
     assert.deepEqual(sent(s.sim).mutations, {});
+    // Removed: an empty SEO text clears it, a null category takes the product out of the taxonomy.
+    await s.run([product('SEO-1', { seo: { title: '', description: '' }, category: null })]);
+    assert.deepEqual(sent(s.sim).mutations, { productSet: 1 });
+    p = s.sim.product({ sku: 'SEO-1' })!;
+    assert.deepEqual([p.seo.title ?? '', p.seo.description ?? ''], ['', '']);
+    assert.equal(p.category, null);
   });
 
   it('an unknown category is an item error of its product, not a general one', async () => {

@@ -106,8 +106,8 @@ export const productDataSchema = z
       .optional(),
     metafields: metafieldListSchema.optional(),
     seo: seoSchema.optional(),
-    /** Shopify's standard product taxonomy category. */
-    category: taxonomyCategorySchema.optional(),
+    /** Shopify's standard product taxonomy category; `null` takes the product out of any (left out: the store's stays). */
+    category: taxonomyCategorySchema.nullable().optional(),
   })
   .strict();
 

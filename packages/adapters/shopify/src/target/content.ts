@@ -158,7 +158,7 @@ export function productFields(data: ProductData | undefined, language: string): 
     if (description !== undefined) seo['description'] = description;
     out['seo'] = seo;
   }
-  if (data.category !== undefined) out['category'] = categoryGid(data.category);
+  if (data.category !== undefined) out['category'] = data.category === null ? null : categoryGid(data.category);
   return out;
 }
 
