@@ -57,7 +57,7 @@ function generate(random: () => number): { waves: Change[][]; model: Model; keys
     } else if (c.entity === 'product') {
       if (c.op === 'upsert') model.products.set(c.ref, { title: String(c.data.title), handle: c.data.handle!, categoryRefs: c.data.categoryRefs ?? [], simple: !c.data.options });
       else model.products.delete(c.ref);
-    } else if (c.op === 'upsert') model.variants.set(c.ref, { parentRef: c.parentRef, price: c.data.price, stock: c.data.stock! });
+    } else if (c.op === 'upsert') model.variants.set(c.ref, { parentRef: c.parentRef, price: c.data.price, stock: c.data.stock as number });
     else model.variants.delete(c.ref);
   };
   const variantsOf = (p: string) => [...model.variants.entries()].filter(([, v]) => v.parentRef === p).map(([ref]) => ref);

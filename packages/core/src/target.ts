@@ -55,6 +55,10 @@ export interface ConnectInfo {
   servedApiVersion?: string;
   /** `X-Shopify-Api-Deprecated-Reason`, if the store sent one. */
   deprecationReason?: string;
+  /** The store's published languages other than the one written as primary content: translations go there. */
+  translationLanguages?: string[];
+  /** The connector's warehouse -> location mapping as the store resolved it (location ids by warehouse). */
+  locationIds?: Record<string, string>;
 }
 
 /** Why an item's outcome is not known yet: Shopify is still processing its images. */
@@ -76,6 +80,8 @@ export interface GeneralErrorInput {
   code: GeneralErrorCode;
   message: string;
   httpStatus?: number;
+  /** A warning: recorded once per event (the same code and message again is not repeated). */
+  severity?: 'warning';
 }
 
 export interface PushResult {

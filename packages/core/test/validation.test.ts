@@ -54,7 +54,7 @@ describe('bad input is rejected at the boundary, naming the field, and nothing i
       { "entity": "product", "op": "upsert", "ref": "p1", "data": { "title": { "en": "Shoe", "__proto__": { "es": "Zapato" } } } }
     ]`) as unknown;
     const err = await queue.enqueue(batch).catch((e: unknown) => e);
-    assert.deepEqual(issuePaths(err), ['changes[0].data.optionValues.__proto__', 'changes[1].data.title']);
+    assert.deepEqual(issuePaths(err), ['changes[0].data.optionValues.__proto__', 'changes[1].data.title.__proto__']);
     assert.deepEqual(await queue.pendingCounts(), { categories: 0, products: 0, variants: 0 });
   });
 

@@ -397,6 +397,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         const api = run.event.config.apiVersion;
         if (info.servedApiVersion) api.served = info.servedApiVersion;
         if (info.deprecationReason) api.deprecationReason = remoteText(info.deprecationReason, 2_000);
+        if (info.translationLanguages) run.event.config.translations = [...info.translationLanguages];
+        if (info.locationIds) for (const l of run.event.config.locations ?? []) if (info.locationIds[l.warehouse]) l.id = info.locationIds[l.warehouse];
         // Frozen for the life of the event: what it ran with, whatever the connector becomes.
         deepFreeze(run.event.config);
       }
@@ -609,11 +611,17 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       statuses.push(s);
     }
 
-    const generalErrors = result.generalErrors.map((g) => this.#recordGeneralError(run, { ...g, message: remoteText(g.message) }, index));
-    for (const g of generalErrors) logs.push(this.#logEntry(run, 'error', g.message, { iteration: index, code: g.code }));
+    const generalErrors = result.generalErrors
+      .filter((g) => g.severity !== 'warning' || !event.generalErrors.some((e) => e.severity === 'warning' && e.code === g.code && e.message === remoteText(g.message)))
+      .map((g) => this.#recordGeneralError(run, { ...g, message: remoteText(g.message) }, index));
+    for (const g of generalErrors) logs.push(this.#logEntry(run, g.severity === 'warning' ? 'warn' : 'error', g.message, { iteration: index, code: g.code }));
 
-    if (statuses.length === 0 && generalErrors.length === 0 && waitMs !== undefined) {
+    if (statuses.length === 0 && generalErrors.every((g) => g.severity === 'warning') && waitMs !== undefined) {
       if (logs.length) await this.storage.appendLogs(this.connectorId, event.id, logs);
+      if (generalErrors.length) {
+        await this.storage.saveEvent(event);
+        for (const error of generalErrors) this.#emit('generalError', { connectorId: this.connectorId, eventId: event.id, error });
+      }
       await this.storage.release(this.connectorId, lease.id).catch((err: unknown) => {
         if (!(err instanceof LeaseLostError)) throw err;
       });
@@ -714,6 +722,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     const error: GeneralError = { at: new Date(this.#clock.now()).toISOString(), code: input.code, message: remoteText(input.message) };
     if (iteration !== undefined) error.iteration = iteration;
     if (input.httpStatus !== undefined) error.httpStatus = input.httpStatus;
+    if (input.severity === 'warning') error.severity = 'warning';
     run.event.generalErrors.push(error);
     return error;
   }
@@ -734,6 +743,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     };
     if (a.supportEndsAt !== undefined) snapshot.apiVersion.supportEndsAt = a.supportEndsAt;
     if (c.locationId !== undefined) snapshot.locationId = c.locationId;
+    const locations = Object.entries(c.locations);
+    if (locations.length) snapshot.locations = locations.map(([warehouse, location]) => ({ warehouse, location }));
     return snapshot;
   }
 

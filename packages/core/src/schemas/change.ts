@@ -1,23 +1,6 @@
 import { z } from 'zod';
-import { languageSchema } from './connector.js';
-import { refSchema } from './common.js';
+import { hostRecord, languageSchema, refSchema, warehouseRefSchema } from './common.js';
 import { metafieldListSchema } from './metafield.js';
-
-/**
- * A record (keys chosen by the host) that refuses a `__proto__` key by name. zod's record drops
- * such a key without a word (its guard against prototype pollution), so `{"__proto__": 5}` would
- * pass as `{}`: the host's data silently changed, an invalid value never checked.
- */
-function hostRecord<T extends z.ZodType>(record: T) {
-  return z
-    .unknown()
-    .superRefine((value, ctx) => {
-      if (value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, '__proto__')) {
-        ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'expected no key named "__proto__"' });
-      }
-    })
-    .pipe(record);
-}
 
 /** Text in one language, or in several keyed by language tag; the connector's language picks one. */
 export const localizedTextSchema = z.union([
@@ -25,6 +8,9 @@ export const localizedTextSchema = z.union([
   hostRecord(z.record(languageSchema, z.string()).refine((r) => Object.keys(r).length > 0, 'expected at least one language')),
 ]);
 export type LocalizedText = z.infer<typeof localizedTextSchema>;
+
+/** An available quantity, as Shopify's inventory takes it. */
+const quantitySchema = z.number().int('expected a whole number').min(-1_000_000_000).max(1_000_000_000);
 
 /** A price as Shopify takes it: a decimal string, at most two decimals. */
 const moneySchema = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'expected a decimal amount such as "19.99"');
@@ -119,7 +105,16 @@ export const variantDataSchema = z
     barcode: z.string().max(255).optional(),
     /** Values for the product's options, by option name: { Size: "M" }. */
     optionValues: hostRecord(z.record(z.string().min(1), z.string().min(1))).optional(),
-    stock: z.number().int().min(-1_000_000_000).max(1_000_000_000).optional(),
+    /**
+     * Available stock: one number (at the connector's location), or a quantity per warehouse of
+     * the host's, `{ "madrid": 5, "lyon": 0 }`, each placed where the connector's `locations` maps it.
+     */
+    stock: z
+      .union([
+        quantitySchema,
+        hostRecord(z.record(warehouseRefSchema, quantitySchema)).refine((r) => Object.keys(r).length > 0, 'expected at least one warehouse'),
+      ])
+      .optional(),
     weightGrams: z.number().nonnegative().optional(),
     /** The variant's image: the URL of one of its product's images (an image of its own is added to the product's). */
     image: imageUrlSchema.optional(),

@@ -26,6 +26,12 @@ export function totalOf(counts: EntityCounts): number {
   return counts.categories + counts.products + counts.variants;
 }
 
+/** BCP 47 language tag, simplified: `en`, `es`, `pt-BR`. */
+export const languageSchema = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag such as "en" or "pt-BR"');
+
+/** The host's name for one of its warehouses, as `stock` maps and the connector's `locations` name it. */
+export const warehouseRefSchema = z.string().min(1, 'expected a warehouse reference').max(255, 'expected at most 255 characters');
+
 /** ISO-8601 instant in UTC, as produced by `Date.prototype.toISOString`. */
 export const isoDate = z.iso.datetime({ offset: true });
 
@@ -35,3 +41,19 @@ export const refSchema = z
   .min(1, 'expected a non-empty reference')
   .max(255, 'expected at most 255 characters')
   .regex(/^(?!\s)[\s\S]*(?<!\s)$/, 'expected no leading or trailing spaces');
+
+/**
+ * A record (keys chosen by the host) that refuses a `__proto__` key by name. zod's record drops
+ * such a key without a word (its guard against prototype pollution), so `{"__proto__": 5}` would
+ * pass as `{}`: the host's data silently changed, an invalid value never checked.
+ */
+export function hostRecord<T extends z.ZodType>(record: T) {
+  return z
+    .unknown()
+    .superRefine((value, ctx) => {
+      if (value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, '__proto__')) {
+        ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'expected no key named "__proto__"' });
+      }
+    })
+    .pipe(record);
+}

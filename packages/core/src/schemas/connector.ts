@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { hostRecord, languageSchema, warehouseRefSchema } from './common.js';
 import { metafieldNamespaceSchema } from './metafield.js';
 
 /** `YYYY-MM`; whether Shopify knows it is the API-version policy's business, not the schema's. */
 export const apiVersionSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a Shopify API version as YYYY-MM');
 
-/** BCP 47 language tag, simplified: `en`, `es`, `pt-BR`. */
-export const languageSchema = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag such as "en" or "pt-BR"');
+export { languageSchema } from './common.js';
 
 export const connectorIdSchema = z
   .string()
@@ -27,7 +27,15 @@ export const connectorConfigSchema = z
     overwriteStock: z.boolean().default(false),
     includeEmptyCategories: z.boolean().default(false),
     language: languageSchema.default('en'),
+    /** Where a variant's single stock number goes (default: the store's primary location). */
     locationId: z.string().min(1).optional(),
+    /**
+     * Where each of the host's warehouses keeps its stock at the store: warehouse reference ->
+     * Shopify location, by id (`gid://shopify/Location/1`) or by name as the store shows it
+     * (resolved once, when a sync starts). A variant's stock given per warehouse goes there; a
+     * warehouse not named here is an item error of its variant.
+     */
+    locations: hostRecord(z.record(warehouseRefSchema, z.string().trim().min(1, 'expected a location name or id').max(255))).default({}),
     /**
      * The sales channels products are published to, by name as the store shows them ("Online
      * Store", "Point of Sale") or by publication id (`gid://shopify/Publication/1`). New products

@@ -12,6 +12,8 @@ export type SyncStatus = z.infer<typeof syncStatusSchema>;
  * is an app's authorization with the store that has ended (its refresh token expired or was
  * revoked, the app was uninstalled): only the merchant can give it back. `configuration`: a
  * setting of the connector the store cannot follow (a sales channel it does not have).
+ * `language`: the host sent text in a language the store has not enabled (a warning: the text
+ * stays unwritten until the merchant enables the language).
  */
 export const GENERAL_ERROR_CODES = [
   'auth',
@@ -27,6 +29,7 @@ export const GENERAL_ERROR_CODES = [
   'interrupted',
   'exhausted',
   'configuration',
+  'language',
   'internal',
 ] as const;
 export const generalErrorCodeSchema = z.enum(GENERAL_ERROR_CODES);
@@ -41,6 +44,8 @@ export const generalErrorSchema = z.object({
   iteration: z.number().int().positive().optional(),
   /** HTTP status from the remote system, where there was one. */
   httpStatus: z.number().int().optional(),
+  /** `warning`: the run was not harmed, but the user should know (recorded once per event). Absent: an error. */
+  severity: z.literal('warning').optional(),
 });
 export type GeneralError = z.infer<typeof generalErrorSchema>;
 
@@ -72,6 +77,10 @@ export const configSnapshotSchema = z.object({
   /** Metafield namespaces shopsync owned during the event. */
   ownedMetafieldNamespaces: z.array(z.string()).optional(),
   createMetafieldDefinitions: z.boolean().optional(),
+  /** The store's other published languages, which translations were written to (absent before it existed or when the store was not reached). */
+  translations: z.array(languageSchema).optional(),
+  /** Where each of the host's warehouses kept its stock: the location as configured, and its id as the store resolved it. */
+  locations: z.array(z.object({ warehouse: z.string(), location: z.string(), id: z.string().optional() })).optional(),
 });
 export type ConfigSnapshot = z.infer<typeof configSnapshotSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hostRecord, languageSchema } from './common.js';
 
 /**
  * Metafields as a host gives them: Shopify's types, each value checked by its type before it is
@@ -126,6 +127,9 @@ const LISTABLE = [
 /** Every metafield type a product or variant can carry, as Shopify names it. */
 export const METAFIELD_TYPES = [...Object.keys(SCALAR), ...LISTABLE.map((t) => `list.${t}`)] as readonly string[];
 
+/** Metafield types whose value can be translated (Shopify's translatable text types that shopsync writes). */
+export const TRANSLATABLE_METAFIELD_TYPES: readonly string[] = ['single_line_text_field', 'multi_line_text_field'];
+
 /** Types whose JSON form is a number or boolean, written as that text. */
 const PLAIN = new Set(['number_integer', 'number_decimal', 'boolean']);
 /** Types whose value is text as is. */
@@ -188,6 +192,11 @@ export const metafieldSchema = z
     key: z.string().regex(/^[A-Za-z0-9_-]{2,64}$/, 'expected a key of 2-64 letters, digits, "_" or "-"'),
     type: z.string().refine((t) => METAFIELD_TYPES.includes(t), { message: `expected one of Shopify's metafield types (${Object.keys(SCALAR).slice(0, 6).join(', ')}, …, list.single_line_text_field, …)` }),
     value: jsonValue,
+    /**
+     * The value in the store's other languages, by language tag (text types only:
+     * single_line_text_field, multi_line_text_field): written as Shopify translations.
+     */
+    translations: hostRecord(z.record(languageSchema, z.string().min(1, 'expected a translation').max(65_535, 'expected at most 65,535 characters'))).optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -195,8 +204,15 @@ export const metafieldSchema = z
     const problem = metafieldValueProblem(m.type, m.value);
     if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: `${problem} (type ${m.type})` });
     else if (metafieldValueText(m.type, m.value).length > 65_535) ctx.addIssue({ code: 'custom', path: ['value'], message: 'expected at most 65,535 characters' });
+    if (m.translations !== undefined && !TRANSLATABLE_METAFIELD_TYPES.includes(m.type)) {
+      ctx.addIssue({ code: 'custom', path: ['translations'], message: `expected translations only for text types (${TRANSLATABLE_METAFIELD_TYPES.join(', ')}), not ${m.type}` });
+    }
   })
-  .transform((m) => ({ namespace: m.namespace, key: m.key, type: m.type, value: metafieldValueText(m.type, m.value) }));
+  .transform((m) => {
+    const out: { namespace: string; key: string; type: string; value: string; translations?: Record<string, string> } = { namespace: m.namespace, key: m.key, type: m.type, value: metafieldValueText(m.type, m.value) };
+    if (m.translations !== undefined && Object.keys(m.translations).length > 0) out.translations = m.translations as Record<string, string>;
+    return out;
+  });
 export type Metafield = z.output<typeof metafieldSchema>;
 
 /** A list of metafields, each `namespace.key` once. */

@@ -14,6 +14,8 @@ export interface FakeTargetOptions {
   latencyMs?: number;
   servedApiVersion?: string;
   deprecationReason?: string;
+  /** More of what `connect` answers (the store's languages, resolved locations). */
+  connectInfo?: Omit<ConnectInfo, 'servedApiVersion' | 'deprecationReason'>;
 }
 
 /**
@@ -60,7 +62,7 @@ export class FakeTarget implements Target {
         httpStatus: this.options.connectError === 'auth' ? 401 : this.options.connectError === 'not_found' ? 404 : undefined,
       });
     }
-    const info: ConnectInfo = { shopName: 'Fake store', servedApiVersion: this.options.servedApiVersion ?? ctx.config.apiVersion };
+    const info: ConnectInfo = { shopName: 'Fake store', ...this.options.connectInfo, servedApiVersion: this.options.servedApiVersion ?? ctx.config.apiVersion };
     if (this.options.deprecationReason) info.deprecationReason = this.options.deprecationReason;
     return info;
   }
