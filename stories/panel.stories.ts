@@ -4,6 +4,7 @@ import '@shopsync/widget/translations/es';
 import type { PanelTab, ShopsyncPanel, ShopsyncSynchronization } from '@shopsync/widget';
 import { html } from 'lit';
 import { FRAME_ARGS, FRAME_ARG_TYPES, deepQuery, waitFor, type FrameArgs, withoutControls } from './support/frame.js';
+import { STOCK_LOCATIONS } from './support/catalog.js';
 import { REPLAY_ARGS, REPLAY_ARG_TYPES, replayOptions } from './support/replay-controls.js';
 import { ReplaySource, type ReplayOptions } from './support/replay-source.js';
 
@@ -77,6 +78,41 @@ export const GeneralErrorsDialog: Story = {
     const sync = await synchronizationOf(canvasElement);
     await sync.showGeneralErrors();
   },
+};
+
+/**
+ * Completed with a warning and no error: the host sent text in French, which the store has not
+ * enabled. An amber icon beside the status opens it; nothing failed.
+ */
+export const LanguageWarning: Story = {
+  name: 'Completed with a language warning',
+  args: { languageWarning: true },
+};
+
+/** The amber icon's modal: the warning, marked as one. */
+export const LanguageWarningDialog: Story = {
+  name: 'Completed with a language warning: dialog open',
+  args: { languageWarning: true },
+  play: async ({ canvasElement }) => {
+    const sync = await synchronizationOf(canvasElement);
+    await sync.showGeneralErrors();
+  },
+};
+
+/** Errors and the language warning: the red icon (errors win), and the modal lists both, the warning marked. */
+export const LanguageWarningAndErrors: Story = {
+  name: 'Language warning and general errors: dialog open',
+  args: { languageWarning: true, generalErrors: 2, failedItems: 27 },
+  play: async ({ canvasElement }) => {
+    const sync = await synchronizationOf(canvasElement);
+    await sync.showGeneralErrors();
+  },
+};
+
+/** The configuration of a store with other languages (translations written to them) and two warehouses. */
+export const TranslationsAndLocations: Story = {
+  name: 'Translations and stock locations',
+  args: { language: 'en', translations: ['es', 'fr'], locations: STOCK_LOCATIONS },
 };
 
 /** The connector could not start: Shopify refused the credentials. */
@@ -162,6 +198,12 @@ export const HundredThousandItems: Story = {
 export const Spanish: Story = {
   name: 'Spanish',
   args: { locale: 'es', language: 'es', generalErrors: 2, failedItems: 27, apiVersion: 'ends-soon' },
+};
+
+/** Spanish: the language warning and the configuration's translations and locations. */
+export const SpanishLanguageWarning: Story = {
+  name: 'Spanish: language warning, translations and locations',
+  args: { locale: 'es', language: 'es', translations: ['en', 'fr'], locations: STOCK_LOCATIONS, languageWarning: true },
 };
 
 export const DarkTheme: Story = {

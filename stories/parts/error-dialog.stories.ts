@@ -3,17 +3,18 @@ import type { GeneralError } from '@shopsync/core';
 import '@shopsync/widget';
 import type { ShopsyncErrorDialog } from '@shopsync/widget';
 import { html } from 'lit';
-import { GENERAL_ERRORS } from '../support/catalog.js';
+import { GENERAL_ERRORS, LANGUAGE_WARNING } from '../support/catalog.js';
 import { FRAME_ARGS, deepQuery, type FrameArgs, withoutControls } from '../support/frame.js';
 import '../support/story-context.js';
 
-type Args = FrameArgs & { generalErrors: number };
+type Args = FrameArgs & { generalErrors: number; languageWarning: boolean };
 
 const T0 = Date.UTC(2026, 10, 28, 9, 30);
 
-/** `n` general errors, as a sync event of the replayed data holds them. */
-function errors(n: number): GeneralError[] {
-  return Array.from({ length: n }, (_, i) => ({ ...GENERAL_ERRORS[i % GENERAL_ERRORS.length]!, at: new Date(T0 + i * 47_000).toISOString(), iteration: 2 + i * 3 }));
+/** `n` general errors, as a sync event of the replayed data holds them; after the language warning, when there is one. */
+function errors(n: number, languageWarning = false): GeneralError[] {
+  const warning: GeneralError[] = languageWarning ? [{ ...LANGUAGE_WARNING, at: new Date(T0 - 30_000).toISOString(), iteration: 1 }] : [];
+  return [...warning, ...Array.from({ length: n }, (_, i) => ({ ...GENERAL_ERRORS[i % GENERAL_ERRORS.length]!, at: new Date(T0 + i * 47_000).toISOString(), iteration: 2 + i * 3 }))];
 }
 
 /** Opens the dialog as the red icon does: focus returns to the button that opened it. */
@@ -27,12 +28,16 @@ const meta = {
   title: 'Parts/Error dialog',
   component: 'shopsync-error-dialog',
   tags: ['autodocs'],
-  args: { ...FRAME_ARGS, generalErrors: 3 },
-  argTypes: { generalErrors: { control: { type: 'number', min: 0, max: 50 } }, ...withoutControls('errors') },
-  render: ({ locale, generalErrors }) =>
+  args: { ...FRAME_ARGS, generalErrors: 3, languageWarning: false },
+  argTypes: {
+    generalErrors: { control: { type: 'number', min: 0, max: 50 } },
+    languageWarning: { description: 'A warning first: the host sent text in a language the store has not enabled.', control: 'boolean' },
+    ...withoutControls('errors'),
+  },
+  render: ({ locale, generalErrors, languageWarning }) =>
     html`<shopsync-story-context locale=${locale}>
       <button class="open" type="button" @click=${(e: Event) => open((e.target as HTMLElement).parentElement!)}>Show general errors</button>
-      <shopsync-error-dialog .errors=${errors(generalErrors)}></shopsync-error-dialog>
+      <shopsync-error-dialog .errors=${errors(generalErrors, languageWarning)}></shopsync-error-dialog>
     </shopsync-story-context>`,
   play: async ({ canvasElement }) => open(canvasElement),
 } satisfies Meta<Args>;
@@ -44,5 +49,11 @@ type Story = StoryObj<Args>;
 export const Open: Story = {};
 export const OneError: Story = { name: 'One error', args: { generalErrors: 1 } };
 export const ManyErrors: Story = { name: 'Many errors (scrolls)', args: { generalErrors: 14 } };
+/** An event with a warning and no error: the dialog says warnings, and marks it as one. */
+export const WarningOnly: Story = { name: 'A language warning alone', args: { generalErrors: 0, languageWarning: true } };
+/** Errors and a warning together: the warning marked, in words and with its icon. */
+export const WarningAndErrors: Story = { name: 'A language warning and errors', args: { generalErrors: 2, languageWarning: true } };
 export const Spanish: Story = { args: { locale: 'es' } };
+export const SpanishWarning: Story = { name: 'Spanish: a language warning and an error', args: { locale: 'es', generalErrors: 1, languageWarning: true } };
 export const Dark: Story = { args: { theme: 'dark' } };
+export const DarkWarning: Story = { name: 'Dark: a language warning and errors', args: { theme: 'dark', generalErrors: 2, languageWarning: true } };

@@ -39,9 +39,24 @@ export const GeneralErrorsOpen: Story = {
     await sync.showGeneralErrors();
   },
 };
+/** Completed with a warning and no error: an amber icon beside the status, a note that nothing failed. */
+export const LanguageWarning: Story = { name: 'Completed with a language warning', args: { languageWarning: true } };
+export const LanguageWarningOpen: Story = {
+  name: 'Language warning: modal open',
+  args: { languageWarning: true },
+  play: async ({ canvasElement }) => {
+    const sync = deepQuery<ShopsyncSynchronization>(canvasElement, 'shopsync-synchronization');
+    await sync.updateComplete;
+    await sync.showGeneralErrors();
+  },
+};
+/** The warning with general and item errors: the red icon, and the counts of each. */
+export const LanguageWarningAndErrors: Story = { name: 'Language warning with general and item errors', args: { languageWarning: true, generalErrors: 2, failedItems: 31 } };
 export const ErrorBadCredentials: Story = { name: 'Error: bad credentials', args: { status: 'error', connectError: 'auth' } };
 export const ErrorStoreUnreachable: Story = { name: 'Error: store unreachable', args: { status: 'error', connectError: 'network' } };
 export const InProgress: Story = { name: 'In Progress', args: { status: 'in_progress', items: 2_400, iterations: 4, pending: 1_600, failedItems: 5 } };
 export const Paused: Story = { args: { status: 'paused', items: 3_600, iterations: 6, pending: 2_350 } };
 export const Spanish: Story = { args: { locale: 'es', status: 'paused', items: 3_600, iterations: 6, pending: 2_350, generalErrors: 1, failedItems: 3 } };
 export const Dark: Story = { args: { theme: 'dark', generalErrors: 1, failedItems: 12 } };
+export const SpanishWarning: Story = { name: 'Spanish: a language warning', args: { locale: 'es', languageWarning: true } };
+export const DarkWarning: Story = { name: 'Dark: a language warning', args: { theme: 'dark', languageWarning: true } };

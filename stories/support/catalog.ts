@@ -157,6 +157,28 @@ export const GENERAL_ERRORS: ReadonlyArray<Omit<GeneralError, 'at' | 'iteration'
   { code: 'server_error', httpStatus: 503, message: 'Shopify answered HTTP 503 (Service Unavailable). Gave up after 5 attempts.' },
 ];
 
+/**
+ * The warning of a host that sends text in a language the store has not enabled: the run goes on
+ * (recorded once per event, a warning rather than an error), the text stays unwritten.
+ */
+export const LANGUAGE_WARNING: Omit<GeneralError, 'at' | 'iteration'> = {
+  code: 'language',
+  severity: 'warning',
+  message: 'The store has not enabled French (fr): 120 texts in it were not written. Enable the language in Shopify (Settings > Languages) or stop sending it.',
+};
+
+/**
+ * Where the host's warehouses keep their stock, as an event records it: one location configured
+ * by name and resolved by the store to its id, one configured by id.
+ */
+export const STOCK_LOCATIONS = [
+  { warehouse: 'MAD-01', location: 'Madrid warehouse', id: 'gid://shopify/Location/68431200321' },
+  { warehouse: 'BCN-02', location: 'gid://shopify/Location/68431200354', id: 'gid://shopify/Location/68431200354' },
+];
+
+/** A warehouse whose location (by name) the store did not find. */
+export const UNRESOLVED_LOCATION = { warehouse: 'VLC-03', location: 'Valencia outlet' };
+
 /** Why the connector could not start: bad credentials, the app's authorization ended, or the store cannot be reached. */
 export const CONNECT_ERRORS: Record<'auth' | 'reauthorize' | 'network', Omit<GeneralError, 'at'>> = {
   auth: {

@@ -25,6 +25,7 @@ export const REPLAY_ARG_TYPES: ArgTypes<ReplayArgs> = {
   iterations: count('Iterations finished so far.', 5_000),
   pending: count('Items still waiting (In Progress and Paused).', 1_000_000, 50),
   generalErrors: count('General errors of the event (throttling, 5xx, network…).', 50),
+  languageWarning: flag('The event recorded a warning (not an error): the host sent text in a language the store has not enabled.'),
   failedItems: count('Items that failed, grouped by cause in the Item Synchronization Status tab.', 1_000_000, 10),
   apiVersion: {
     description: 'Where the Shopify API version of the configuration stands.',
@@ -39,6 +40,17 @@ export const REPLAY_ARG_TYPES: ArgTypes<ReplayArgs> = {
   publications: { description: 'Configuration parameter: the sales channels products are published to (empty: none).', control: 'object', table: { category: 'Replayed data' } },
   ownedMetafieldNamespaces: { description: 'Configuration parameter: the metafield namespaces the connector owns.', control: 'object', table: { category: 'Replayed data' } },
   createMetafieldDefinitions: flag('Configuration parameter: create missing metafield definitions.'),
+  translations: {
+    description: 'The store’s other published languages the event wrote translations to (empty: none recorded).',
+    control: 'check',
+    options: ['en', 'es', 'fr', 'de', 'it', 'pt-BR'],
+    table: { category: 'Replayed data' },
+  },
+  locations: {
+    description: 'Where each warehouse kept its stock: `{ warehouse, location, id? }`, the location as configured (name or id) and the id the store resolved (left out: not found).',
+    control: 'object',
+    table: { category: 'Replayed data' },
+  },
   recordedBeforePublishing: flag('The event was recorded before connectors had sales channels and metafield settings: its configuration has none of them.'),
   history: count('Sync events before the one shown (the Sync events tab).', 500),
   scheduled: flag('Runs are scheduled: the register says when the next one starts.'),

@@ -41,7 +41,7 @@ import {
   type SyncStatus,
   type SyncTrigger,
 } from '@shopsync/core';
-import { CONNECTOR_ID, CONNECT_ERRORS, GENERAL_ERRORS, SHOP_DOMAIN, categoryRef, itemErrorFor, productRef, variantRef } from './catalog.js';
+import { CONNECTOR_ID, CONNECT_ERRORS, GENERAL_ERRORS, LANGUAGE_WARNING, SHOP_DOMAIN, categoryRef, itemErrorFor, productRef, variantRef } from './catalog.js';
 
 /** The status of the event shown, or `none`: the connector has never run. */
 export type ReplayStatus = SyncStatus | 'none';
@@ -60,6 +60,8 @@ export interface ReplayOptions {
   pending: number;
   /** General errors of the event shown so far (not on Error, which has its own). */
   generalErrors: number;
+  /** The event shown recorded the warning that the host sent text in a language the store has not enabled (not on Error). */
+  languageWarning: boolean;
   /** Items that failed so far. */
   failedItems: number;
   apiVersion: ApiStanding;
@@ -74,6 +76,13 @@ export interface ReplayOptions {
   ownedMetafieldNamespaces: string[];
   /** The connector creates missing metafield definitions in the namespaces it owns. */
   createMetafieldDefinitions: boolean;
+  /** The store's other published languages the event wrote translations to (empty: none recorded). */
+  translations: string[];
+  /**
+   * Where each of the host's warehouses kept its stock: the location as configured (a name or an
+   * id) and the id the store resolved (left out: not found). Empty: the connector names none.
+   */
+  locations: NonNullable<ConfigSnapshot['locations']>;
   /**
    * The event shown was recorded before the connector had sales channels and metafield settings:
    * its configuration lacks them, as the events of the history older than a day always do.
@@ -97,6 +106,7 @@ export const REPLAY_DEFAULTS: ReplayOptions = {
   iterations: 8,
   pending: 0,
   generalErrors: 0,
+  languageWarning: false,
   failedItems: 0,
   apiVersion: 'supported',
   disableDeletions: true,
@@ -106,6 +116,8 @@ export const REPLAY_DEFAULTS: ReplayOptions = {
   publications: ['Online Store', 'Point of Sale'],
   ownedMetafieldNamespaces: ['shopsync'],
   createMetafieldDefinitions: true,
+  translations: [],
+  locations: [],
   recordedBeforePublishing: false,
   history: 9,
   scheduled: true,
@@ -153,13 +165,24 @@ function eventId(ms: number, seed: number): string {
 /** The options a configuration snapshot is made of. */
 export type ConfigOptions = Pick<
   ReplayOptions,
-  'apiVersion' | 'disableDeletions' | 'overwriteStock' | 'includeEmptyCategories' | 'language' | 'publications' | 'ownedMetafieldNamespaces' | 'createMetafieldDefinitions' | 'recordedBeforePublishing'
+  | 'apiVersion'
+  | 'disableDeletions'
+  | 'overwriteStock'
+  | 'includeEmptyCategories'
+  | 'language'
+  | 'publications'
+  | 'ownedMetafieldNamespaces'
+  | 'createMetafieldDefinitions'
+  | 'translations'
+  | 'locations'
+  | 'recordedBeforePublishing'
 >;
 
 /**
  * The configuration snapshot, with the API version standing as asked at `at`; without the
- * publishing and metafield settings when it was `recordedBeforePublishing`, as the engine's older
- * events are.
+ * publishing and metafield settings, translations and stock locations when it was
+ * `recordedBeforePublishing`, as the engine's older events are (and without translations or
+ * locations when there are none).
  */
 export function configSnapshot(o: ConfigOptions, at: number): ConfigSnapshot {
   const latest = latestStableVersion(new Date(at));
@@ -184,7 +207,13 @@ export function configSnapshot(o: ConfigOptions, at: number): ConfigSnapshot {
     locationId: 'gid://shopify/Location/68431200321',
     ...(o.recordedBeforePublishing
       ? {}
-      : { publications: [...o.publications], ownedMetafieldNamespaces: [...o.ownedMetafieldNamespaces], createMetafieldDefinitions: o.createMetafieldDefinitions }),
+      : {
+          publications: [...o.publications],
+          ownedMetafieldNamespaces: [...o.ownedMetafieldNamespaces],
+          createMetafieldDefinitions: o.createMetafieldDefinitions,
+          ...(o.translations.length ? { translations: [...o.translations] } : {}),
+          ...(o.locations.length ? { locations: o.locations.map((l) => ({ ...l })) } : {}),
+        }),
   };
 }
 
@@ -302,6 +331,8 @@ export class ReplaySource implements SyncSource {
     if (status === 'error') {
       generalErrors.push({ ...CONNECT_ERRORS[o.connectError], at: iso(startedAt + CONNECT_MS) });
     } else {
+      // Recorded once, when the first batch carrying the language reached the store.
+      if (o.languageWarning) generalErrors.push({ ...LANGUAGE_WARNING, at: its[0]?.endedAt ?? iso(startedAt + CONNECT_MS), ...(its[0] ? { iteration: 1 } : {}) });
       const g = clamp(o.generalErrors, 0, 1_000);
       for (let i = 0; i < g; i++) {
         const it = iterations > 0 ? its[Math.min(iterations - 1, Math.floor((i * iterations) / g))]! : undefined;
@@ -608,7 +639,7 @@ export class ReplaySource implements SyncSource {
           }
         }
       }
-      for (const g of ev.generalErrors.filter((x) => x.iteration === it.index)) out.push(entry(g.at, 'error', g.message, { iteration: it.index, code: g.code }));
+      for (const g of ev.generalErrors.filter((x) => x.iteration === it.index)) out.push(entry(g.at, g.severity === 'warning' ? 'warn' : 'error', g.message, { iteration: it.index, code: g.code }));
       const sum = (c: EntityCounts) => c.categories + c.products + c.variants;
       out.push(
         entry(
@@ -619,7 +650,7 @@ export class ReplaySource implements SyncSource {
         ),
       );
     }
-    for (const g of ev.generalErrors.filter((x) => x.iteration === undefined)) out.push(entry(g.at, 'error', g.message, { code: g.code }));
+    for (const g of ev.generalErrors.filter((x) => x.iteration === undefined)) out.push(entry(g.at, g.severity === 'warning' ? 'warn' : 'error', g.message, { code: g.code }));
     for (const at of ev.pausedAt) out.push(entry(at, 'warn', 'Connector disabled: synchronization paused. It resumes when the connector is enabled again.'));
     for (const at of ev.resumedAt) out.push(entry(at, 'info', 'Connector enabled again: synchronization resumed.'));
     if (ev.endedAt && ev.status !== 'error') {

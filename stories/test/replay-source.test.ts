@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { itemStatusSchema, logEntrySchema, syncEventSchema, totalOf, type SourceChange, type SyncEvent } from '@shopsync/core';
+import { STOCK_LOCATIONS, UNRESOLVED_LOCATION } from '../support/catalog.js';
 import { ReplaySource, type ReplayOptions } from '../support/replay-source.js';
 
 const SCENARIOS: Array<[string, Partial<ReplayOptions>]> = [
@@ -19,6 +20,10 @@ const SCENARIOS: Array<[string, Partial<ReplayOptions>]> = [
   ['API version ending soon', { apiVersion: 'ends-soon' }],
   ['recorded before publishing settings existed', { recordedBeforePublishing: true }],
   ['nothing published', { publications: [], ownedMetafieldNamespaces: [], createMetafieldDefinitions: false }],
+  ['translations and stock locations', { translations: ['es', 'fr'], locations: [...STOCK_LOCATIONS, UNRESOLVED_LOCATION] }],
+  ['a language warning', { languageWarning: true }],
+  ['a language warning and errors', { languageWarning: true, generalErrors: 3, failedItems: 40 }],
+  ['in progress with a language warning', { status: 'in_progress', items: 2_400, iterations: 3, pending: 1_800, languageWarning: true }],
   ['tiny catalog', { items: 3, iterations: 5, failedItems: 1 }],
   ['empty catalog', { items: 0 }],
 ];
@@ -108,6 +113,25 @@ describe('ReplaySource', () => {
     assert.equal(old.config.publications, undefined);
     assert.equal(old.config.ownedMetafieldNamespaces, undefined);
     assert.equal(old.config.createMetafieldDefinitions, undefined);
+  });
+
+  it('translations, stock locations and the language warning: recorded as the engine records them', async () => {
+    const source = new ReplaySource({ history: 9, translations: ['es', 'fr'], locations: STOCK_LOCATIONS, languageWarning: true, generalErrors: 1 });
+    const { items: events } = await source.listEvents({ limit: 100 });
+    assert.deepEqual(events[0]!.config.translations, ['es', 'fr']);
+    assert.deepEqual(events[0]!.config.locations, STOCK_LOCATIONS);
+    assert.ok(events.some((e) => e.config.translations === undefined && e.config.locations === undefined), 'older events have neither');
+    const warnings = events[0]!.generalErrors.filter((g) => g.severity === 'warning');
+    assert.equal(warnings.length, 1, 'recorded once');
+    assert.equal(warnings[0]!.code, 'language');
+    assert.equal(events[0]!.status, 'completed');
+    const log = (await source.downloadLogs(events[0]!.id, 'jsonl')).content.trim().split('\n').map((l) => JSON.parse(l) as { level: string; code?: string });
+    assert.equal(log.find((e) => e.code === 'language')?.level, 'warn', 'logged as a warning');
+
+    const plain = new ReplaySource().snapshot()!;
+    assert.equal(plain.config.translations, undefined);
+    assert.equal(plain.config.locations, undefined);
+    assert.ok(plain.generalErrors.every((g) => g.severity === undefined));
   });
 
   it('products fail on their images and metafields too, with the code, field and message Shopify gives', async () => {

@@ -37,6 +37,27 @@ export const styles = [
       color: ${token('color-text-muted')};
       font-size: 0.857em;
     }
+    .translations {
+      color: ${token('color-text-muted')};
+    }
+    .locations {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+      display: grid;
+      gap: 0.2rem;
+    }
+    .warehouse {
+      font-weight: 500;
+    }
+    .not-found {
+      color: ${token('color-warning')};
+      font-weight: 500;
+      white-space: nowrap;
+    }
+    .not-found svg.icon {
+      margin-inline-end: 0.3em;
+    }
     h4 {
       font-size: 0.857em;
       text-transform: uppercase;

@@ -6,6 +6,8 @@ import { icons } from '../styles/icons.js';
 import { styles } from './configuration.styles.js';
 
 const DAY_MS = 86_400_000;
+/** A Shopify global id (`gid://shopify/Location/2`), as opposed to a name. */
+const GID = /^gid:\/\//;
 
 /** Where the API version stands now, from the snapshot and today's date (it may have aged since). */
 export function apiVersionStanding(config: ConfigSnapshot, now: number, warningDays = 90): 'supported' | 'ends-soon' | 'deprecated' | 'unknown' {
@@ -22,14 +24,18 @@ export function apiVersionStanding(config: ConfigSnapshot, now: number, warningD
  * @summary The Configuration section of a sync event: the Shopify API version in use (with a
  * warning when it is deprecated or will be within the warning window, and the date to update
  * by) and the parameters applied, as they were when the event started: disable deletions,
- * overwrite stock, include empty categories, language; then, in a group of their own, the sales
- * channels products are published to, the metafield namespaces the connector owns, and whether
- * it creates metafield definitions. Events recorded before a setting existed do not have it, and
- * its row is not shown (nor the group, when none is there).
+ * overwrite stock, include empty categories, language (and, when the event wrote translations,
+ * the store's other languages it wrote them to); then, in a group of their own, where each of
+ * the host's warehouses kept its stock (the location as configured, the id the store resolved
+ * when it differs, or that the store did not find it); then, in another, the sales channels
+ * products are published to, the metafield namespaces the connector owns, and whether it creates
+ * metafield definitions. Events recorded before a setting existed do not have it, and its row is
+ * not shown (nor the group, when none is there).
  *
  * @csspart api-version - The API version line.
  * @csspart api-warning - The deprecation warning.
  * @csspart parameters - The list of applied parameters.
+ * @csspart stock - The stock locations (absent for older events and connectors without warehouses).
  * @csspart publishing - The list of publishing and metafield settings (absent for older events).
  */
 export class ShopsyncConfiguration extends LocalizedElement {
@@ -92,10 +98,48 @@ export class ShopsyncConfiguration extends LocalizedElement {
         <dt>${m.includeEmptyCategories}</dt>
         <dd data-param="includeEmptyCategories">${flag(c.includeEmptyCategories)}</dd>
         <dt>${m.language}</dt>
-        <dd data-param="language">${l.languageName(c.language)} <span class="sub">(${c.language})</span></dd>
+        <dd data-param="language">${l.languageName(c.language)} <span class="sub">(${c.language})</span>${this.#renderTranslations(c)}</dd>
       </dl>
+      ${this.#renderStock(c)}
       ${this.#renderPublishing(c, flag)}
     </section>`;
+  }
+
+  /** The languages translations were written to, after the primary one: only when there were any. */
+  #renderTranslations(c: ConfigSnapshot) {
+    const l = this.l;
+    if (!c.translations?.length) return nothing;
+    const names = c.translations.map((tag) => `${l.languageName(tag)} (${tag})`).join(', ');
+    return html` <span class="translations">· ${l.m.translatedInto(names)}</span>`;
+  }
+
+  /**
+   * Where each warehouse kept its stock. The store resolves every location when the event starts;
+   * an event that reached the store (it recorded the store's languages, or resolved a location)
+   * and has no id for a warehouse did not find its location there. One that did not reach the
+   * store has no ids at all: only the locations as configured are shown.
+   */
+  #renderStock(c: ConfigSnapshot) {
+    const { m } = this.l;
+    const locations = c.locations;
+    if (!locations?.length) return nothing;
+    const reached = c.translations !== undefined || locations.some((x) => x.id !== undefined);
+    return html`<h4 id="stock-heading">${m.stockHeading}</h4>
+      <dl part="stock" aria-labelledby="stock-heading">
+        <dt>${m.stockLocations}</dt>
+        <dd data-param="locations">
+          <ul class="locations">
+            ${locations.map(
+              (x) =>
+                html`<li data-warehouse=${x.warehouse} data-resolved=${x.id !== undefined ? 'yes' : reached ? 'no' : 'unknown'}>
+                  <span class="warehouse">${x.warehouse}</span> → <span class=${GID.test(x.location) ? 'ident' : ''}>${x.location}</span>
+                  ${x.id !== undefined && x.id !== x.location ? html`<span class="sub ident">(${x.id})</span>` : nothing}
+                  ${x.id === undefined && reached ? html`<span class="not-found">${icons.warning}${m.locationNotFound}</span>` : nothing}
+                </li>`,
+            )}
+          </ul>
+        </dd>
+      </dl>`;
   }
 
   /** Publishing and metafield settings: each row only when the event recorded it. */

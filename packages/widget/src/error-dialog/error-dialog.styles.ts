@@ -44,6 +44,9 @@ export const styles = [
       align-items: center;
       color: ${token('color-danger')};
     }
+    header h2.warning {
+      color: ${token('color-warning')};
+    }
     .close {
       border: 0;
       background: none;
@@ -81,6 +84,16 @@ export const styles = [
     .code {
       font-weight: 600;
       color: ${token('color-danger')};
+    }
+    .severity {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.3em;
+      font-weight: 600;
+      color: ${token('color-warning')};
+    }
+    [data-severity='warning'] .code {
+      color: ${token('color-warning')};
     }
     .message {
       white-space: pre-wrap;

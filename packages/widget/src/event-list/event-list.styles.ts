@@ -77,13 +77,17 @@ export const styles = [
       align-items: center;
       gap: 0.5rem;
     }
-    .errors {
+    .errors,
+    .warnings {
       display: inline-flex;
       gap: 0.3em;
       align-items: center;
       color: ${token('color-danger')};
       font-weight: 600;
       font-size: 0.857em;
+    }
+    .warnings {
+      color: ${token('color-warning')};
     }
     .pager {
       display: flex;

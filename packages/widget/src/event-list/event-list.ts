@@ -6,6 +6,7 @@ import type { Page, SourceChange, SyncEvent, SyncSource } from '@shopsync/core';
 import { LocalizedElement } from '../base/localized-element.js';
 import { sourceContext } from '../context.js';
 import { SourceController } from '../controllers/source-controller.js';
+import { bySeverity } from '../error-dialog/severity.js';
 import { ShopsyncEventSelectEvent } from '../events.js';
 import { icons } from '../styles/icons.js';
 import { styles } from './event-list.styles.js';
@@ -15,8 +16,8 @@ const total = (c: { categories: number; products: number; variants: number }) =>
 /**
  * @tag shopsync-event-list
  * @summary The Activity Register: sync events, newest first, paginated, live. Choosing one
- * dispatches `shopsync-event-select`; the panel then shows it. Where runs are scheduled, says
- * when the next one starts.
+ * dispatches `shopsync-event-select`; the panel then shows it. Each row counts the event's general
+ * errors (red) and warnings (amber) apart. Where runs are scheduled, says when the next one starts.
  *
  * @event shopsync-event-select - An event was chosen (`detail.eventId`).
  *
@@ -111,12 +112,18 @@ export class ShopsyncEventList extends LocalizedElement {
                   (e) => {
                     const synced = e.iterations.reduce((n, it) => n + total(it.synced), 0);
                     const failed = e.iterations.reduce((n, it) => n + total(it.failed), 0);
+                    const { errors, warnings } = bySeverity(e.generalErrors);
                     return html`<li>
                       <button part="event" data-event-id=${e.id} aria-current=${e.id === this.selectedId ? 'true' : 'false'} @click=${() => this.#select(e.id)}>
                         <span class="when"><time datetime=${e.startedAt}>${l.dateTime(e.startedAt)}</time><span>${m.trigger[e.trigger] ?? e.trigger}</span></span>
                         <span class="counts">${m.eventSummary(number(synced), number(failed))}</span>
                         <span class="badge-cell">
-                          ${e.generalErrors.length ? html`<span class="errors">${icons.exclamation}${number(e.generalErrors.length)}<span class="visually-hidden">${m.generalErrorsCount(e.generalErrors.length, l.plural)}</span></span>` : nothing}
+                          ${errors.length
+                            ? html`<span class="errors">${icons.exclamation}${number(errors.length)}<span class="visually-hidden">${m.generalErrorsCount(errors.length, l.plural)}</span></span>`
+                            : nothing}
+                          ${warnings.length
+                            ? html`<span class="warnings">${icons.warning}${number(warnings.length)}<span class="visually-hidden">${m.warningsCount(warnings.length, l.plural)}</span></span>`
+                            : nothing}
                           <shopsync-status-badge .status=${e.status}></shopsync-status-badge>
                         </span>
                       </button>

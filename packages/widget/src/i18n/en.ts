@@ -38,6 +38,13 @@ export const en = {
   showGeneralErrors: (n: number, p: Plural) => p(n, { one: `Show ${p.n(n)} general error`, other: `Show ${p.n(n)} general errors` }),
   errorsOccurred: 'Errors occurred during this synchronization.',
   generalErrorsCount: (n: number, p: Plural) => p(n, { one: `${p.n(n)} general error`, other: `${p.n(n)} general errors` }),
+  /** The amber icon beside the status when the event recorded warnings and no general error. */
+  showWarnings: (n: number, p: Plural) => p(n, { one: `Show ${p.n(n)} warning`, other: `Show ${p.n(n)} warnings` }),
+  /** The red icon when the event recorded both. */
+  showGeneralErrorsAndWarnings: (errors: number, warnings: number, p: Plural) =>
+    `${p(errors, { one: `Show ${p.n(errors)} general error`, other: `Show ${p.n(errors)} general errors` })} ${p(warnings, { one: `and ${p.n(warnings)} warning`, other: `and ${p.n(warnings)} warnings` })}`,
+  warningsOccurred: 'Warnings were recorded during this synchronization: nothing failed, but something needs your attention.',
+  warningsCount: (n: number, p: Plural) => p(n, { one: `${p.n(n)} warning`, other: `${p.n(n)} warnings` }),
   itemErrorsCount: (n: number, p: Plural) => p(n, { one: `${p.n(n)} item failed`, other: `${p.n(n)} items failed` }),
   reviewItemErrors: 'Review item errors',
   eta: (time: string) => `About ${time} left`,
@@ -62,6 +69,13 @@ export const en = {
   // General errors dialog
   generalErrorsTitle: 'General synchronization errors',
   generalErrorsIntro: 'Errors of the synchronization as a whole. Errors of specific items are in the Item Synchronization Status tab.',
+  generalWarningsTitle: 'Synchronization warnings',
+  generalWarningsIntro: 'Warnings of the synchronization as a whole: they did not stop it, but need your attention. Errors of specific items are in the Item Synchronization Status tab.',
+  generalErrorsAndWarningsTitle: 'General synchronization errors and warnings',
+  generalErrorsAndWarningsIntro:
+    'Errors and warnings of the synchronization as a whole; a warning did not stop it, but needs your attention. Errors of specific items are in the Item Synchronization Status tab.',
+  /** The word beside a warning's icon in the dialog. */
+  warning: 'Warning',
   iterationN: (n: number) => `Iteration ${n}`,
   httpStatus: (n: number) => `HTTP ${n}`,
   close: 'Close',
@@ -79,6 +93,7 @@ export const en = {
     interrupted: 'Interrupted',
     exhausted: 'Gave up',
     configuration: 'Connector settings',
+    language: 'Language not enabled',
     internal: 'Internal',
   } as Record<string, string>,
 
@@ -99,6 +114,8 @@ export const en = {
   overwriteStock: 'Overwrite stock',
   includeEmptyCategories: 'Include empty categories',
   language: 'Language',
+  /** After the primary language: the store's other languages the event wrote translations to. */
+  translatedInto: (languages: string) => `translated into ${languages}`,
   yes: 'Yes',
   no: 'No',
   publishingHeading: 'Publishing and metafields',
@@ -107,6 +124,10 @@ export const en = {
   ownedMetafieldNamespaces: 'Metafield namespaces owned',
   createMetafieldDefinitions: 'Create metafield definitions',
   none: 'None',
+  stockHeading: 'Inventory',
+  stockLocations: 'Stock locations',
+  /** A warehouse's location that the store did not resolve (by name or id). */
+  locationNotFound: 'not found at the store',
 
   // History
   historyHeading: 'History',

@@ -33,6 +33,11 @@ export const es: Messages = {
   showGeneralErrors: (n, p) => p(n, { one: `Ver ${p.n(n)} error general`, other: `Ver ${p.n(n)} errores generales` }),
   errorsOccurred: 'Se produjeron errores durante esta sincronización.',
   generalErrorsCount: (n, p) => p(n, { one: `${p.n(n)} error general`, other: `${p.n(n)} errores generales` }),
+  showWarnings: (n, p) => p(n, { one: `Ver ${p.n(n)} advertencia`, other: `Ver ${p.n(n)} advertencias` }),
+  showGeneralErrorsAndWarnings: (errors, warnings, p) =>
+    `${p(errors, { one: `Ver ${p.n(errors)} error general`, other: `Ver ${p.n(errors)} errores generales` })} ${p(warnings, { one: `y ${p.n(warnings)} advertencia`, other: `y ${p.n(warnings)} advertencias` })}`,
+  warningsOccurred: 'Se registraron advertencias durante esta sincronización: nada falló, pero hay algo que requiere tu atención.',
+  warningsCount: (n, p) => p(n, { one: `${p.n(n)} advertencia`, other: `${p.n(n)} advertencias` }),
   itemErrorsCount: (n, p) => p(n, { one: `${p.n(n)} elemento con error`, other: `${p.n(n)} elementos con error` }),
   reviewItemErrors: 'Revisar los errores de elementos',
   eta: (time) => `Quedan unos ${time}`,
@@ -56,6 +61,13 @@ export const es: Messages = {
 
   generalErrorsTitle: 'Errores generales de la sincronización',
   generalErrorsIntro: 'Errores de la sincronización en su conjunto. Los errores de elementos concretos están en la pestaña Estado de sincronización de elementos.',
+  generalWarningsTitle: 'Advertencias de la sincronización',
+  generalWarningsIntro:
+    'Advertencias de la sincronización en su conjunto: no la detuvieron, pero requieren tu atención. Los errores de elementos concretos están en la pestaña Estado de sincronización de elementos.',
+  generalErrorsAndWarningsTitle: 'Errores generales y advertencias de la sincronización',
+  generalErrorsAndWarningsIntro:
+    'Errores y advertencias de la sincronización en su conjunto; una advertencia no la detuvo, pero requiere tu atención. Los errores de elementos concretos están en la pestaña Estado de sincronización de elementos.',
+  warning: 'Advertencia',
   iterationN: (n) => `Iteración ${n}`,
   httpStatus: (n) => `HTTP ${n}`,
   close: 'Cerrar',
@@ -73,6 +85,7 @@ export const es: Messages = {
     interrupted: 'Interrumpida',
     exhausted: 'Abandonada',
     configuration: 'Ajustes del conector',
+    language: 'Idioma no activado',
     internal: 'Interno',
   },
 
@@ -92,6 +105,7 @@ export const es: Messages = {
   overwriteStock: 'Sobrescribir stock',
   includeEmptyCategories: 'Incluir categorías vacías',
   language: 'Idioma',
+  translatedInto: (languages) => `traducciones en ${languages}`,
   yes: 'Sí',
   no: 'No',
   publishingHeading: 'Publicación y metacampos',
@@ -100,6 +114,9 @@ export const es: Messages = {
   ownedMetafieldNamespaces: 'Espacios de nombres de metacampos propios',
   createMetafieldDefinitions: 'Crear definiciones de metacampos',
   none: 'Ninguno',
+  stockHeading: 'Inventario',
+  stockLocations: 'Ubicaciones de stock',
+  locationNotFound: 'no encontrada en la tienda',
 
   historyHeading: 'Historial',
   historyEmpty: 'Todavía no ha terminado ninguna iteración.',

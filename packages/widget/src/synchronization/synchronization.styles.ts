@@ -42,6 +42,11 @@ export const styles = [
       cursor: pointer;
       font-size: 1.1em;
     }
+    [part='general-errors-button'].warning {
+      border-color: color-mix(in srgb, ${token('color-warning')} 35%, transparent);
+      background: ${token('color-warning-bg')};
+      color: ${token('color-warning')};
+    }
     [part='general-errors-button']:hover {
       filter: brightness(0.96);
     }

@@ -5,6 +5,7 @@ import type { ConnectorState, GeneralError, SyncEvent, SyncSource } from '@shops
 import { LocalizedElement } from '../base/localized-element.js';
 import { sourceContext } from '../context.js';
 import type { ShopsyncErrorDialog } from '../error-dialog/error-dialog.js';
+import { bySeverity, isWarning } from '../error-dialog/severity.js';
 import { ShopsyncConnectorToggleRequestEvent, ShopsyncShowItemsEvent } from '../events.js';
 import type { Localizer } from '../i18n/localizer.js';
 import { icons } from '../styles/icons.js';
@@ -12,9 +13,9 @@ import { styles } from './synchronization.styles.js';
 
 const sum = (c: { categories: number; products: number; variants: number }) => c.categories + c.products + c.variants;
 
-/** What to check when the connector could not start, by general-error code. */
+/** What to check when the connector could not start, by general-error code (of the first error, warnings aside). */
 function advice(l: Localizer, errors: GeneralError[]): string {
-  const code = errors[0]?.code;
+  const code = errors.find((g) => !isWarning(g))?.code;
   const { m } = l;
   switch (code) {
     case 'auth':
@@ -39,19 +40,21 @@ function advice(l: Localizer, errors: GeneralError[]): string {
 /**
  * @tag shopsync-synchronization
  * @summary The Synchronization section of one sync event: status (words, icon and, when general
- * errors exist, a red exclamation button opening them in a modal), start time, a link to the
- * Item Synchronization Status tab, pending items per entity, and what the status means: the
- * time remaining while in progress, why it paused and how to resume, why it could not start and
- * what to check, a warning when errors occurred.
+ * errors exist, a red exclamation button opening them in a modal; when the event recorded only
+ * warnings, an amber warning button opening them), start time, a link to the Item
+ * Synchronization Status tab, pending items per entity, and what the status means: the time
+ * remaining while in progress, why it paused and how to resume, why it could not start and what
+ * to check, a warning message when errors occurred (or, when there were none, warnings).
  *
  * @event shopsync-show-items - The user followed the link to the Item Synchronization Status tab.
  * @event shopsync-connector-toggle-request - The user asked to enable the connector (cancelable).
  *
  * @csspart status - The status badge.
- * @csspart general-errors-button - The red exclamation button (only when general errors exist).
+ * @csspart general-errors-button - The button that opens the general errors: a red exclamation when general errors
+ * exist, an amber warning sign (`data-severity="warning"`) when the event recorded only warnings.
  * @csspart items-link - The link to the Item Synchronization Status tab.
  * @csspart pending - The pending counters.
- * @csspart warning - The warning shown when errors occurred.
+ * @csspart warning - The warning message shown when errors occurred (`data-reason="errors"`), or warnings and no error (`data-reason="warnings"`).
  * @csspart error-details - Why the connector could not start.
  * @csspart paused-details - Why the event is paused, and the button to resume.
  * @csspart eta - The estimate of time remaining.
@@ -71,7 +74,7 @@ export class ShopsyncSynchronization extends LocalizedElement {
 
   @query('shopsync-error-dialog') private dialog!: ShopsyncErrorDialog;
 
-  /** Opens the general-errors modal (as the red icon does). */
+  /** Opens the general-errors modal (as the red, or amber, icon does). */
   async showGeneralErrors(): Promise<void> {
     const trigger = this.renderRoot.querySelector<HTMLElement>('[part="general-errors-button"]') ?? undefined;
     await this.dialog.show(trigger);
@@ -98,8 +101,17 @@ export class ShopsyncSynchronization extends LocalizedElement {
     const l = this.l;
     const { m, plural } = l;
     const general = ev.generalErrors;
+    const { errors, warnings } = bySeverity(general);
     const failedItems = ev.iterations.reduce((n, it) => n + sum(it.failed), 0);
-    const errorsOccurred = ev.status !== 'error' && (general.length > 0 || failedItems > 0);
+    const errorsOccurred = ev.status !== 'error' && (errors.length > 0 || failedItems > 0);
+    const warningsOnly = ev.status !== 'error' && !errorsOccurred && warnings.length > 0;
+    const severity = errors.length > 0 ? 'error' : 'warning';
+    const label =
+      errors.length === 0
+        ? m.showWarnings(warnings.length, plural)
+        : warnings.length === 0
+          ? m.showGeneralErrors(errors.length, plural)
+          : m.showGeneralErrorsAndWarnings(errors.length, warnings.length, plural);
     return html`<section aria-labelledby="sync-heading">
       <div class="head">
         <h3 id="sync-heading">${m.syncHeading}</h3>
@@ -109,12 +121,14 @@ export class ShopsyncSynchronization extends LocalizedElement {
           ${general.length > 0
             ? html`<button
                 part="general-errors-button"
+                class=${severity}
+                data-severity=${severity}
                 aria-haspopup="dialog"
-                aria-label=${m.showGeneralErrors(general.length, plural)}
-                title=${m.showGeneralErrors(general.length, plural)}
+                aria-label=${label}
+                title=${label}
                 @click=${() => this.showGeneralErrors()}
               >
-                ${icons.exclamation}
+                ${severity === 'error' ? icons.exclamation : icons.warning}
               </button>`
             : nothing}
         </div>
@@ -126,13 +140,17 @@ export class ShopsyncSynchronization extends LocalizedElement {
       </dl>
 
       ${this.#statusDetails(ev, failedItems)}
-      ${errorsOccurred
-        ? html`<div class="callout warning" part="warning" role="note">
+      ${errorsOccurred || warningsOnly
+        ? html`<div class="callout warning" part="warning" role="note" data-reason=${errorsOccurred ? 'errors' : 'warnings'}>
             ${icons.warning}
             <div>
-              <p><strong>${m.errorsOccurred}</strong></p>
+              <p><strong>${errorsOccurred ? m.errorsOccurred : m.warningsOccurred}</strong></p>
               <p class="text">
-                ${[general.length ? m.generalErrorsCount(general.length, plural) : '', failedItems ? m.itemErrorsCount(failedItems, plural) : '']
+                ${[
+                  errors.length ? m.generalErrorsCount(errors.length, plural) : '',
+                  warnings.length ? m.warningsCount(warnings.length, plural) : '',
+                  failedItems ? m.itemErrorsCount(failedItems, plural) : '',
+                ]
                   .filter(Boolean)
                   .join(' · ')}
               </p>
