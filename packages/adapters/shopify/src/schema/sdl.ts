@@ -38,6 +38,24 @@ const FILE_ERROR_CODES = [
 ] as const;
 
 /**
+ * TranslatableResourceType as the 2025-01 schema has it (2026-01 adds ARTICLE_IMAGE,
+ * COLLECTION_IMAGE and MEDIA_IMAGE): all of it, so that a client asking for a type the simulator
+ * has no resources of gets an empty list rather than a validation error.
+ */
+const TRANSLATABLE_RESOURCE_TYPES_2025_01 = [
+  'ARTICLE', 'BLOG', 'COLLECTION', 'DELIVERY_METHOD_DEFINITION', 'EMAIL_TEMPLATE', 'FILTER', 'LINK', 'MENU', 'METAFIELD', 'METAOBJECT',
+  'ONLINE_STORE_THEME', 'ONLINE_STORE_THEME_APP_EMBED', 'ONLINE_STORE_THEME_JSON_TEMPLATE', 'ONLINE_STORE_THEME_LOCALE_CONTENT', 'ONLINE_STORE_THEME_SECTION_GROUP',
+  'ONLINE_STORE_THEME_SETTINGS_CATEGORY', 'ONLINE_STORE_THEME_SETTINGS_DATA_SECTIONS', 'PACKING_SLIP_TEMPLATE', 'PAGE', 'PAYMENT_GATEWAY', 'PRODUCT',
+  'PRODUCT_OPTION', 'PRODUCT_OPTION_VALUE', 'SELLING_PLAN', 'SELLING_PLAN_GROUP', 'SHOP', 'SHOP_POLICY',
+] as const;
+
+/** LocalizableContentType (the same in 2025-01, 2026-01 and 2026-04). */
+const LOCALIZABLE_CONTENT_TYPES_ALL = [
+  'JSON_STRING', 'JSON', 'LIST_MULTI_LINE_TEXT_FIELD', 'LIST_SINGLE_LINE_TEXT_FIELD', 'LIST_URL', 'MULTI_LINE_TEXT_FIELD', 'RICH_TEXT_FIELD',
+  'SINGLE_LINE_TEXT_FIELD', 'STRING', 'URL', 'LINK', 'LIST_LINK', 'FILE_REFERENCE', 'LIST_FILE_REFERENCE', 'HTML', 'URI', 'INLINE_RICH_TEXT',
+] as const;
+
+/**
  * The part of Shopify's Admin GraphQL schema this package uses, written for this project: type,
  * field, argument and enum names and types are Shopify's (a test proves the variant of each schema
  * gate is a subset of the real schema of that version: 2025-01, 2026-01, 2026-04). The simulator
@@ -47,6 +65,8 @@ const FILE_ERROR_CODES = [
 export function adminSdl(gate: SchemaGate): string {
   const f = featuresOf(gate);
   const ERROR_CODES = FILE_ERROR_CODES.map((c) => `  ${c}`).join('\n');
+  const TRANSLATABLE_RESOURCE_TYPES = TRANSLATABLE_RESOURCE_TYPES_2025_01.map((c) => `  ${c}`).join('\n');
+  const LOCALIZABLE_CONTENT_TYPES = LOCALIZABLE_CONTENT_TYPES_ALL.map((c) => `  ${c}`).join('\n');
   return `
 schema {
   query: QueryRoot
@@ -81,6 +101,11 @@ type QueryRoot {
   publications(first: Int, after: String): PublicationConnection!
   publication(id: ID!): Publication
   taxonomy: Taxonomy
+  locations(first: Int, after: String, reverse: Boolean = false, sortKey: LocationSortKeys = NAME, query: String, includeLegacy: Boolean = false, includeInactive: Boolean = false): LocationConnection!
+  shopLocales(published: Boolean = false): [ShopLocale!]!
+  translatableResource(resourceId: ID!): TranslatableResource
+  translatableResources(resourceType: TranslatableResourceType!, first: Int, after: String, reverse: Boolean = false): TranslatableResourceConnection!
+  translatableResourcesByIds(resourceIds: [ID!]!, first: Int, after: String, reverse: Boolean = false): TranslatableResourceConnection!
 }
 
 type Mutation {
@@ -99,6 +124,8 @@ type Mutation {
   metafieldsDelete(metafields: [MetafieldIdentifierInput!]!): MetafieldsDeletePayload
   publishablePublish(id: ID!, input: [PublicationInput!]!): PublishablePublishPayload
   publishableUnpublish(id: ID!, input: [PublicationInput!]!): PublishableUnpublishPayload
+  translationsRegister(resourceId: ID!, translations: [TranslationInput!]!): TranslationsRegisterPayload
+  translationsRemove(resourceId: ID!, translationKeys: [String!]!, locales: [String!]!, marketIds: [ID!]): TranslationsRemovePayload
 }
 
 type Shop {
@@ -112,6 +139,23 @@ type Location {
   isActive: Boolean!
   isPrimary: Boolean! @deprecated(reason: "The concept of a primary location is deprecated, shipsInventory can be used to get a fallback location")
   inventoryLevel(inventoryItemId: ID!): InventoryLevel
+}
+
+enum LocationSortKeys {
+  ID
+  NAME
+  RELEVANCE
+}
+
+type LocationEdge {
+  cursor: String!
+  node: Location!
+}
+
+type LocationConnection {
+  edges: [LocationEdge!]!
+  nodes: [Location!]!
+  pageInfo: PageInfo!
 }
 
 enum ProductStatus {
@@ -305,6 +349,7 @@ type InventoryItem {
   tracked: Boolean!
   measurement: InventoryItemMeasurement!
   inventoryLevel(locationId: ID!): InventoryLevel
+  inventoryLevels(first: Int, after: String, reverse: Boolean = false): InventoryLevelConnection!
 }
 
 type InventoryItemMeasurement {
@@ -329,6 +374,17 @@ type InventoryLevel {
   item: InventoryItem!
   location: Location!
   quantities(names: [String!]!): [InventoryQuantity!]!
+}
+
+type InventoryLevelEdge {
+  cursor: String!
+  node: InventoryLevel!
+}
+
+type InventoryLevelConnection {
+  edges: [InventoryLevelEdge!]!
+  nodes: [InventoryLevel!]!
+  pageInfo: PageInfo!
 }
 
 type InventoryQuantity {
@@ -371,6 +427,8 @@ type Collection {
 
 type PageInfo {
   hasNextPage: Boolean!
+  hasPreviousPage: Boolean!
+  startCursor: String
   endCursor: String
 }
 
@@ -882,6 +940,11 @@ input ProductVariantsBulkInput {
 input ProductUpdateInput {
   id: ID
   status: ProductStatus
+  title: String
+  descriptionHtml: String
+  handle: String
+  productType: String
+  seo: SEOInput
 }
 
 input CollectionInput {
@@ -895,6 +958,99 @@ input CollectionInput {
 
 input CollectionDeleteInput {
   id: ID!
+}
+
+type ShopLocale {
+  locale: String!
+  name: String!
+  primary: Boolean!
+  published: Boolean!
+}
+
+enum TranslatableResourceType {
+${TRANSLATABLE_RESOURCE_TYPES}
+}
+
+enum LocalizableContentType {
+${LOCALIZABLE_CONTENT_TYPES}
+}
+
+type TranslatableContent {
+  key: String!
+  value: String
+  digest: String
+  locale: String!
+  type: LocalizableContentType!
+}
+
+type Translation {
+  key: String!
+  locale: String!
+  value: String
+  outdated: Boolean!
+  updatedAt: DateTime
+}
+
+type TranslatableResource {
+  resourceId: ID!
+  translatableContent(marketId: ID): [TranslatableContent!]!
+  translations(locale: String!, outdated: Boolean, marketId: ID): [Translation!]!
+  nestedTranslatableResources(resourceType: TranslatableResourceType, first: Int, after: String, reverse: Boolean = false): TranslatableResourceConnection!
+}
+
+type TranslatableResourceEdge {
+  cursor: String!
+  node: TranslatableResource!
+}
+
+type TranslatableResourceConnection {
+  edges: [TranslatableResourceEdge!]!
+  nodes: [TranslatableResource!]!
+  pageInfo: PageInfo!
+}
+
+input TranslationInput {
+  locale: String!
+  key: String!
+  value: String!
+  translatableContentDigest: String!
+  marketId: ID
+}
+
+enum TranslationErrorCode {
+  BLANK
+  INVALID
+  RESOURCE_NOT_FOUND
+  RESOURCE_NOT_TRANSLATABLE
+  TOO_MANY_KEYS_FOR_RESOURCE
+  INVALID_KEY_FOR_MODEL
+  FAILS_RESOURCE_VALIDATION
+  INVALID_TRANSLATABLE_CONTENT
+  INVALID_MARKET_LOCALIZABLE_CONTENT
+  INVALID_LOCALE_FOR_SHOP
+  INVALID_CODE
+  INVALID_FORMAT
+  MARKET_CUSTOM_CONTENT_NOT_ALLOWED
+  MARKET_DOES_NOT_EXIST
+  MARKET_LOCALE_CREATION_FAILED
+  RESOURCE_NOT_MARKET_CUSTOMIZABLE
+  INVALID_VALUE_FOR_HANDLE_TRANSLATION
+}
+
+type TranslationUserError {
+  code: TranslationErrorCode
+  field: [String!]
+  message: String!
+}
+
+type TranslationsRegisterPayload {
+  translations: [Translation!]
+  userErrors: [TranslationUserError!]!
+}
+
+type TranslationsRemovePayload {
+  translations: [Translation!]
+  userErrors: [TranslationUserError!]!
 }
 
 input InventorySetQuantitiesInput {

@@ -26,6 +26,8 @@ Options:
   --max-query-cost <n>  single-query cost limit (default 1000)
   --latency <l>         realistic | none | <baseMs>,<perMutationMs> (default realistic)
   --state <file>        keep the store in this JSON file across restarts
+  --locales <list>      the shop's languages, the first primary: en,es,fr:unpublished
+                        (default en); the others take translations
   --token <t>           the access token to accept (prefer SHOPSYNC_SIMULATOR_TOKEN)
   --client-id <id>      a custom app that gets 24-hour tokens by the client credentials grant at
                         POST /admin/oauth/access_token (secret: SHOPSYNC_SIMULATOR_CLIENT_SECRET)
@@ -50,6 +52,17 @@ function int(name: string, value: string | undefined): number | undefined {
   return n;
 }
 
+/** `--locales en,es,fr:unpublished`: the first is primary; `:unpublished` hides one from buyers (it still takes translations). */
+function localesOf(value: string): NonNullable<SimulatorOptions['locales']> {
+  const items = value.split(',').map((x) => x.trim());
+  return items.map((item, i) => {
+    const m = /^([A-Za-z0-9-]+)(:unpublished)?$/.exec(item);
+    if (!m) throw new UsageError(`--locales: expected comma-separated locale codes such as en,es,fr:unpublished, got "${value}"`);
+    if (i === 0 && m[2]) throw new UsageError('--locales: the first locale is the primary one, which is always published.');
+    return { locale: m[1]!, primary: i === 0, published: !m[2] };
+  });
+}
+
 /** Simulator options from the command line and the environment. */
 export function optionsFromArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): SimulatorOptions | 'help' {
   let parsed;
@@ -67,6 +80,7 @@ export function optionsFromArgs(argv: readonly string[], env: Readonly<Record<st
         token: { type: 'string' },
         'client-id': { type: 'string' },
         state: { type: 'string' },
+        locales: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -85,6 +99,7 @@ export function optionsFromArgs(argv: readonly string[], env: Readonly<Record<st
     if (!clientSecret) throw new UsageError('--client-id: set the app’s secret in SHOPSYNC_SIMULATOR_CLIENT_SECRET.');
     options.apps = [{ clientId, clientSecret, distribution: 'custom', clientCredentials: true }];
   }
+  if (v.locales !== undefined) options.locales = localesOf(v.locales);
   const port = int('port', v.port);
   if (port !== undefined) options.port = port;
   if (v.state !== undefined) options.statePath = v.state;
@@ -120,6 +135,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   out(`GraphQL: ${sim.graphqlUrl('{version}')} (versions served: ${sim.versions.supported.join(', ')})`);
   const preset = PLAN_PRESETS[c.plan];
   for (const app of c.apps) out(`Token endpoint: ${sim.tokenUrl} (client credentials for app ${app.clientId}).`);
+  if (c.locales.length > 1) out(`Locales: ${c.locales.map((l) => `${l.locale}${l.primary ? ' (primary)' : l.published ? '' : ' (unpublished)'}`).join(', ')}.`);
   out(`Plan ${c.plan}: bucket ${c.bucketSize ?? preset.bucketSize} points, restoring ${c.restoreRate ?? preset.restoreRate}/s; latency ${c.latency.baseMs} ms + ${c.latency.perMutationMs} ms per mutation.`);
   return sim;
 }

@@ -1,13 +1,16 @@
 /**
  * What a test (or the demo) reads from the simulator's store without going through GraphQL:
- * plain snapshots of products, variants, collections, locations and files, and lookups by id,
- * handle or SKU. Snapshots are copies: changing one changes nothing in the store. A file's
- * status is read from the clock when the snapshot is taken.
+ * plain snapshots of products, variants, collections, locations, files and translations, and
+ * lookups by id, handle or SKU. Snapshots are copies: changing one changes nothing in the store.
+ * A file's status is read from the clock when the snapshot is taken, a translation's `outdated`
+ * from the resource's content then.
  */
 import type { FileErrorOut, FileStatus } from './media.js';
-import type { SimCollection, SimFile, SimLocation, SimMetafield } from './model.js';
+import { resolveNamespace, type SimCollection, type SimFile, type SimLocation, type SimMetafield } from './model.js';
 import type { SimStore } from './store.js';
 import { TAXONOMY } from './taxonomy.js';
+import { translatableOf, type LocalizableContentType } from './translatable.js';
+import { translationOut } from './translations.js';
 
 /** A file as a product's media lists it. */
 export interface MediaSnapshot {
@@ -180,4 +183,49 @@ export function productSnapshot(s: SimStore, id: string): ProductSnapshot | unde
     category: category ? { id: category.id, name: category.name, fullName: category.fullName } : null,
     publications: [...s.publications.byId.values()].filter((pub) => s.publications.isPublished(p, pub.id, now)).map((pub) => pub.title),
   };
+}
+
+/** A translation as `translations()` shows it. */
+export interface TranslationSnapshot {
+  locale: string;
+  key: string;
+  value: string;
+  /** The resource's content for the key changed since it was registered. */
+  outdated: boolean;
+  updatedAt: string;
+}
+
+/** A resource's translations (of one locale, or all), in the order first registered; none for a resource that is gone or not translatable. */
+export function translationsOf(s: SimStore, resourceId: string, locale?: string): TranslationSnapshot[] {
+  const record = translatableOf(s, resourceId);
+  if (!record) return [];
+  return s.translations
+    .of(resourceId)
+    .filter((t) => locale === undefined || t.locale === locale)
+    .map((t) => {
+      const out = translationOut(t, record);
+      return { locale: out.locale, key: out.key, value: out.value, outdated: out.outdated, updatedAt: out.updatedAt };
+    });
+}
+
+/** One key of a resource's translatable content, as `translatableContent()` shows it. */
+export interface TranslatableContentSnapshot {
+  key: string;
+  value: string | null;
+  /** What translationsRegister wants as `translatableContentDigest` now. */
+  digest: string | null;
+  type: LocalizableContentType;
+}
+
+/** A resource's translatable content in the primary locale, or undefined when it is gone or not translatable. */
+export function translatableContentOf(s: SimStore, resourceId: string): TranslatableContentSnapshot[] | undefined {
+  return translatableOf(s, resourceId)?.content.map((c) => ({ ...c }));
+}
+
+/** The id of a product's or variant's metafield, by `namespace.key` (`$app` and no namespace resolved as the app's). */
+export function metafieldIdOf(s: SimStore, ownerId: string, namespaceKey: string): string | undefined {
+  const owner = s.metafieldOwner(ownerId)?.owner;
+  const dot = namespaceKey.lastIndexOf('.');
+  const id = `${resolveNamespace(dot > 0 ? namespaceKey.slice(0, dot) : null)}.${namespaceKey.slice(dot + 1)}`;
+  return owner?.metafields.get(id)?.id;
 }

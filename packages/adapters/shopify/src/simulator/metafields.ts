@@ -54,10 +54,13 @@ export class MetafieldRegistry {
   readonly #unique = new Map<string, Map<string, string>>();
   readonly #newId: (type: string) => string;
   readonly #now: () => string;
+  readonly #removed: (m: SimMetafield) => void;
 
-  constructor(newId: (type: string) => string, now: () => string) {
+  /** `removed` is told of every metafield that leaves its owner (deleted, replaced by a list without it, owner deleted). */
+  constructor(newId: (type: string) => string, now: () => string, removed: (m: SimMetafield) => void = () => {}) {
     this.#newId = newId;
     this.#now = now;
+    this.#removed = removed;
   }
 
   /** The definition for a namespace (resolved) and key of an owner type. */
@@ -176,6 +179,7 @@ export class MetafieldRegistry {
       if (keep.has(id)) continue;
       this.#unindex(ownerType, owner.id, old);
       owner.metafields.delete(id);
+      this.#removed(old);
     }
     const written = new Map(list.map((m) => [`${m.namespace}.${m.key}`, this.write(ownerType, owner, m)]));
     owner.metafields = written;
@@ -187,12 +191,16 @@ export class MetafieldRegistry {
     if (!m) return undefined;
     this.#unindex(ownerType, owner.id, m);
     owner.metafields.delete(`${namespace}.${key}`);
+    this.#removed(m);
     return m;
   }
 
-  /** An owner is gone: its unique values are free again. */
+  /** An owner is gone: its unique values are free again, and its metafields are gone with it. */
   forget(ownerType: MetafieldOwnerType, owner: MetafieldOwner): void {
-    for (const m of owner.metafields.values()) this.#unindex(ownerType, owner.id, m);
+    for (const m of owner.metafields.values()) {
+      this.#unindex(ownerType, owner.id, m);
+      this.#removed(m);
+    }
   }
 
   /** Indexes an owner's unique values (a store read from its file). */

@@ -291,15 +291,19 @@ export function given<T>(v: T | null | undefined): v is T {
 
 const MONEY = /^\d{1,15}(\.\d{1,4})?$/;
 
-/** A handle made from a title: lower case ASCII letters and digits joined by dashes. */
-export function slugify(text: string): string {
-  const slug = text
+/** Text as a handle: lower case ASCII letters and digits joined by dashes ('' when nothing is left). */
+export function handleize(text: string): string {
+  return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  return slug || 'product';
+}
+
+/** A handle made from a title (`product` when the title has no letter or digit to keep). */
+export function slugify(text: string): string {
+  return handleize(text) || 'product';
 }
 
 /**

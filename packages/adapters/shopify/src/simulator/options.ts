@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_LOCALES, localeProblem } from './locales.js';
 import { DEFAULT_PUBLICATIONS } from './publications.js';
 
 /** Shopify's GraphQL Admin API rate limits by plan: restore rate (points/s) and bucket size. */
@@ -44,6 +45,23 @@ export const simulatorAppSchema = z
   .strict();
 /** An app installed on the store (`options.apps`), defaults filled in. */
 export type SimulatorApp = z.output<typeof simulatorAppSchema>;
+
+/**
+ * A locale (language) of the shop (`options.locales`): its code, whether it is the primary one
+ * (the language of the catalog's own content) and whether buyers see it (`published`, by default
+ * only the primary one is).
+ */
+export const shopLocaleSchema = z
+  .object({
+    locale: z.string().superRefine((code, ctx) => {
+      const problem = localeProblem(code);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    primary: z.boolean().default(false),
+    published: z.boolean().optional(),
+  })
+  .strict()
+  .transform((l) => ({ locale: l.locale, primary: l.primary, published: l.published ?? l.primary }));
 
 const lifetime = (seconds: number) => z.number().min(0.05, 'expected at least 0.05 seconds').max(10 * 365 * 86_400).default(seconds);
 
@@ -151,6 +169,16 @@ export const simulatorOptionsSchema = z
       .prefault({}),
     /** The store's publications (sales channels), by title; ids `gid://shopify/Publication/<n>`. */
     publications: z.array(z.string().min(1).max(255)).max(50).default([...DEFAULT_PUBLICATIONS]),
+    /**
+     * The shop's locales: exactly one primary (published), the others take translations whether
+     * published or not. Default: English only. Translations of a locale no longer listed are
+     * dropped when the store is read from its file.
+     */
+    locales: z
+      .array(shopLocaleSchema)
+      .min(1)
+      .max(100)
+      .default(() => DEFAULT_LOCALES.map((l) => ({ ...l }))),
   })
   .strict()
   .superRefine((o, ctx) => {
@@ -159,6 +187,11 @@ export const simulatorOptionsSchema = z
     }
     o.publications.forEach((title, i) => {
       if (o.publications.indexOf(title) !== i) ctx.addIssue({ code: 'custom', path: ['publications', i], message: 'expected each publication title once' });
+    });
+    if (o.locales.filter((l) => l.primary).length !== 1) ctx.addIssue({ code: 'custom', path: ['locales'], message: 'expected exactly one primary locale' });
+    o.locales.forEach((l, i) => {
+      if (o.locales.findIndex((x) => x.locale === l.locale) !== i) ctx.addIssue({ code: 'custom', path: ['locales', i, 'locale'], message: 'expected each locale once' });
+      if (l.primary && !l.published) ctx.addIssue({ code: 'custom', path: ['locales', i, 'published'], message: 'the primary locale is always published' });
     });
     // Every client id once; every fixed token belongs to one app (or to `accessTokens`) only.
     const clientIds = new Set<string>();

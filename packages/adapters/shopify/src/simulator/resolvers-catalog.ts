@@ -15,7 +15,8 @@ import { categoryView, definitionView, fileView, metafieldView, publicationView 
 
 const GID = /^gid:\/\/shopify\/[A-Za-z]+\/\d+$/;
 
-function checkId(id: string, arg: string): void {
+/** Refuses (a top-level error, as Shopify's argument coercion does) an ID argument that is not a global id. */
+export function checkId(id: string, arg: string): void {
   if (!GID.test(id)) throw new GraphQLError(`Invalid global id '${id}'`, { extensions: { code: 'argumentLiteralsIncompatible', argumentName: arg } });
 }
 

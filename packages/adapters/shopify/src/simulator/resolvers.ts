@@ -2,15 +2,16 @@
  * The root resolvers of the schema subset (schema/sdl.ts): QueryRoot and Mutation fields, reading
  * and writing the store of the request's context. What they answer with is built in views.ts and
  * views-catalog.ts; the fields of files, metafields, publications and the taxonomy are in
- * resolvers-catalog.ts.
+ * resolvers-catalog.ts, those of locales and translations in resolvers-translations.ts.
  */
 import { GraphQLError, Kind, valueFromASTUntyped, type GraphQLResolveInfo } from 'graphql';
 import type { ApiFeatures } from '../version.js';
-import { given, resolveNamespace, type ProductSetArgs, type ProductSetIdentifierArgs, type QuantityArgs, type SimProduct, type VariantsBulkArgs } from './model.js';
+import { given, resolveNamespace, type ProductSetArgs, type ProductSetIdentifierArgs, type QuantityArgs, type VariantsBulkArgs } from './model.js';
 import { catalogRoot } from './resolvers-catalog.js';
+import { translationsRoot } from './resolvers-translations.js';
 import { parseSearch, type SearchTerm } from './search.js';
-import type { SimStore } from './store.js';
-import { collectionView, connection, itemView, levelView, locationView, productView, userErrors, variantView } from './views.js';
+import type { ProductUpdateArgs, SimStore } from './store.js';
+import { collectionView, connection, itemView, levelView, locationView, pagedConnection, productView, userErrors, variantView } from './views.js';
 
 /** What every resolver of one request sees: the store, the served version's features, the token's idempotency keys. */
 export interface SimContext {
@@ -60,6 +61,7 @@ function idempotencyKey(info: GraphQLResolveInfo): string | undefined {
 export function rootValue() {
   return {
     ...catalogRoot(),
+    ...translationsRoot(),
     // ——— queries ———
     shop: (_: unknown, ctx: SimContext) => ctx.shop,
     location: ({ id }: { id?: string | null }, ctx: SimContext) => {
@@ -67,6 +69,17 @@ export function rootValue() {
       checkId(id, 'id');
       const l = ctx.store.locations.get(id);
       return l ? locationView(ctx, l) : null;
+    },
+    locations: (
+      args: { first?: number | null; after?: string | null; reverse?: boolean | null; sortKey?: 'ID' | 'NAME' | 'RELEVANCE' | null; query?: string | null; includeInactive?: boolean | null },
+      ctx: SimContext,
+    ) => {
+      const terms = search(args.query)!;
+      const all = [...ctx.store.locations.values()].filter((l) => (args.includeInactive === true || l.isActive) && matches(terms, { name: l.name, id: l.id.slice(l.id.lastIndexOf('/') + 1) }, new Set(['id'])));
+      // NAME (the default) sorts by name; ID and RELEVANCE (no relevance without free text) keep the ids' order.
+      if ((args.sortKey ?? 'NAME') === 'NAME') all.sort((a, b) => a.name.localeCompare(b.name, 'en') || a.id.localeCompare(b.id));
+      if (args.reverse) all.reverse();
+      return pagedConnection(all, args.first, args.after, (l) => locationView(ctx, l));
     },
     product: ({ id }: { id: string }, ctx: SimContext) => {
       checkId(id, 'id');
@@ -141,7 +154,7 @@ export function rootValue() {
         userErrors: userErrors(r.userErrors, true),
       };
     },
-    productUpdate: ({ product }: { product?: { id?: string | null; status?: SimProduct['status'] | null } | null }, ctx: SimContext) => {
+    productUpdate: ({ product }: { product?: ProductUpdateArgs | null }, ctx: SimContext) => {
       const r = ctx.store.productUpdate(product ?? {});
       return { product: r.product ? productView(ctx, r.product) : null, userErrors: userErrors(r.userErrors, false) };
     },

@@ -9,7 +9,8 @@
  *   prepare.ts       parse, validate, input limits (input-limits.ts), deprecations (deprecations.ts), cost
  *   resolvers.ts     the GraphQL root fields (and resolvers-catalog.ts), answering with views.ts, views-catalog.ts
  *   store.ts         the store and its rules (model.ts, product-set*.ts, variants-bulk.ts, inventory.ts,
- *                    metafields.ts and metafield-types.ts, media.ts, publications.ts, taxonomy.ts)
+ *                    metafields.ts and metafield-types.ts, media.ts, publications.ts, taxonomy.ts,
+ *                    locales.ts, translatable.ts and translations.ts; resolvers-translations.ts)
  *   media-fetch.ts   media faults and the fetch of files' sources; files-query.ts the `files` search
  *   faults.ts        injected faults    tokens.ts   tokens and their buckets    request-log.ts   the log
  *   inspection.ts    snapshots          persistence.ts   the store's file       versions.ts      the version calendar
@@ -20,9 +21,26 @@ import { performance } from 'node:perf_hooks';
 import { parseOrThrow } from '@shopsync/core';
 import { Faults, TOKEN_FAULT_KINDS, type FaultKind, type FaultOptions, type TokenFaultKind, type TokenFaultOptions } from './faults.js';
 import { AppGrants, type IssuedOfflineToken } from './grants.js';
-import { filesSnapshot, findCollection, findProduct, productSnapshot, stockOf, storeSnapshot, type CollectionSnapshot, type FileSnapshot, type ProductSnapshot, type StoreSnapshot } from './inspection.js';
+import {
+  filesSnapshot,
+  findCollection,
+  findProduct,
+  metafieldIdOf,
+  productSnapshot,
+  stockOf,
+  storeSnapshot,
+  translatableContentOf,
+  translationsOf,
+  type CollectionSnapshot,
+  type FileSnapshot,
+  type ProductSnapshot,
+  type StoreSnapshot,
+  type TranslatableContentSnapshot,
+  type TranslationSnapshot,
+} from './inspection.js';
+import type { ShopLocaleRecord } from './locales.js';
 import { MediaProcessor, type MediaFaultHandle, type MediaFaultOptions } from './media-fetch.js';
-import { FILE_ERROR_CODES, type ProductSetArgs } from './model.js';
+import { FILE_ERROR_CODES, type ProductSetArgs, type SimLocation } from './model.js';
 import { PLAN_PRESETS, simulatorOptionsSchema, type SimulatorConfig, type SimulatorOptions } from './options.js';
 import { loadStore, StoreFile } from './persistence.js';
 import { RequestPipeline } from './pipeline.js';
@@ -30,6 +48,7 @@ import { TokenEndpoint, TOKEN_PATH } from './oauth.js';
 import { RequestLog, TokenRequestLog, type RequestLogEntry, type TokenRequestEntry } from './request-log.js';
 import { SimStore } from './store.js';
 import { appKey, TokenRegistry } from './tokens.js';
+import { registerTranslations } from './translations.js';
 import { calendarPolicy, type VersionPolicy } from './versions.js';
 
 /**
@@ -60,7 +79,7 @@ export class ShopifySimulator {
 
   private constructor(config: SimulatorConfig) {
     this.config = config;
-    const storeOptions = { processingMs: config.media.processingMs };
+    const storeOptions = { processingMs: config.media.processingMs, locales: config.locales };
     this.#store = (config.statePath && loadStore(config.statePath, storeOptions)) || new SimStore(config.locations, storeOptions);
     this.#store.publications.ensure(config.publications, this.#store.products.values());
     this.#file = new StoreFile(config.statePath, this.#store);
@@ -208,6 +227,32 @@ export class ShopifySimulator {
     return this.#store.primaryLocation.id;
   }
 
+  /** The location with this name (the first, if two share it). */
+  locationByName(name: string): SimLocation | undefined {
+    for (const l of this.#store.locations.values()) if (l.name === name) return { ...l };
+    return undefined;
+  }
+
+  /** The shop's locales (`options.locales`), with their names; the primary one is the language of the catalog's own content. */
+  get locales(): ShopLocaleRecord[] {
+    return this.#store.locales.list();
+  }
+
+  /** A product's, collection's or metafield's translations (of one locale, or all), each with whether it is outdated now; none once the resource is gone. */
+  translations(resourceId: string, locale?: string): TranslationSnapshot[] {
+    return translationsOf(this.#store, resourceId, locale);
+  }
+
+  /** A resource's translatable content now (key, value, digest, type), or undefined when it is gone or not translatable. */
+  translatableContent(resourceId: string): TranslatableContentSnapshot[] | undefined {
+    return translatableContentOf(this.#store, resourceId);
+  }
+
+  /** The id of a product's or variant's metafield, by `namespace.key` (the resource id of its translations). */
+  metafieldId(ownerId: string, namespaceKey: string): string | undefined {
+    return metafieldIdOf(this.#store, ownerId, namespaceKey);
+  }
+
   // ——— control ———
 
   /**
@@ -309,6 +354,15 @@ export class ShopifySimulator {
     if (!r.product) throw new Error(`seedProduct: ${r.userErrors.map((e) => e.message).join('; ')}`);
     this.#file.changed();
     return productSnapshot(this.#store, r.product.id)!;
+  }
+
+  /** Translates a resource's content now directly (a merchant's translation in the admin). Throws on userErrors. */
+  seedTranslation(resourceId: string, locale: string, key: string, value: string): TranslationSnapshot {
+    const digest = translatableContentOf(this.#store, resourceId)?.find((c) => c.key === key)?.digest ?? '';
+    const r = registerTranslations(this.#store, resourceId, [{ locale, key, value, translatableContentDigest: digest }]);
+    if (!r.translations) throw new Error(`seedTranslation: ${r.userErrors.map((e) => e.message).join('; ')}`);
+    this.#file.changed();
+    return translationsOf(this.#store, resourceId, locale).find((t) => t.key === key)!;
   }
 
   /** Puts a collection in the store directly. Throws on userErrors. */

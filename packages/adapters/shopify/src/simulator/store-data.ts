@@ -2,7 +2,7 @@
  * The store as plain JSON (Maps as entry lists), for a simulator that keeps its store in a file,
  * and its schema: a file is parsed, never cast. The format is version 1; what was added to it
  * later (files, media, variants' images and metafields, SEO, categories, publications, definitions'
- * owner types) is optional in the file and defaults to "none", so files written before read as
+ * owner types, translations) is optional in the file and defaults to "none", so files written before read as
  * stores without them.
  */
 import { z } from 'zod';
@@ -100,6 +100,7 @@ export const storeDataSchema = z.object({
   ),
   files: z.array(file).default([]),
   publications: z.array(z.object({ id: z.string(), title: z.string(), catalogId: z.string() })).default([]),
+  translations: z.array(z.object({ resourceId: z.string(), locale: z.string(), key: z.string(), value: z.string(), digest: z.string(), updatedAt: z.string() })).default([]),
   seq: z.array(z.tuple([z.string(), z.number()])),
 });
 
@@ -118,6 +119,7 @@ export function storeToData(s: SimStore): SimStoreData {
     definitions: [...s.metafields.definitions.values()],
     files: [...s.media.files.values()],
     publications: [...s.publications.byId.values()],
+    translations: s.translations.all(),
     seq: s.sequences,
   };
 }
@@ -135,6 +137,12 @@ export function storeFromData(data: SimStoreData, options: StoreOptions = {}): S
   for (const c of data.collections) store.collections.set(c.id, c);
   for (const f of data.files) store.media.files.set(f.id, f satisfies SimFile);
   for (const p of data.publications) store.publications.add(p);
+  for (const t of data.translations) store.translations.put(t);
+  // The locales are the options' (not the file's): translations of a locale no longer enabled go.
+  const locales = new Set(store.locales.translatable);
+  const owners = [...store.products.values(), ...store.variants.values()];
+  const resources = new Set([...store.products.keys(), ...store.collections.keys(), ...owners.flatMap((o) => [...o.metafields.values()].map((m) => m.id))]);
+  store.translations.retain((t) => locales.has(t.locale) && resources.has(t.resourceId));
   store.reindex();
   return store;
 }

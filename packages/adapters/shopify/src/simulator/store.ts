@@ -5,7 +5,8 @@
  * wrong, as Shopify's mutations do. The records are in model.ts; productSet in product-set.ts
  * (checks, with product-set-media.ts) and product-set-apply.ts, productVariantsBulkUpdate in
  * variants-bulk.ts, stock in inventory.ts, metafields in metafields.ts, files in media.ts,
- * publications in publications.ts; the store's file in store-data.ts.
+ * publications in publications.ts, locales in locales.ts, translations in translations.ts (what
+ * can be translated: translatable.ts); the store's file in store-data.ts.
  *
  * One deliberate difference: Shopify allows two variants with one SKU; here a SKU is unique in
  * the store (DUPLICATED_VALUE otherwise), as shopsync keys products and variants by SKU.
@@ -31,15 +32,29 @@ import {
   type UserErrorOut,
   type VariantsBulkArgs,
 } from './model.js';
+import { ShopLocales, type ShopLocaleConfig } from './locales.js';
 import { applyProductSet, type StoreIndexWriter } from './product-set-apply.js';
 import { planProductSet } from './product-set.js';
 import { Publications } from './publications.js';
+import { TranslationStore } from './translations.js';
 import { variantsBulkUpdate, type VariantsBulkResult } from './variants-bulk.js';
 
-/** How a store is made: its clock, and how long its files take to process (`media.processingMs`). */
+/** How a store is made: its clock, how long its files take to process (`media.processingMs`), its locales (default: English only). */
 export interface StoreOptions {
   now?: () => Date;
   processingMs?: number;
+  locales?: readonly ShopLocaleConfig[];
+}
+
+/** The input of productUpdate, as graphql-js coerced it (the fields the simulator takes). */
+export interface ProductUpdateArgs {
+  id?: string | null;
+  status?: SimProduct['status'] | null;
+  title?: string | null;
+  descriptionHtml?: string | null;
+  handle?: string | null;
+  productType?: string | null;
+  seo?: { title?: string | null; description?: string | null } | null;
 }
 
 /** The store's records and their lookups; writes go through its methods, which keep the lookups right. */
@@ -56,6 +71,10 @@ export class SimStore {
   readonly media: MediaLibrary;
   /** The shop's publications (sales channels). */
   readonly publications: Publications;
+  /** The shop's locales (from the options: not kept in the store's file). */
+  readonly locales: ShopLocales;
+  /** Translations of products, collections and metafields into the other locales (translations.ts). */
+  readonly translations = new TranslationStore();
   /** How long a file takes to process (ms): `media.processingMs`. */
   readonly processingMs: number;
   readonly #handles = new Map<string, string>();
@@ -82,7 +101,8 @@ export class SimStore {
     this.#now = options.now ?? (() => new Date());
     this.processingMs = options.processingMs ?? 50;
     const newId = (type: string) => this.newId(type);
-    this.metafields = new MetafieldRegistry(newId, () => this.nowIso());
+    this.metafields = new MetafieldRegistry(newId, () => this.nowIso(), (m) => this.translations.forget(m.id));
+    this.locales = new ShopLocales(options.locales);
     this.media = new MediaLibrary(newId, this.#now, () => this.processingMs);
     this.publications = new Publications(newId);
     locations.forEach((l, i) => {
@@ -236,6 +256,7 @@ export class SimStore {
     for (const c of this.collections.values()) c.productIds = c.productIds.filter((x) => x !== id);
     if (this.#handles.get(p.handle) === id) this.#handles.delete(p.handle);
     this.products.delete(id);
+    this.translations.forget(id);
     return true;
   }
 
@@ -249,11 +270,28 @@ export class SimStore {
     return true;
   }
 
-  /** productUpdate, as far as the adapter uses it: the status (archiving). */
-  productUpdate(input: { id?: string | null; status?: SimProduct['status'] | null }): { product: SimProduct | null; userErrors: UserErrorOut[] } {
+  /** productUpdate: the status (archiving), and the product's own text (title, description, handle, type, SEO); the rest is productSet's. */
+  productUpdate(input: ProductUpdateArgs): { product: SimProduct | null; userErrors: UserErrorOut[] } {
     const product = input.id ? this.products.get(input.id) : undefined;
     if (!product) return { product: null, userErrors: [{ field: ['id'], message: 'Product does not exist' }] };
+    const errors: UserErrorOut[] = [];
+    if (given(input.title) && !input.title.trim()) errors.push({ field: ['title'], message: "Title can't be blank" });
+    const handle = input.handle?.trim();
+    if (given(handle)) {
+      const owner = this.#handles.get(handle);
+      if (!handle) errors.push({ field: ['handle'], message: "Handle can't be blank" });
+      else if (owner && owner !== product.id) errors.push({ field: ['handle'], message: `Handle '${handle}' already in use. Please provide a new handle.` });
+    }
+    if (errors.length) return { product: null, userErrors: errors };
     if (given(input.status)) product.status = input.status;
+    if (given(input.title)) product.title = input.title.trim();
+    if (given(input.descriptionHtml)) product.descriptionHtml = input.descriptionHtml;
+    if (given(input.productType)) product.productType = input.productType;
+    if (handle && handle !== product.handle) this.#index.setHandle(product, handle);
+    if (input.seo) {
+      if ('title' in input.seo) product.seo.title = input.seo.title ?? null;
+      if ('description' in input.seo) product.seo.description = input.seo.description ?? null;
+    }
     product.updatedAt = this.#now().toISOString();
     return { product, userErrors: [] };
   }
@@ -306,6 +344,7 @@ export class SimStore {
     if (!c) return { deletedCollectionId: null, userErrors: [{ field: ['id'], message: 'Collection does not exist' }] };
     this.collections.delete(id);
     this.#collectionHandles.delete(c.handle);
+    this.translations.forget(id);
     return { deletedCollectionId: id, userErrors: [] };
   }
 

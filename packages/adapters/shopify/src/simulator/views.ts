@@ -20,7 +20,7 @@ function pageSize(first: number | null | undefined): number {
 export function connection<T, V>(all: readonly T[], first: number | null | undefined, view: (t: T) => V) {
   const n = pageSize(first);
   const nodes = all.slice(0, n).map(view);
-  return { nodes, pageInfo: { hasNextPage: all.length > n, endCursor: null } };
+  return { nodes, pageInfo: { hasNextPage: all.length > n, hasPreviousPage: false, startCursor: null, endCursor: null } };
 }
 
 /** An opaque cursor: the position after the node with this id. */
@@ -38,7 +38,10 @@ function afterCursor(cursor: string): string {
   throw new GraphQLError(`Invalid cursor for current pagination sort.`, { extensions: { code: 'BAD_REQUEST' } });
 }
 
-/** A connection paged by `first` and `after` (a cursor from an earlier page's `endCursor`). */
+/**
+ * A connection paged by `first` and `after` (a cursor from an earlier page's `endCursor`), with
+ * `nodes`, `edges` (each node with its cursor) and `pageInfo`.
+ */
 export function pagedConnection<T extends { id: string }, V>(all: readonly T[], first: number | null | undefined, after: string | null | undefined, view: (t: T) => V) {
   const n = pageSize(first);
   let start = 0;
@@ -49,7 +52,16 @@ export function pagedConnection<T extends { id: string }, V>(all: readonly T[], 
     start = i >= 0 ? i + 1 : all.filter((t) => gidNumber(t.id) <= gidNumber(id)).length;
   }
   const page = all.slice(start, start + n);
-  return { nodes: page.map(view), pageInfo: { hasNextPage: all.length > start + n, endCursor: page.length ? cursorOf(page[page.length - 1]!.id) : null } };
+  return {
+    nodes: page.map(view),
+    edges: () => page.map((t) => ({ cursor: cursorOf(t.id), node: view(t) })),
+    pageInfo: {
+      hasNextPage: all.length > start + n,
+      hasPreviousPage: start > 0,
+      startCursor: page.length ? cursorOf(page[0]!.id) : null,
+      endCursor: page.length ? cursorOf(page[page.length - 1]!.id) : null,
+    },
+  };
 }
 
 function gidNumber(id: string): number {
@@ -94,6 +106,10 @@ export function itemView(ctx: SimContext, item: SimInventoryItem) {
     inventoryLevel: ({ locationId }: { locationId: string }) => {
       const l = ctx.store.locations.get(locationId);
       return l && item.levels.has(l.id) ? levelView(ctx, item, l) : null;
+    },
+    inventoryLevels: ({ first, after, reverse }: { first?: number | null; after?: string | null; reverse?: boolean | null }) => {
+      const stocked = [...ctx.store.locations.values()].filter((l) => item.levels.has(l.id));
+      return pagedConnection(reverse ? stocked.reverse() : stocked, first, after, (l) => levelView(ctx, item, l));
     },
   };
 }
