@@ -86,6 +86,7 @@ export const connectAnswer = z.object({
   shop: z.object({ name: z.string() }).nullish(),
   location: z.object({ id: gid, isActive: z.boolean() }).nullish(),
   metafieldDefinitions: z.object({ nodes: z.array(z.object({ capabilities: z.object({ uniqueValues: z.object({ enabled: z.boolean() }) }) })) }).nullish(),
+  shopLocales: z.array(z.object({ locale: z.string(), primary: z.boolean(), published: z.boolean() })).nullish(),
 });
 
 /** metafieldDefinitionCreate of the custom ID definition. */
@@ -140,3 +141,17 @@ export const publicationsAnswer = z.object({
   pageInfo,
 });
 export type PublicationsAnswer = z.infer<typeof publicationsAnswer>;
+
+/** translatableResourcesByIds: each resource's translatable keys and the digest of their primary content. */
+export const digestsAnswer = z.object({
+  nodes: z.array(z.object({ resourceId: gid, translatableContent: z.array(z.object({ key: z.string(), digest: z.string().nullable() })) })),
+});
+export type DigestsAnswer = z.infer<typeof digestsAnswer>;
+
+/** An owner's metafields by alias (`m0`, `m1`…): their ids, or null where the owner has none. */
+export const metafieldIdsAnswer = z.record(z.string(), withId.nullable()).nullable();
+export type MetafieldIdsAnswer = z.infer<typeof metafieldIdsAnswer>;
+
+/** A page of the store's locations, read when a sync starts (to resolve the connector's warehouses). */
+export const locationsAnswer = z.object({ nodes: z.array(z.object({ id: gid, name: z.string(), isActive: z.boolean() })), pageInfo });
+export type LocationsAnswer = z.infer<typeof locationsAnswer>;

@@ -40,6 +40,7 @@ export const REF_METAFIELD = { namespace: '$app', key: 'shopsync_ref', type: 'si
 export const CONNECT_QUERY = /* GraphQL */ `query ShopsyncConnect($locationId: ID, $namespace: String!, $key: String!) {
   shop { name myshopifyDomain }
   location(id: $locationId) { id name isActive }
+  shopLocales { locale primary published }
   metafieldDefinitions(first: 1, ownerType: PRODUCT, namespace: $namespace, key: $key) { nodes { id capabilities { uniqueValues { enabled } } } }
 }`;
 

@@ -8,7 +8,9 @@ const total = (e: SyncEvent, kind: 'synced' | 'failed' | 'skipped') =>
 
 describe('core engine end to end against the simulator', () => {
   it('a whole catalog: statuses, counts, iterations, item errors, general errors, logs', async () => {
-    const sim = await startSim({ bucketSize: 400, restoreRate: 4_000, latency: { baseMs: 2, perMutationMs: 0.5, jitterMs: 0 } });
+    // The store publishes English and Spanish: the Spanish title of a category is its translation.
+    const locales = [{ locale: 'en', primary: true, published: true }, { locale: 'es', published: true }];
+    const sim = await startSim({ bucketSize: 400, restoreRate: 4_000, latency: { baseMs: 2, perMutationMs: 0.5, jitterMs: 0 }, locales });
     try {
       const target = targetFor(sim);
       const { engine } = engineFor(sim, target, { apiVersion: '2026-07' }, { batchSize: 15 });
@@ -50,6 +52,8 @@ describe('core engine end to end against the simulator', () => {
       const store = sim.snapshot();
       assert.equal(store.products.length, 11);
       assert.deepEqual(store.collections.map((c) => [c.title, c.productIds.length]).sort(), [['Shoes', 6], ['Socks', 5]]);
+      assert.deepEqual(sim.translations(sim.collection({ handle: 'shoes' })!.id, 'es').map((t) => [t.key, t.value]), [['title', 'Zapatos']]);
+      assert.deepEqual(event.config.translations, ['es']);
       assert.equal(sim.stock('SKU-3-40'), 3);
       const complete = await engine.queryItems({ status: 'complete', entity: 'variant', limit: 100 });
       assert.equal(complete.total, 21);

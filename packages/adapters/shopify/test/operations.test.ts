@@ -21,7 +21,7 @@ function sent(sim: ShopifySimulator): { queries: Record<string, number>; mutatio
   return out;
 }
 
-const CONNECT = { shop: 1, location: 1, metafieldDefinitions: 1 };
+const CONNECT = { shop: 1, location: 1, metafieldDefinitions: 1, shopLocales: 1 };
 
 function catalog(stock: (p: number, v: number) => number, price: (p: number, v: number) => string): Change[] {
   const out: Change[] = [category('OP-c1', 'Boots', { handle: 'op-boots' }), category('OP-c2', 'Socks', { handle: 'op-socks' })];

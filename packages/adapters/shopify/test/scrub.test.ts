@@ -25,7 +25,7 @@ describe('text from the store, bounded', () => {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       try {
         const target = new ShopifyTarget({ accessToken: TOKEN, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, retry: { maxAttempts: 1, baseMs: 0, maxMs: 0 } });
-        const config = { id: 'c', shopDomain: 'scrub.myshopify.com', apiVersion: '2025-01', enabled: true, disableDeletions: false, overwriteStock: false, includeEmptyCategories: false, language: 'en', publications: [], ownedMetafieldNamespaces: [], createMetafieldDefinitions: false };
+        const config = { id: 'c', shopDomain: 'scrub.myshopify.com', apiVersion: '2025-01', enabled: true, disableDeletions: false, overwriteStock: false, includeEmptyCategories: false, language: 'en', locations: {}, publications: [], ownedMetafieldNamespaces: [], createMetafieldDefinitions: false };
         const err = await target.connect({ connectorId: 'c', config, signal: new AbortController().signal, log: () => undefined }).then(() => undefined, (e: unknown) => e);
         assert.ok(err instanceof ConnectionError, String(err));
         assert.ok(err.message.length < 1_100, `bounded: ${err.message.length}`);

@@ -447,11 +447,11 @@ describe('connection errors', () => {
   it('connect reads the served version, fall-forward, and the deprecation reason', async () => {
     const target = targetFor(sim);
     const signal = new AbortController().signal;
-    const old = await target.connect({ connectorId: 'x', signal, log: () => undefined, config: { id: 'x', shopDomain: sim.shopDomain, apiVersion: '2024-07', enabled: true, disableDeletions: false, overwriteStock: false, includeEmptyCategories: false, language: 'en', publications: [], ownedMetafieldNamespaces: [], createMetafieldDefinitions: false } });
+    const old = await target.connect({ connectorId: 'x', signal, log: () => undefined, config: { id: 'x', shopDomain: sim.shopDomain, apiVersion: '2024-07', enabled: true, disableDeletions: false, overwriteStock: false, includeEmptyCategories: false, language: 'en', locations: {}, publications: [], ownedMetafieldNamespaces: [], createMetafieldDefinitions: false } });
     assert.equal(old.servedApiVersion, '2025-01', 'an unsupported version falls forward');
     assert.equal(old.deprecationReason, 'API version 2025-01 ends soon; update the connector.');
     assert.equal(old.shopName, 'Shopsync Simulator');
-    const current = await target.connect({ connectorId: 'x', signal, log: () => undefined, config: { id: 'x', shopDomain: sim.shopDomain, apiVersion: '2026-01', enabled: true, disableDeletions: false, overwriteStock: false, includeEmptyCategories: false, language: 'en', publications: [], ownedMetafieldNamespaces: [], createMetafieldDefinitions: false } });
+    const current = await target.connect({ connectorId: 'x', signal, log: () => undefined, config: { id: 'x', shopDomain: sim.shopDomain, apiVersion: '2026-01', enabled: true, disableDeletions: false, overwriteStock: false, includeEmptyCategories: false, language: 'en', locations: {}, publications: [], ownedMetafieldNamespaces: [], createMetafieldDefinitions: false } });
     assert.equal(current.servedApiVersion, '2026-01');
     assert.equal(current.deprecationReason, undefined);
   });
@@ -487,7 +487,7 @@ describe('connection errors', () => {
     assert.equal(e2.status, 'error');
     assert.equal(e2.generalErrors[0]!.code, 'network');
     await assert.rejects(
-      target.connect({ connectorId: 'x', signal: new AbortController().signal, log: () => undefined, config: { id: 'x', shopDomain: sim.shopDomain, apiVersion: '2025-01', enabled: true, disableDeletions: false, overwriteStock: false, includeEmptyCategories: false, language: 'en', publications: [], ownedMetafieldNamespaces: [], createMetafieldDefinitions: false } }),
+      target.connect({ connectorId: 'x', signal: new AbortController().signal, log: () => undefined, config: { id: 'x', shopDomain: sim.shopDomain, apiVersion: '2025-01', enabled: true, disableDeletions: false, overwriteStock: false, includeEmptyCategories: false, language: 'en', locations: {}, publications: [], ownedMetafieldNamespaces: [], createMetafieldDefinitions: false } }),
       (err: unknown) => err instanceof ConnectionError && err.kind === 'network' && err.retryable,
     );
   });
@@ -719,11 +719,12 @@ describe('faults and retries', () => {
 
 describe('cost and throttling', () => {
   it('THROTTLED is waited out as the bucket says, without a retry storm', async () => {
-    const sim = await startSim({ bucketSize: 400, restoreRate: 2_000 });
+    // Refilling the drained bucket takes 0.8 s: longer than a busy machine may take to send the first request.
+    const sim = await startSim({ bucketSize: 400, restoreRate: 500 });
     try {
       const target = targetFor(sim, { maxInFlight: 4 });
       const { engine } = engineFor(sim, target, {}, { batchSize: 200 });
-      await engine.enqueue(Array.from({ length: 120 }, (_, i) => product(`V-${i}`)));
+      await engine.enqueue(Array.from({ length: 60 }, (_, i) => product(`V-${i}`)));
       // Another app of the store empties the bucket after we connected: our picture of it is wrong.
       engine.on('statusChanged', ({ status }) => {
         if (status === 'in_progress') sim.setBucket(TOKEN, 0);
@@ -731,7 +732,7 @@ describe('cost and throttling', () => {
       const e = await engine.start();
       assert.equal(e.status, 'completed');
       assert.deepEqual(e.generalErrors, []);
-      assert.equal((await engine.queryItems({ status: 'complete' })).total, 120);
+      assert.equal((await engine.queryItems({ status: 'complete' })).total, 60);
       const throttled = sim.throttledCount;
       assert.ok(throttled >= 1, 'the drained bucket was met');
       assert.ok(throttled <= 4, `at most one THROTTLED per request in flight, got ${throttled}`);

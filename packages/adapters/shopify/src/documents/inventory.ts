@@ -1,5 +1,5 @@
-/** Documents about stock: absolute quantities at a location, and stocking an item where it is not yet. */
-import { userErrorsAnswer, type UserErrorsAnswer } from '../answers.js';
+/** Documents about stock: absolute quantities at a location, stocking an item where it is not yet, and the store's locations. */
+import { locationsAnswer, userErrorsAnswer, type LocationsAnswer, type UserErrorsAnswer } from '../answers.js';
 import { CODED_USER_ERRORS, USER_ERRORS, type Op } from '../documents.js';
 import type { ApiFeatures } from '../version.js';
 
@@ -46,5 +46,20 @@ export function inventoryActivateOp(inventoryItemId: string, locationId: string,
     selection: `{ userErrors ${USER_ERRORS} }`,
     idempotent: true,
     answer: userErrorsAnswer,
+  };
+}
+
+/** A page of the store's active locations (to find the ones the connector's warehouses name). */
+export function locationsOp(after?: string): Op<LocationsAnswer> {
+  return {
+    operation: 'query',
+    field: 'locations',
+    args: [
+      { name: 'first', type: 'Int', value: 250 },
+      ...(after ? [{ name: 'after', type: 'String', value: after }] : []),
+    ],
+    selection: '{ nodes { id name isActive } pageInfo { hasNextPage endCursor } }',
+    idempotent: true,
+    answer: locationsAnswer,
   };
 }

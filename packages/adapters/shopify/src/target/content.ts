@@ -26,8 +26,8 @@ export interface VariantSlot {
   data?: VariantData | undefined;
   /** For variants without host data: the option values the store has for them. */
   storeOptions?: Record<string, string> | undefined;
-  /** Stock to give a new variant at the connector's location, in the same productSet. */
-  initialStock?: number | undefined;
+  /** Stock to give a new variant, by location id, in the same productSet. */
+  initialStock?: ReadonlyMap<string, number> | undefined;
   /** The variant's image (FileSetInput), when it is new or changed. */
   file?: Record<string, unknown> | undefined;
   /** A new variant's metafields (an existing one's go through metafieldsSet). */
@@ -65,8 +65,6 @@ export function productSetPlan(args: {
    * with the list it is given, and a merchant may have added the product to others since).
    */
   collections?: readonly string[] | undefined;
-  /** Where `initialStock` goes. */
-  locationId?: string | undefined;
   /** The product's images (FileSetInput, in order), when they are new or changed. */
   files?: ReadonlyArray<Record<string, unknown>> | undefined;
 }): ProductSetPlan {
@@ -120,7 +118,7 @@ export function productSetPlan(args: {
     if (!d) return out;
     if (v.file) out['file'] = v.file;
     if (v.metafields?.length) out['metafields'] = v.metafields.map(metafieldInput);
-    if (v.initialStock !== undefined && args.locationId) out['inventoryQuantities'] = [{ locationId: args.locationId, name: 'available', quantity: v.initialStock }];
+    if (v.initialStock?.size) out['inventoryQuantities'] = [...v.initialStock].map(([locationId, quantity]) => ({ locationId, name: 'available', quantity }));
     out['price'] = d.price;
     if (d.compareAtPrice !== undefined) out['compareAtPrice'] = d.compareAtPrice;
     if (d.barcode !== undefined) out['barcode'] = d.barcode;

@@ -19,6 +19,7 @@ import { connectAnswer, refDefinitionCreateAnswer } from '../answers.js';
 import { requestedCost } from '../cost.js';
 import { fixedToken, type CredentialsProvider } from '../credentials/provider.js';
 import { CONNECT_QUERY, REF_DEFINITION_CREATE, REF_METAFIELD, refDefinitionInput } from '../documents.js';
+import { locationsOp } from '../documents/inventory.js';
 import { adminSchema } from '../schema/schema.js';
 import { featuresOf } from '../version.js';
 import { shopifyTargetOptionsSchema, type ShopifyTargetOptionsInput, type ShopifyTargetOptionsParsed } from './options.js';
@@ -27,6 +28,7 @@ import { runPush } from './push/index.js';
 import type { MediaPace } from './push/media-check.js';
 import { newCostLearning, OpRunner, type CostLearning } from './runner.js';
 import { Transport } from './transport.js';
+import type { StoreLocales } from './translation-plan.js';
 
 export type ShopifyTargetOptions = ShopifyTargetOptionsInput & {
   /** Time for timeouts, backoff and pacing (tests pass a controlled clock). */
@@ -42,6 +44,8 @@ interface Session {
   shopName?: string;
   /** The location stock goes to (GID): the configured one, or the store's primary location. */
   locationId?: string;
+  /** The store's languages (absent when the store did not say). */
+  locales?: StoreLocales;
   /** The unique reference metafield definition exists: products carry their reference as a custom ID. */
   customIds: boolean;
   connected: boolean;
@@ -65,6 +69,7 @@ const KIND_OF: Record<GeneralErrorCode, ConnectionErrorKind> = {
   interrupted: 'unknown',
   exhausted: 'unknown',
   configuration: 'unknown',
+  language: 'unknown',
   internal: 'unknown',
 };
 
@@ -111,12 +116,19 @@ export class ShopifyTarget implements Target {
     const session = this.#session(ctx.connectorId, ctx.config.shopDomain, ctx.config.apiVersion);
     const unsubscribe = session.credentials.onRenewed((message) => ctx.log('info', message));
     session.said.clear();
+    let locationIds: Record<string, string> | undefined;
     try {
       await this.#connect(session, ctx.config.locationId, ctx.signal);
+      if (Object.keys(ctx.config.locations).length) locationIds = await this.#resolveLocations(session, ctx.config.locations, ctx);
     } finally {
       unsubscribe();
     }
     const info: ConnectInfo = {};
+    if (locationIds) info.locationIds = locationIds;
+    if (session.locales) {
+      const own = ctx.config.language.toLowerCase();
+      info.translationLanguages = session.locales.enabled.filter((l) => l !== session.locales!.primary && l.toLowerCase() !== own);
+    }
     if (session.shopName !== undefined) info.shopName = session.shopName;
     if (session.servedVersion !== undefined) info.servedApiVersion = session.servedVersion;
     if (session.deprecationReason !== undefined) info.deprecationReason = session.deprecationReason;
@@ -162,6 +174,7 @@ export class ShopifyTarget implements Target {
       productWaitMs: this.#options.productWaitMs,
       mediaWaitMs: this.#options.mediaWaitMs,
       mediaPace: session.mediaPace,
+      locales: session.locales,
       once: (key: string) => !session.said.has(key) && session.said.add(key).size > 0,
     };
     try {
@@ -229,6 +242,10 @@ export class ShopifyTarget implements Target {
       throw new ConnectionError('unknown', `The connector's location ${location} is not a location of this store; set it to one of the store's locations.`);
     }
     session.shopName = data.shop.name;
+    const locales = data.shopLocales ?? [];
+    const primary = locales.find((l) => l.primary)?.locale;
+    if (primary) session.locales = { primary, enabled: locales.map((l) => l.locale) };
+    else delete session.locales;
     if (data.location) session.locationId = data.location.id;
     if (r.meta.servedVersion !== undefined) session.servedVersion = r.meta.servedVersion;
     if (r.meta.deprecationReason !== undefined) session.deprecationReason = r.meta.deprecationReason;
@@ -236,6 +253,36 @@ export class ShopifyTarget implements Target {
     const definitions = data.metafieldDefinitions?.nodes;
     session.customIds = definitions === undefined ? false : definitions[0] ? definitions[0].capabilities.uniqueValues.enabled : await this.#createRefDefinition(session, signal);
     session.connected = true;
+  }
+
+  /**
+   * The connector's warehouses -> the store's locations: each named by id (`gid://shopify/Location/1`
+   * or `1`) or by name (exact, then ignoring case and spaces around). One that the store does not
+   * have (or has deactivated) is left out, and the run's log says so; its variants fail, naming it.
+   */
+  async #resolveLocations(session: Session, mapping: Record<string, string>, ctx: ConnectContext): Promise<Record<string, string>> {
+    const runner = new OpRunner(session.transport, { version: session.servedVersion ?? ctx.config.apiVersion, maxCostPerRequest: this.#options.maxCostPerRequest, maxOpsPerRequest: 1 }, session.learned);
+    const nodes: Array<{ id: string; name: string; isActive: boolean }> = [];
+    let after: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const [r] = await runner.run([locationsOp(after)], ctx.signal);
+      if (r?.status !== 'ok') {
+        const why = r === undefined ? 'no answer' : r.status === 'error' ? r.errors.map((e) => e.message).join('; ') : r.error.message;
+        throw new ConnectionError('unknown', `The store's locations could not be read, to place the warehouses' stock: ${why}`);
+      }
+      nodes.push(...r.data.nodes.filter((n) => n.isActive));
+      if (!r.data.pageInfo.hasNextPage || !r.data.pageInfo.endCursor) break;
+      after = r.data.pageInfo.endCursor;
+    }
+    const out: Record<string, string> = {};
+    const norm = (name: string) => name.trim().toLowerCase();
+    for (const [warehouse, location] of Object.entries(mapping)) {
+      const gid = locationGid(location);
+      const hit = nodes.find((n) => n.id === gid) ?? nodes.find((n) => n.name === location) ?? nodes.find((n) => norm(n.name) === norm(location));
+      if (hit) out[warehouse] = hit.id;
+      else ctx.log('warn', `Warehouse "${warehouse}" is mapped to the location "${location}", which the store does not have (or has deactivated): its stock is not written.`);
+    }
+    return out;
   }
 
   /**

@@ -16,6 +16,8 @@ export const stateKeys = {
   awaiting: (ref: string): string => `shopify:awaiting:${ref}`,
   /** What the store says of a metafield definition (see `definitionStateSchema`). */
   definition: (owner: MetafieldOwner, namespace: string, key: string): string => `shopify:mfdef:${owner}:${namespace}.${key}`,
+  /** The translations shopsync registered for an item's resources (see translation-plan.ts). */
+  translations: (entity: Entity, ref: string): string => `shopify:tr:${entity}:${ref}`,
   /** The store's sales channels by title (see `publicationsStateSchema`). */
   publications: 'shopify:publications',
 };
@@ -115,8 +117,10 @@ export const variantStateSchema = z
     /** The data last sent: rebuilds the product's variant list when a sibling changes. */
     data: variantDataSchema,
     inventoryItemId: z.string().optional(),
-    /** The initial stock was set; afterwards stock goes only with "overwrite stock". */
+    /** The initial stock was set (at every location its stock names); afterwards stock goes only with "overwrite stock". */
     stockInitialized: z.boolean().default(false),
+    /** Location ids where shopsync set its stock (absent in records from before stock per warehouse). */
+    stockAt: z.array(z.string()).optional(),
     /** The variant's metafields shopsync wrote. */
     metafields: writtenMetafields.optional(),
   })

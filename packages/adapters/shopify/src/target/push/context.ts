@@ -20,6 +20,8 @@ import {
   type ProductState,
   type VariantState,
 } from '../state.js';
+import { warehouseMap, type WarehouseMap } from '../stock-plan.js';
+import type { StoreLocales } from '../translation-plan.js';
 import type { MediaPace } from './media-check.js';
 import type { Group } from './model.js';
 
@@ -40,6 +42,8 @@ export interface PushEnv {
   mediaWaitMs: number;
   /** How long after an upload its processing is checked, learned per store. */
   mediaPace: MediaPace;
+  /** The store's languages, read when the run started (undefined: not known). */
+  locales?: StoreLocales | undefined;
   /** True the first time a key is given during a run (for what a run should say once, not every push). */
   once: (key: string) => boolean;
 }
@@ -70,6 +74,8 @@ export class Push {
   readonly ctx: PushContext;
   readonly env: PushEnv;
   readonly state: StateStore;
+  /** The host's warehouses and the locations their stock goes to, for this event. */
+  readonly warehouses: WarehouseMap;
   /** Product groups by product ref (groups.ts). */
   readonly groups = new Map<string, Group>();
   readonly #records = new Map<string, Record_>();
@@ -80,6 +86,7 @@ export class Push {
     this.ctx = ctx;
     this.env = env;
     this.state = new StateStore(ctx.ids);
+    this.warehouses = warehouseMap(ctx.config);
     for (const item of items) this.#records.set(item.key, { item, errors: [] });
   }
 
@@ -127,6 +134,11 @@ export class Push {
     const r = this.#records.get(item.key)!;
     r.result = 'skipped';
     r.reason = reason;
+  }
+
+  /** What a phase decided for this item so far (undefined: nothing yet). */
+  outcome(item: TargetItem): 'synced' | 'failed' | 'skipped' | 'held' | 'waiting' | undefined {
+    return this.#records.get(item.key)!.result;
   }
 
   /** No phase has decided this item yet. */

@@ -4,6 +4,7 @@
  */
 import type { VariantData } from '@shopsync/core';
 import { productFingerprint } from '../content.js';
+import { placeStock, sameStock, stockedAt } from '../stock-plan.js';
 import { stateKeys as K, type ProductState, type VariantState } from '../state.js';
 import type { Push } from './context.js';
 import { forgetVariant } from './groups.js';
@@ -14,7 +15,7 @@ import { forgetVariant } from './groups.js';
  * variant sees the change and sends it when it is due.
  */
 function withStockAsStored(data: VariantData, prev: VariantData | undefined, sent: boolean): VariantData {
-  if (sent || !prev || data.stock === prev.stock) return data;
+  if (sent || !prev || sameStock(data.stock, prev.stock)) return data;
   const { stock: _new, ...rest } = data;
   return prev.stock === undefined ? rest : { ...rest, stock: prev.stock };
 }
@@ -27,19 +28,24 @@ export function finish(p: Push): void {
       if (e.foreign || !e.data) continue;
       const prior = p.variantState(e.ref);
       const data = e.reverted ? (e.prev ?? e.data) : withStockAsStored(e.data, e.prev, e.stockSent === true);
+      const stockAt = e.stockAt ?? (!e.created && prior?.parentRef === g.ref ? stockedAt(prior, p.env.locationId) : []);
+      const placed = data.stock === undefined ? undefined : placeStock(data.stock, p.env.locationId, p.warehouses);
+      // Its stock is set everywhere it names (a stock that cannot be placed has failed its item).
+      const initialized = placed?.ok === true && [...placed.at.keys()].every((l) => stockAt.includes(l));
       const state: VariantState = {
         v: 1,
         parentRef: g.ref,
         data,
         ...(e.inventoryItemId ? { inventoryItemId: e.inventoryItemId } : {}),
-        stockInitialized: e.stockInitialized ?? (!e.created && prior?.parentRef === g.ref ? prior.stockInitialized : false),
+        stockInitialized: placed === undefined ? (prior?.stockInitialized ?? false) : initialized,
+        ...(stockAt.length ? { stockAt } : {}),
       };
       const metafields = e.metafields ?? (!e.created && prior?.parentRef === g.ref ? prior.metafields : undefined);
       if (metafields) state.metafields = metafields;
       p.state.write(K.variant(e.ref), state);
       if (e.id) p.state.set(K.id('variant', e.ref), e.id);
       if (e.item) {
-        const stockDue = e.data.stock !== undefined && !state.stockInitialized && !e.reverted;
+        const stockDue = e.data.stock !== undefined && !initialized && !e.reverted;
         if (stockDue && p.isOpen(e.item)) p.hold(e.item);
         else p.sync(e.item, e.id);
       }

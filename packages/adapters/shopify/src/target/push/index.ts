@@ -14,9 +14,11 @@
  * 8. prices: productVariantsBulkUpdate for price and barcode changes of existing variants;
  * 9. membership: collection membership of products whose categories changed;
  * 10. stock: inventorySetQuantities, 250 quantities a call;
- * 11. publications: new products published to the connector's sales channels, archived ones unpublished;
- * 12. deletions: products archived (and unpublished), collections removed;
- * 13. finish: outcomes (a product whose images are processing waits), and the state the next push
+ * 11. translations: the host's texts in the store's other languages, for products, collections
+ *     and text metafields, registered against the digest of their primary content;
+ * 12. publications: new products published to the connector's sales channels, archived ones unpublished;
+ * 13. deletions: products archived (and unpublished), collections removed;
+ * 14. finish: outcomes (a product whose images are processing waits), and the state the next push
  *     needs, saved whatever happened.
  *
  * Items whose writes could not be made get no outcome and go back to the queue.
@@ -36,6 +38,7 @@ import { writePrices } from './prices.js';
 import { writeProducts } from './product-set.js';
 import { writePublications } from './publications.js';
 import { writeStock } from './stock.js';
+import { writeTranslations } from './translations.js';
 
 export type { PushEnv } from './context.js';
 
@@ -53,6 +56,7 @@ export async function runPush(items: readonly TargetItem[], ctx: PushContext, en
     await writePrices(p);
     await writeMembership(p);
     await writeStock(p);
+    await writeTranslations(p);
     await writePublications(p);
     await writeDeletions(p);
   } finally {

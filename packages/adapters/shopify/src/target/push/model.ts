@@ -24,8 +24,8 @@ export interface Entry {
   created?: boolean;
   /** Its new data was refused: the previous data stands. */
   reverted?: boolean;
-  /** Its stock is set, at the store (by this push or an earlier one). */
-  stockInitialized?: boolean;
+  /** Locations where its stock is set, at the store (by this push or an earlier one), when this push set some. */
+  stockAt?: string[];
   /** This push set its stock (its productSet carried it, or the stock phase did). */
   stockSent?: boolean;
   /** Fields that changed and that productVariantsBulkUpdate carries (when no productSet is due). */

@@ -9,6 +9,7 @@ import type { ItemError } from '@shopsync/core';
 import type { ProductSetAnswer, UserErrorAnswer, VariantPage } from '../../answers.js';
 import { productSetOp, REF_METAFIELD, type Op } from '../../documents.js';
 import { productSetPlan, type VariantSlot } from '../content.js';
+import { placeStock } from '../stock-plan.js';
 import { filesInput, mediaFingerprint, variantFileInput } from '../media-plan.js';
 import { stateKeys as K, type MediaState, type ProductState } from '../state.js';
 import { writtenMetafields } from './metafields.js';
@@ -35,7 +36,7 @@ export async function writeProducts(p: Push): Promise<void> {
     for (const wave of [1, 2] as const) {
       const ready = groups.filter((g) => g.status === 'pending' && !g.needsLookup && g.wave === wave);
       const ops: Array<Op<ProductSetAnswer>> = [];
-      const sent: Array<{ g: Group; stocked: Set<string> }> = [];
+      const sent: Array<{ g: Group; stocked: Map<string, string[]> }> = [];
       for (const g of ready) {
         const max = p.env.features.maxProductSetVariants;
         if (g.entries.length > max) {
@@ -73,15 +74,16 @@ export async function writeProducts(p: Push): Promise<void> {
  * that exist and its new variants' stock; the answer reads back the ids of variants that have
  * none yet (2 points each, so none when all are known).
  */
-function build(p: Push, g: Group): { op: Op<ProductSetAnswer>; stocked: Set<string> } {
+function build(p: Push, g: Group): { op: Op<ProductSetAnswer>; stocked: Map<string, string[]> } {
   const creating = g.id === undefined;
-  const location = p.env.locationId;
-  const stocked = new Set<string>();
+  const stocked = new Map<string, string[]>();
   const known = g.media ?? g.state?.media ?? [];
   const images = g.sendFiles ? g.images : undefined;
   const slots = g.entries.map((e): VariantSlot => {
-    const stock = !e.id && !e.foreign && location ? e.data?.stock : undefined;
-    if (stock !== undefined) stocked.add(e.ref);
+    // A new variant's stock goes with it, unless some of it cannot be placed (the stock phase says why).
+    const placed = !e.id && !e.foreign && e.data?.stock !== undefined ? placeStock(e.data.stock, p.env.locationId, p.warehouses) : undefined;
+    const stock = placed?.ok && placed.at.size ? placed.at : undefined;
+    if (stock) stocked.set(e.ref, [...stock.keys()]);
     const slot: VariantSlot = { ref: e.ref, id: e.id, data: e.data, storeOptions: e.foreign?.options, initialStock: stock };
     const image = e.data?.image;
     // A variant's image goes when the variant is new, its image changed, or its file is uploaded by this productSet.
@@ -109,7 +111,6 @@ function build(p: Push, g: Group): { op: Op<ProductSetAnswer>; stocked: Set<stri
     language: p.language,
     refMetafield: p.env.customIds ? REF_METAFIELD : undefined,
     collections: Object.values(collections),
-    locationId: location,
     files: images && filesInput(images, known),
   });
   // Up to the last variant without ids (new ones are listed after the known ones), or the default one.
@@ -200,7 +201,7 @@ async function readVariantPages(p: Push, results: Array<OpOutcome<ProductSetAnsw
   return incomplete;
 }
 
-function afterProductSet(p: Push, g: Group, r: OpOutcome<ProductSetAnswer>, stocked: ReadonlySet<string>, incomplete: boolean): void {
+function afterProductSet(p: Push, g: Group, r: OpOutcome<ProductSetAnswer>, stocked: ReadonlyMap<string, string[]>, incomplete: boolean): void {
   delete g.lost;
   if (r.status === 'uncertain') {
     // Maybe created: found before it is sent again, so that no twin is made; and maybe in the
@@ -292,7 +293,7 @@ function afterProductSet(p: Push, g: Group, r: OpOutcome<ProductSetAnswer>, stoc
 }
 
 /** The store saved the product as sent: its ids are taken from the answer. */
-function saved(p: Push, g: Group, product: NonNullable<ProductSetAnswer['product']>, stocked: ReadonlySet<string>, incomplete: boolean): void {
+function saved(p: Push, g: Group, product: NonNullable<ProductSetAnswer['product']>, stocked: ReadonlyMap<string, string[]>, incomplete: boolean): void {
   g.created = g.id === undefined;
   g.id = product.id;
   g.written = true;
@@ -302,7 +303,11 @@ function saved(p: Push, g: Group, product: NonNullable<ProductSetAnswer['product
   for (const n of nodes) if (n.sku !== null) bySku.set(n.sku, { id: n.id, inventoryItemId: n.inventoryItem.id });
   for (const e of g.entries) {
     if (e.foreign) continue;
-    if (stocked.has(e.ref)) e.stockInitialized = e.stockSent = true;
+    const at = stocked.get(e.ref);
+    if (at) {
+      e.stockAt = at;
+      e.stockSent = true;
+    }
     const hit = bySku.get(e.ref);
     if (!hit) continue;
     e.created = e.id !== hit.id;
