@@ -43,7 +43,7 @@ describe('stock per warehouse, at the locations the connector maps', () => {
   after(async () => s.close());
 
   it('a new variant’s stock at two locations goes in its productSet; the event shows the mapping as resolved', async () => {
-    const e = await s.run([product('LOC-1'), variant('LOC-1-A', 'LOC-1', { stock: { mad: 5, lyon: 2 } })]);
+    const e = await s.run([product('LOC-1'), variant('LOC-1-A', 'LOC-1', { stock: { mad: 5, lyon: 2 } }), variant('LOC-1-B', 'LOC-1', { stock: { mad: 1 } })]);
     assert.equal(failed(e), 0);
     assert.deepEqual(sent(s.sim).mutations, { metafieldDefinitionCreate: 1, productSet: 1 });
     assert.deepEqual([s.sim.stock('LOC-1-A', madrid), s.sim.stock('LOC-1-A', lyon)], [5, 2]);
@@ -55,11 +55,14 @@ describe('stock per warehouse, at the locations the connector maps', () => {
   });
 
   it('without "overwrite stock", a changed quantity is not written, but a new warehouse gets its first stock (the item activated there)', async () => {
-    s.sim.clearLog();
-    const e = await s.run([variant('LOC-1-A', 'LOC-1', { stock: { mad: 9, lyon: 2 } })]);
+    let e = await s.run([variant('LOC-1-A', 'LOC-1', { stock: { mad: 9, lyon: 2 } })]);
     assert.equal(failed(e), 0);
     assert.deepEqual(sent(s.sim).mutations, {}, 'initialized at both: nothing to write');
     assert.equal(s.sim.stock('LOC-1-A', madrid), 5);
+    e = await s.run([variant('LOC-1-B', 'LOC-1', { stock: { mad: 4, lyon: 6 } })]);
+    assert.equal(failed(e), 0);
+    assert.deepEqual([s.sim.stock('LOC-1-B', madrid), s.sim.stock('LOC-1-B', lyon)], [1, 6], 'Madrid kept, Lyon set the first time');
+    assert.equal(sent(s.sim).mutations['inventoryActivate'], 1);
   });
 
   it('a warehouse with no location, or mapped to one the store lacks, fails its variant naming it; none of its stock is written', async () => {
@@ -155,12 +158,25 @@ describe('translations', () => {
     assert.equal(sent(s.sim).mutations['productSet'], 1);
   });
 
+  it('a variant’s text metafield is translated too (its id read once)', async () => {
+    const colour = { namespace: 'custom', key: 'colour_name', type: 'single_line_text_field', value: 'Forest green', translations: { es: 'Verde bosque' } };
+    const e = await s.run([variant('TR-1-A', 'TR-1', { price: '10.00', metafields: [colour] })]);
+    assert.equal(failed(e), 0);
+    const v = s.sim.product({ sku: 'TR-1-A' })!.variants.find((x) => x.sku === 'TR-1-A')!;
+    const mid = s.sim.metafieldId(v.id, 'custom.colour_name')!;
+    assert.deepEqual(s.sim.translations(mid, 'es').map((t) => [t.key, t.value]), [['value', 'Verde bosque']]);
+    s.sim.clearLog();
+    await s.run([variant('TR-1-A', 'TR-1', { price: '10.00', metafields: [{ ...colour, translations: { es: 'Verde oscuro' } }] })]);
+    assert.deepEqual(sent(s.sim).mutations, { translationsRegister: 1 }, 'the metafield unchanged: only its translation');
+    assert.equal(sent(s.sim).queries['productVariant'], undefined, 'its id is known');
+  });
+
   it('a digest gone stale between read and register (the merchant edited the text) is read again and the registration retried', async () => {
-    const id = s.sim.product({ sku: 'TR-1' })!.id;
+    const id = s.sim.product({ sku: 'TR-1-A' })!.id;
     // The merchant edits the SEO title in the admin after shopsync last read its digest.
     s.sim.seedProduct({ id, seo: { title: 'Dome tent, 2 people' } } as never);
     const e = await s.run([tent({ en: 'Dome tent', es: 'Tienda de campaña', de: 'Zelt' }, { seo: { title: { en: 'Tent', es: 'Tienda (2 personas)' } } })]);
-    assert.equal(s.sim.product({ sku: 'TR-1' })!.seo.title, 'Dome tent, 2 people', 'the merchant’s text stands');
+    assert.equal(s.sim.product({ sku: 'TR-1-A' })!.seo.title, 'Dome tent, 2 people', 'the merchant’s text stands');
     assert.equal(failed(e), 0);
     assert.deepEqual(sent(s.sim).mutations, { translationsRegister: 2 }, 'refused as stale, then registered');
     assert.equal(sent(s.sim).queries['translatableResourcesByIds'], 1, 'the digest read again');

@@ -2,10 +2,11 @@
 import { buildDocument, CONNECT_QUERY, productArchiveOp, productByHandleOp, productByRefOp, productSetOp, productVariantsBulkUpdateOp, productVariantsOp, REF_DEFINITION_CREATE, REF_METAFIELD, refDefinitionInput, variantsBySkuOp, type Op } from '../documents.js';
 import { featuresOf } from '../version.js';
 import { collectionAddProductsOp, collectionCreateOp, collectionDeleteOp, collectionRemoveProductsOp, collectionsByOp, collectionUpdateOp } from './collections.js';
-import { inventoryActivateOp, inventorySetQuantitiesOp } from './inventory.js';
+import { inventoryActivateOp, inventorySetQuantitiesOp, locationsOp } from './inventory.js';
 import { productMediaOp, unsettledFilesOp } from './media.js';
 import { metafieldDefinitionCreateOp, metafieldDefinitionOp, metafieldsDeleteOp, metafieldsSetOp } from './metafields.js';
 import { publicationsOp, publishOp, unpublishOp } from './publications.js';
+import { digestsOp, metafieldIdsOp, translationsRegisterOp } from './translations.js';
 
 /** One sample of every document the adapter can send for `version`, batched ones included. */
 export function documentSamples(version: string): Array<{ name: string; query: string; variables: Record<string, unknown> }> {
@@ -74,6 +75,19 @@ export function documentSamples(version: string): Array<{ name: string; query: s
     collectionRemoveProductsOp(gid('Collection', 1), [gid('Product', 1)]),
     inventorySetQuantitiesOp(f, [{ inventoryItemId: gid('InventoryItem', 1), locationId: location, quantity: 5 }], 'correction', 'key-1'),
     inventoryActivateOp(gid('InventoryItem', 1), gid('Location', 2), 5),
+    inventorySetQuantitiesOp(
+      f,
+      [
+        { inventoryItemId: gid('InventoryItem', 1), locationId: location, quantity: 5 },
+        { inventoryItemId: gid('InventoryItem', 1), locationId: gid('Location', 2), quantity: 2 },
+      ],
+      'correction',
+      'key-2',
+    ),
+    translationsRegisterOp(gid('Product', 1), [
+      { locale: 'es', key: 'title', value: 'Zapatilla', translatableContentDigest: 'a'.repeat(64) },
+      { locale: 'fr', key: 'body_html', value: '<p>Légère</p>', translatableContentDigest: 'b'.repeat(64) },
+    ]),
   ];
   const reads: Op[] = [
     variantsBySkuOp(['SKU-1', 'SKU "2"']),
@@ -89,6 +103,11 @@ export function documentSamples(version: string): Array<{ name: string; query: s
     metafieldDefinitionOp('PRODUCTVARIANT', 'custom', 'colour'),
     publicationsOp(),
     publicationsOp('eyJsYXN0X2lkIjoxfQ'),
+    locationsOp(),
+    locationsOp('eyJsYXN0X2lkIjoxfQ'),
+    digestsOp([gid('Product', 1), gid('Collection', 1), gid('Metafield', 9)]),
+    metafieldIdsOp(gid('Product', 1), [{ namespace: 'custom', key: 'material' }, { namespace: 'shop "x"', key: 'care' }]),
+    metafieldIdsOp(gid('ProductVariant', 2), [{ namespace: 'custom', key: 'colour' }]),
   ];
   const out = [
     { name: 'connect', query: CONNECT_QUERY, variables: { locationId: null, namespace: REF_METAFIELD.namespace, key: REF_METAFIELD.key } as Record<string, unknown> },

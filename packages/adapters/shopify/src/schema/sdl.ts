@@ -94,6 +94,7 @@ type QueryRoot {
   productByHandle(handle: String!): Product @deprecated(reason: "Use \`productByIdentifier\` instead.")
   products(first: Int, query: String): ProductConnection!
   productVariants(first: Int, query: String): ProductVariantConnection!
+  productVariant(id: ID!): ProductVariant
   collection(id: ID!): Collection
   collections(first: Int, query: String): CollectionConnection!
   metafieldDefinitions(ownerType: MetafieldOwnerType!, namespace: String, key: String, first: Int, after: String): MetafieldDefinitionConnection!

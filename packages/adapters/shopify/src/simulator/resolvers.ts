@@ -86,6 +86,11 @@ export function rootValue() {
       const p = ctx.store.products.get(id);
       return p ? productView(ctx, p) : null;
     },
+    productVariant: ({ id }: { id: string }, ctx: SimContext) => {
+      checkId(id, 'id');
+      const v = ctx.store.variants.get(id);
+      return v ? variantView(ctx, v) : null;
+    },
     productByIdentifier: (
       { identifier }: { identifier: { id?: string | null; handle?: string | null; customId?: { namespace?: string | null; key: string; value: string } | null } },
       ctx: SimContext,
