@@ -502,6 +502,37 @@ describe('reliability: fault matrix, engine end to end against the simulator', (
         });
       }
     });
+
+    describe('F18 a translationsRegister applied and its answer lost', () => {
+      const locales = [{ locale: 'en', primary: true, published: true }, { locale: 'es', published: true }];
+      const cases: Array<{ kind: keyof typeof CODE; count: number }> = [
+        ...RETRIED.map((kind) => ({ kind, count: 1 })),
+        { kind: 'http503', count: RETRY.maxAttempts * 4 },
+      ];
+      for (const { kind, count } of cases) {
+        const beyond = count > RETRY.maxAttempts;
+        it(`F18 ${kind} ×${count}${beyond ? ' (beyond the retries, then the next run)' : ''}: the translation registered, current, Completed`, async () => {
+          await withSim({ locales }, async (sim) => {
+            const engine = engineOn(sim, shopifyTarget(sim));
+            await engine.enqueue([product('P5', { title: { en: 'Tent', es: 'Tienda' } })]);
+            onceConnected(engine, () => sim.injectFault(kind, { count, field: 'translationsRegister', afterExecute: true }));
+            let e = await engine.start();
+            if (beyond) {
+              assert.equal(e.generalErrors.at(-1)?.code, 'exhausted');
+              assert.deepEqual(await itemStates(engine), { 'product:P5': 'pending' }, 'held, not failed');
+              sim.clearFaults();
+              e = await engine.start();
+            }
+            assert.equal(e.status, 'completed');
+            assert.deepEqual(generalErrors(e), []);
+            assert.deepEqual(await itemStates(engine), { 'product:P5': 'complete' });
+            const id = sim.product({ sku: 'P5' })!.id;
+            assert.deepEqual(sim.translations(id, 'es').map((t) => [t.key, t.value, t.outdated]), [['title', 'Tienda', false]]);
+            assert.equal(sim.snapshot().products.length, 1, 'one product');
+          });
+        });
+      }
+    });
   });
 });
 
