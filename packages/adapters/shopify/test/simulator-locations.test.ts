@@ -6,6 +6,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse, validate } from 'graphql';
 import { adminSchema } from '@shopsync/shopify';
 import type { ShopifySimulator } from '@shopsync/shopify/simulator';
@@ -164,5 +167,28 @@ describe('simulator: several locations', () => {
     assert.deepEqual((await activate(closed)).userErrors.map((e) => e.field), [['locationId']]);
     assert.equal(sim.stock('ACTIVATE', closed), undefined);
     assert.deepEqual((await post(sim, DOCS.location, { id: closed })).body.data, { location: { id: closed, name: 'Closed shop', isActive: false } });
+  });
+});
+
+describe('simulator: locations of a store kept in a file', () => {
+  it('a store read from its file keeps its locations and gains those the options add (by name)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shopsync-sim-locations-'));
+    const statePath = join(dir, 'store.json');
+    try {
+      const first = await startSim({ statePath, locations: [{ name: 'Main warehouse', active: true }] });
+      const main = first.locationByName('Main warehouse')!.id;
+      await first.close();
+      const again = await startSim({ statePath, locations: [{ name: 'Main warehouse', active: true }, { name: 'Lyon warehouse', active: true }] });
+      try {
+        assert.equal(again.locationByName('Main warehouse')?.id, main, 'the same location, the same id');
+        assert.equal(again.primaryLocationId, main, 'still the primary one');
+        const lyon = again.locationByName('Lyon warehouse');
+        assert.ok(lyon && lyon.id !== main && lyon.isActive);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -81,6 +81,7 @@ export class ShopifySimulator {
     this.config = config;
     const storeOptions = { processingMs: config.media.processingMs, locales: config.locales };
     this.#store = (config.statePath && loadStore(config.statePath, storeOptions)) || new SimStore(config.locations, storeOptions);
+    this.#store.ensureLocations(config.locations);
     this.#store.publications.ensure(config.publications, this.#store.products.values());
     this.#file = new StoreFile(config.statePath, this.#store);
     this.#media = new MediaProcessor(this.#store.media, { fetch: config.media.fetch, maxBytes: config.media.maxBytes }, () => this.#file.changed());

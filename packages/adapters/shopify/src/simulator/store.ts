@@ -111,6 +111,20 @@ export class SimStore {
     });
   }
 
+  /**
+   * Adds the locations of `list` the store does not have by name (a store read from its file
+   * meets a setup that has grown: the option names the shop's locations, the file its data).
+   */
+  ensureLocations(list: ReadonlyArray<{ name: string; active: boolean }>): void {
+    const names = new Set([...this.locations.values()].map((l) => l.name));
+    for (const l of list) {
+      if (names.has(l.name)) continue;
+      const id = this.newId('Location');
+      this.locations.set(id, { id, name: l.name, isActive: l.active, isPrimary: this.locations.size === 0 });
+      names.add(l.name);
+    }
+  }
+
   /** The id sequences by type (for the store's file). */
   get sequences(): Array<[string, number]> {
     return [...this.#seq.entries()];
