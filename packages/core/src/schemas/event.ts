@@ -77,7 +77,7 @@ export const configSnapshotSchema = z.object({
   /** Metafield namespaces shopsync owned during the event. */
   ownedMetafieldNamespaces: z.array(z.string()).optional(),
   createMetafieldDefinitions: z.boolean().optional(),
-  /** The store's other published languages, which translations were written to (absent before it existed or when the store was not reached). */
+  /** The store's other enabled languages (published or not), which translations were written to (absent before it existed or when the store did not say). */
   translations: z.array(languageSchema).optional(),
   /** Where each of the host's warehouses kept its stock: the location as configured, and its id as the store resolved it. */
   locations: z.array(z.object({ warehouse: z.string(), location: z.string(), id: z.string().optional() })).optional(),

@@ -7,6 +7,7 @@
  */
 import { backoffDelay, ConnectionError, remoteText, sleep, type BackoffOptions, type Clock } from '@shopsync/core';
 import { z } from 'zod';
+import { asSentence } from '../text.js';
 import type { SecretList } from './provider.js';
 
 export interface TokenEndpointOptions {
@@ -44,7 +45,7 @@ export async function requestToken(options: TokenEndpointOptions, grant: Record<
     if (result.kind === 'done') return result.answer;
     if (result.kind === 'failed') throw result.error;
     if (attempt + 1 >= retry.maxAttempts) {
-      throw new ConnectionError(result.error.kind, `${result.error.message} Gave up after ${attempt + 1} attempts.`, result.error.httpStatus !== undefined ? { httpStatus: result.error.httpStatus } : {});
+      throw new ConnectionError(result.error.kind, `${asSentence(result.error.message)} Gave up after ${attempt + 1} attempts.`, result.error.httpStatus !== undefined ? { httpStatus: result.error.httpStatus } : {});
     }
     await sleep(clock, backoffDelay(attempt, retry, options.random), signal);
   }

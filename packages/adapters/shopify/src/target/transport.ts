@@ -3,6 +3,7 @@ import { backoffDelay, CONNECTION_ERROR_CODES, ConnectionError, remoteText, slee
 import type { CredentialsProvider } from '../credentials/provider.js';
 import { costExtensionSchema } from '../answers.js';
 import type { CostPacer, ThrottleStatus } from './pacer.js';
+import { asSentence } from '../text.js';
 
 export interface GraphQLErrorLike {
   message: string;
@@ -168,7 +169,7 @@ export class Transport {
       failures += 1;
       const error = attempt.kind === 'unsent' ? attempt.error : (attempt.result as Extract<SendResult, { kind: 'uncertain' }>).error;
       if (failures >= retry.maxAttempts) {
-        return { kind: 'failed', fatal: false, error: { ...error, message: `${error.message} Gave up after ${failures} attempts.` } };
+        return { kind: 'failed', fatal: false, error: { ...error, message: `${asSentence(error.message)} Gave up after ${failures} attempts.` } };
       }
       await sleep(clock, backoffDelay(failures - 1, retry, this.#config.random), signal);
     }

@@ -8,6 +8,7 @@ import type { UserErrorAnswer } from '../../answers.js';
 import { opCost, type Op } from '../../documents.js';
 import type { ApiFeatures } from '../../version.js';
 import type { OpOutcome, OpRunner } from '../runner.js';
+import { asSentence } from '../../text.js';
 import {
   awaitingStateSchema,
   categoryStateSchema,
@@ -156,7 +157,7 @@ export class Push {
    * as for requests that are retried (never an item error: nothing is wrong with the item).
    */
   giveUp(lost: GeneralErrorInput, items: readonly TargetItem[]): void {
-    this.generalError({ ...lost, message: `${lost.message} Gave up after ${MAX_ROUNDS} attempts.` });
+    this.generalError({ ...lost, message: `${asSentence(lost.message)} Gave up after ${MAX_ROUNDS} attempts.` });
     for (const item of items) this.hold(item);
   }
 
