@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ValidationError } from '@shopsync/core';
+import { WAREHOUSES } from './catalog.js';
 
 /** The text of `npm start -- --help`. */
 export const USAGE = `Usage: npm start -- [options]
@@ -30,7 +31,12 @@ Environment:
   DEMO_IMAGE_BASE_URL    a public http(s) URL at which this demo's /demo-images/ is reachable (a
                          tunnel to --port, say): product images are sent with that address. A real
                          store must download them, so without it products go to a real store
-                         without images; the simulator fetches them from the demo itself.`;
+                         without images; the simulator fetches them from the demo itself.
+  DEMO_LOCATIONS         with a real store: where the ERP's two warehouses keep their stock, as
+                         "mad=<location>,lyon=<location>" (each a location's name or id, as the
+                         store shows it). Without it, each variant's stock goes to the store's
+                         primary location as one number (the warehouses' sum). The simulator has
+                         its own: mad=Madrid warehouse, lyon=Lyon warehouse.`;
 
 const storeDomain = z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'expected a store domain such as "my-store.myshopify.com"');
 
@@ -50,6 +56,17 @@ const optionsSchema = z
       .url({ protocol: /^https?$/, error: 'expected an http or https URL such as "https://demo.example.com/demo-images/"' })
       .transform((u) => (u.endsWith('/') ? u : `${u}/`))
       .optional(),
+    locations: z
+      .record(z.string(), z.string().trim().min(1, 'expected a location name or id after "="').max(255))
+      .superRefine((r, ctx) => {
+        const known: readonly string[] = WAREHOUSES;
+        const unknown = Object.keys(r).filter((w) => !known.includes(w));
+        const missing = WAREHOUSES.filter((w) => !(w in r));
+        if (unknown.length === 0 && missing.length === 0) return;
+        const why = [...unknown.map((w) => `the demo has no warehouse "${w}"`), ...missing.map((w) => `"${w}" is missing`)].join('; ');
+        ctx.addIssue({ code: 'custom', message: `expected "${WAREHOUSES.map((w) => `${w}=<location>`).join(',')}" (${why})` });
+      })
+      .optional(),
     store: z
       .union([
         z.object({ domain: storeDomain, accessToken: z.string().min(1) }).strict(),
@@ -62,7 +79,7 @@ const optionsSchema = z
 /** The demo's options, validated, defaults filled in. */
 export type DemoOptions = z.output<typeof optionsSchema>;
 
-const FLAGS = { port: 'port', data: 'data', fresh: 'fresh', products: 'products', latency: 'latency', iterationDelay: 'iteration-delay', trickle: 'trickle', apiVersion: 'api-version', imageBaseUrl: 'DEMO_IMAGE_BASE_URL', store: 'SHOPIFY_STORE_DOMAIN' } as const;
+const FLAGS = { port: 'port', data: 'data', fresh: 'fresh', products: 'products', latency: 'latency', iterationDelay: 'iteration-delay', trickle: 'trickle', apiVersion: 'api-version', imageBaseUrl: 'DEMO_IMAGE_BASE_URL', locations: 'DEMO_LOCATIONS', store: 'SHOPIFY_STORE_DOMAIN' } as const;
 
 /** The options from the command line and the environment; 'help' for --help. Throws a ValidationError naming the flag or variable at fault. */
 export function demoOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): DemoOptions | 'help' {
@@ -94,6 +111,8 @@ export function demoOptions(argv: readonly string[], env: Readonly<Record<string
   if (!domain && credentials) refuse('SHOPIFY_STORE_DOMAIN', 'expected the store domain with the credentials (a real store), or no credentials at all (the simulator)');
   if (token && (clientId || clientSecret)) refuse('SHOPIFY_ACCESS_TOKEN', 'expected a fixed token or client credentials, not both');
   if (!token && Boolean(clientId) !== Boolean(clientSecret)) refuse(clientId ? 'SHOPIFY_CLIENT_SECRET' : 'SHOPIFY_CLIENT_ID', 'expected both SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET');
+  const locations = env['DEMO_LOCATIONS'] || undefined;
+  if (locations && !domain) refuse('DEMO_LOCATIONS', 'expected DEMO_LOCATIONS only with a real store (SHOPIFY_STORE_DOMAIN): the simulator maps the warehouses to its own locations');
   const input = {
     port: values.port ?? env['PORT'],
     data: values.data,
@@ -104,6 +123,7 @@ export function demoOptions(argv: readonly string[], env: Readonly<Record<string
     trickle: values.trickle,
     apiVersion: values['api-version'],
     imageBaseUrl: env['DEMO_IMAGE_BASE_URL'] || undefined,
+    locations: locations === undefined ? undefined : locationPairs(locations),
     store: !domain ? undefined : token ? { domain, accessToken: token } : { domain, clientId, clientSecret },
   };
   const parsed = optionsSchema.safeParse(input);
@@ -112,8 +132,25 @@ export function demoOptions(argv: readonly string[], env: Readonly<Record<string
     const first = String(i.path[0] ?? '');
     const name = first in FLAGS ? FLAGS[first as keyof typeof FLAGS] : first;
     const ENV: Record<string, string> = { accessToken: 'SHOPIFY_ACCESS_TOKEN', clientId: 'SHOPIFY_CLIENT_ID', clientSecret: 'SHOPIFY_CLIENT_SECRET' };
-    const path = name === 'SHOPIFY_STORE_DOMAIN' ? (ENV[String(i.path[1])] ?? 'SHOPIFY_STORE_DOMAIN') : name === 'DEMO_IMAGE_BASE_URL' ? name : `--${name}`;
+    const path = name === 'SHOPIFY_STORE_DOMAIN' ? (ENV[String(i.path[1])] ?? 'SHOPIFY_STORE_DOMAIN') : name.startsWith('DEMO_') ? name : `--${name}`;
     return { path, message: i.message };
   });
   throw new ValidationError('demo options', issues);
+}
+
+/**
+ * `mad=Madrid warehouse,lyon=Lyon` as pairs for the schema to check: a pair without "=" is kept
+ * whole as a key (the schema names it), a warehouse given twice is refused here.
+ */
+function locationPairs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const at = pair.indexOf('=');
+    const warehouse = (at < 0 ? pair : pair.slice(0, at)).trim();
+    if (Object.prototype.hasOwnProperty.call(out, warehouse)) {
+      throw new ValidationError('demo environment', [{ path: 'DEMO_LOCATIONS', message: `expected each warehouse once ("${warehouse}" is given twice)` }]);
+    }
+    out[warehouse] = at < 0 ? '' : pair.slice(at + 1);
+  }
+  return out;
 }

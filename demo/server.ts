@@ -12,14 +12,15 @@ import { z } from 'zod';
 import { assessApiVersion, latestStableVersion, LocalSyncSource, parseOrThrow, SyncEngine, ValidationError, type SyncEvent } from '@shopsync/core';
 import { seededRandom } from '@shopsync/core/testing';
 import { createSyncHandler } from '@shopsync/http';
-import { clientCredentials, expiringToken, fixedToken, ShopifyTarget, storageTokenStore, type CredentialsProvider } from '@shopsync/shopify';
-import { REALISTIC_LATENCY, ShopifySimulator } from '@shopsync/shopify/simulator';
+import { fixedToken, ShopifyTarget, type CredentialsProvider } from '@shopsync/shopify';
+import type { ShopifySimulator } from '@shopsync/shopify/simulator';
 import { SqliteStorage } from '@shopsync/sqlite';
 import { demoCatalog, trickle } from './catalog.js';
 import { METAFIELD_NAMESPACE } from './product-details.js';
 import { body, CONTENT_SECURITY_POLICY, header, json, listen, readMemory, sameOrigin, writeMemory } from './http.js';
 import { IMAGE_PATH, serveDemoImage } from './images.js';
 import { demoOptions, USAGE, type DemoOptions } from './options.js';
+import { MEDIA_PROCESSING_MS, openDemoStore } from './store.js';
 import { SwitchTarget } from './switch-target.js';
 
 export { CONTENT_SECURITY_POLICY, sameOrigin } from './http.js';
@@ -27,15 +28,8 @@ export { CONTENT_SECURITY_POLICY, sameOrigin } from './http.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const CONNECTOR = 'northwall';
-/** The demo's app on the simulator: public (one app for many merchants), so its tokens expire. */
-const DEMO_APP = 'northwall-erp';
-/** How long the simulator's access tokens live: short, so that the first run renews one. */
-const TOKEN_SECONDS = 20;
 /** Attempts per request before the target reports a general error (kept short so faults show quickly). */
 const RETRY = { maxAttempts: 3, baseMs: 250, maxMs: 1_000 };
-
-/** The simulator processes images for this long (fetched for real), so that a product's wait shows but is brief. */
-const MEDIA_PROCESSING_MS = 1_500;
 
 const STATIC: Record<string, { file: string; type: string }> = {
   '/': { file: join(here, 'public/index.html'), type: 'text/html; charset=utf-8' },
@@ -114,47 +108,13 @@ export async function startDemo(options: DemoOptions, log: (line: string) => voi
   const url = `http://127.0.0.1:${port}/`;
   if (options.port === 0 && memory.port !== undefined && port !== memory.port) log(`Port ${memory.port} (the last start's) is taken: the page is on ${port}.`);
 
-  // The store: the simulator, or a real one. Credentials live in this process only.
-  let simulator: ShopifySimulator | undefined;
-  let endpoint: string | undefined;
-  let shopDomain: string;
-  let credentials: CredentialsProvider;
-  if (options.store && 'accessToken' in options.store) {
-    shopDomain = options.store.domain;
-    credentials = fixedToken(options.store.accessToken);
-  } else if (options.store) {
-    shopDomain = options.store.domain;
-    credentials = clientCredentials({ shopDomain, clientId: options.store.clientId, clientSecret: options.store.clientSecret });
-  } else {
-    const clientSecret = `shpss_${randomBytes(16).toString('hex')}`;
-    simulator = await ShopifySimulator.start({
-      apps: [{ clientId: DEMO_APP, clientSecret, distribution: 'public' }],
-      tokenLifetimes: { accessSeconds: TOKEN_SECONDS },
-      shopDomain: 'northwall-outfitters.myshopify.com',
-      shopName: 'Northwall Outfitters',
-      plan: 'standard',
-      latency: options.latency === 'realistic' ? { ...REALISTIC_LATENCY } : { baseMs: 0, perMutationMs: 0, jitterMs: 0 },
-      hangMs: 3_000,
-      statePath: storePath,
-      // Images are downloaded from the demo's server, for real, and refused as Shopify would.
-      media: { fetch: true, processingMs: MEDIA_PROCESSING_MS },
-    });
-    endpoint = simulator.url;
-    shopDomain = simulator.shopDomain;
-    // The app's grant, sealed in the engine's database with a key of this process (a real host
-    // keeps its key outside the database). The simulator keeps no token across restarts: each
-    // start installs the app again, as a merchant would after a reinstall.
-    const provider = expiringToken({
-      clientId: DEMO_APP,
-      clientSecret,
-      shopDomain,
-      endpoint,
-      store: storageTokenStore({ storage, connectorId: CONNECTOR, keys: [{ id: 'demo', key: randomBytes(32) }] }),
-    });
-    const install = simulator.issueOfflineToken(DEMO_APP, { expiring: true });
-    await provider.setGrant({ accessToken: install.accessToken, expiresIn: install.expiresIn!, refreshToken: install.refreshToken!, refreshTokenExpiresIn: install.refreshTokenExpiresIn! });
-    credentials = provider;
-  }
+  // The store: the simulator (its languages, its warehouses' locations), or a real one.
+  const store = await openDemoStore(options, { storePath, storage, connectorId: CONNECTOR }).catch(async (err: unknown) => {
+    await new Promise<void>((ok) => server.close(() => ok()));
+    await storage.close();
+    throw err;
+  });
+  const { simulator, endpoint, shopDomain, credentials } = store;
   // Products whose images are processing are checked again twice per processing time on the simulator.
   const mediaRetryMs = simulator ? MEDIA_PROCESSING_MS / 2 : 2_000;
   const targetFor = (provider: CredentialsProvider) => new ShopifyTarget({ credentials: provider, retry: RETRY, requestTimeoutMs: 2_000, mediaRetryMs, ...(endpoint ? { endpoint } : {}) });
@@ -169,6 +129,8 @@ export async function startDemo(options: DemoOptions, log: (line: string) => voi
       language: 'en',
       overwriteStock: true,
       publications: ['Online Store'],
+      // The ERP's warehouses -> the store's locations (by name): stock per warehouse, or one number without them.
+      locations: store.locations,
       ownedMetafieldNamespaces: [METAFIELD_NAMESPACE],
       createMetafieldDefinitions: true,
     },
@@ -186,7 +148,9 @@ export async function startDemo(options: DemoOptions, log: (line: string) => voi
   // The catalog's images: the simulator downloads them from this server; a real store only from a public address.
   const imageBaseUrl = options.imageBaseUrl ?? (simulator ? new URL(IMAGE_PATH, url).href : undefined);
   if (!imageBaseUrl) log('Products go without images: a real store cannot download them from 127.0.0.1 (DEMO_IMAGE_BASE_URL names a public address of this demo).');
-  const { changes, invalid, failingImages } = demoCatalog(options.products, imageBaseUrl ? { imageBaseUrl } : {});
+  const stockPerWarehouse = Object.keys(store.locations).length > 0;
+  if (!stockPerWarehouse) log(`Stock goes to the store's primary location, one number a variant (the warehouses' sum): DEMO_LOCATIONS maps the warehouses to the store's locations.`);
+  const { changes, invalid, failingImages } = demoCatalog(options.products, { ...(imageBaseUrl ? { imageBaseUrl } : {}), stockPerWarehouse });
   // A first start seeds the catalog; later starts find their history (and resume an interrupted event).
   const history = await engine.listEvents({ limit: 1 });
   const pending = await storage.pendingCounts(CONNECTOR);
@@ -351,7 +315,10 @@ if (isMain) {
   if (options === 'help') {
     out(USAGE);
   } else {
-    const demo = await startDemo(options, out);
+    const demo = await startDemo(options, out).catch((err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
     out(`${demo.simulator ? `Shopify simulator for ${demo.engine.config.shopDomain} on ${demo.simulator.url}` : `Syncing to ${demo.engine.config.shopDomain}`}.`);
     out(`shopsync demo: ${demo.url}`);
     out('Press Ctrl-C to stop; the history and the store are kept for the next start (--fresh forgets them).');

@@ -1,8 +1,9 @@
 /**
  * The demo's catalog as a PIM would send it: images (served by the demo's own route, real PNGs),
- * alt texts in two languages, colour variants with their image, metafields, SEO and a taxonomy
- * category, all taken by the core's schemas at enqueue and the same for a seed; exactly the
- * chosen products have an image that fails, and the route fails it as that product says.
+ * texts in English, Spanish and French (titles, descriptions, SEO, alt texts, text metafields),
+ * colour variants with their image, metafields, a taxonomy category and stock in two warehouses,
+ * all taken by the core's schemas at enqueue and the same for a seed; exactly the chosen
+ * products have an image that fails, and the route fails it as that product says.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,14 +13,29 @@ import { inflateSync, crc32 } from 'node:zlib';
 import { ChangeQueue, MemoryStorage, type Change } from '@shopsync/core';
 import { seededRandom } from '@shopsync/core/testing';
 import { TAXONOMY } from '@shopsync/shopify/simulator';
-import { demoCatalog, trickle } from '../demo/catalog.js';
+import { demoCatalog, trickle, WAREHOUSES } from '../demo/catalog.js';
+import { LANGUAGES } from '../demo/catalog-texts.js';
 import { IMAGE_FAULTS, IMAGE_PATH, imageFault, serveDemoImage } from '../demo/images.js';
 
 const BASE = 'http://127.0.0.1:8080/demo-images/';
 type ProductUpsert = Extract<Change, { entity: 'product'; op: 'upsert' }>;
 type VariantUpsert = Extract<Change, { entity: 'variant'; op: 'upsert' }>;
+type CategoryUpsert = Extract<Change, { entity: 'category'; op: 'upsert' }>;
 const productsOf = (changes: readonly Change[]) => changes.filter((c): c is ProductUpsert => c.entity === 'product' && c.op === 'upsert');
 const variantsOf = (changes: readonly Change[]) => changes.filter((c): c is VariantUpsert => c.entity === 'variant' && c.op === 'upsert');
+const categoriesOf = (changes: readonly Change[]) => changes.filter((c): c is CategoryUpsert => c.entity === 'category' && c.op === 'upsert');
+const LANGS: readonly string[] = LANGUAGES;
+/** A text given in English, Spanish and French, none blank, each different from the English unless `same` allows it (the French for "Shorts" is "Shorts"). */
+function trilingual(text: unknown, what: string, same = false): Record<string, string> {
+  assert.ok(typeof text === 'object' && text !== null, `${what}: by language`);
+  const t = text as Record<string, string>;
+  assert.deepEqual(Object.keys(t), LANGS, what);
+  for (const lang of LANGS) assert.ok(t[lang]!.trim().length > 0, `${what}: ${lang} is not blank`);
+  if (same) return t;
+  assert.notEqual(t['es'], t['en'], `${what}: Spanish differs from English`);
+  assert.notEqual(t['fr'], t['en'], `${what}: French differs from English`);
+  return t;
+}
 
 /** A PNG's chunks, each CRC checked; its pixels decoded (8-bit RGB, filter 0 rows only, as the demo writes them). */
 function decodePng(bytes: Buffer): { width: number; height: number; pixel: (x: number, y: number) => string } {
@@ -70,7 +86,7 @@ describe('demo catalog: images, metafields, SEO and taxonomy', () => {
     assert.ok(productsOf(bare.changes).every((p) => p.data.images === undefined));
   });
 
-  it('every product: 1–3 images on the route, alt in en and es, three shopsync metafields, SEO, a category of the simulator’s tree', () => {
+  it('every product: 1–3 images on the route, alt in en, es and fr, three shopsync metafields, SEO, a category of the simulator’s tree', () => {
     const products = productsOf(catalog.changes);
     let images = 0;
     for (const p of products) {
@@ -79,7 +95,7 @@ describe('demo catalog: images, metafields, SEO and taxonomy', () => {
       images += list.length;
       for (const img of list) {
         assert.ok(img.url.startsWith(BASE), img.url);
-        assert.ok(typeof img.alt === 'object' && img.alt['en'] && img.alt['es'], `${p.ref}: alt in en and es`);
+        trilingual(img.alt, `${p.ref}: alt`);
       }
       assert.deepEqual(
         p.data.metafields?.map((m) => `${m.namespace}.${m.key}:${m.type}`),
@@ -90,6 +106,57 @@ describe('demo catalog: images, metafields, SEO and taxonomy', () => {
       assert.ok(TAXONOMY.has(category.startsWith('gid://') ? category : `gid://shopify/TaxonomyCategory/${category}`), `${p.ref}: ${category} is in the simulator's taxonomy`);
     }
     assert.ok(images > products.length * 1.5, `${images} images`);
+  });
+
+  it('texts in English, Spanish and French: category and product titles and descriptions, SEO, material and care as translations', () => {
+    const categories = categoriesOf(catalog.changes);
+    assert.equal(categories.length, 30);
+    for (const c of categories) {
+      trilingual(c.data.title, `${c.ref}: title`, true);
+      trilingual(c.data.description, `${c.ref}: description`);
+    }
+    const refused = new Set(catalog.invalid.map((i) => i.ref));
+    for (const p of productsOf(catalog.changes)) {
+      if (p.data.title === '') assert.ok(refused.has(p.ref), `${p.ref}: a blank title is one Shopify refuses`);
+      else {
+        const title = trilingual(p.data.title, `${p.ref}: title`);
+        // The model's name and number are the same in every language; what the product is, is translated.
+        const model = /^(\w+) .* (\d+)$/.exec(title['en']!)!;
+        for (const lang of LANGS) assert.ok(title[lang]!.includes(model[1]!) && title[lang]!.endsWith(` ${model[2]!}`), `${p.ref}: ${title[lang]}`);
+      }
+      const description = trilingual(p.data.description, `${p.ref}: description`);
+      assert.match(description['fr']!, /^<p>.+<\/p><p>.+<\/p>$/);
+      trilingual(p.data.seo?.title, `${p.ref}: SEO title`);
+      trilingual(p.data.seo?.description, `${p.ref}: SEO description`);
+      for (const key of ['material', 'care_instructions']) {
+        const m = p.data.metafields!.find((x) => x.key === key)!;
+        assert.equal(typeof m.value, 'string');
+        const all = trilingual({ en: m.value, ...m.translations }, `${p.ref}: ${key}`);
+        if (key === 'care_instructions') for (const lang of LANGS) assert.equal(all[lang]!.split('\n').length, 3, `${p.ref}: ${key} in ${lang}, three lines`);
+      }
+    }
+  });
+
+  it('stock in two warehouses, mad and lyon; as one number (their sum) when the store does not map them', () => {
+    const variants = variantsOf(catalog.changes);
+    for (const v of variants) {
+      const stock = v.data.stock;
+      assert.ok(typeof stock === 'object' && stock !== undefined, `${v.ref}: stock per warehouse`);
+      assert.deepEqual(Object.keys(stock), [...WAREHOUSES], v.ref);
+      for (const q of Object.values(stock)) assert.ok(Number.isInteger(q) && q >= 0, `${v.ref}: ${q}`);
+    }
+    assert.ok(variants.some((v) => (v.data.stock as Record<string, number>)['lyon'] === 0), 'Lyon is out of some');
+    const single = variantsOf(demoCatalog(200, { imageBaseUrl: BASE, stockPerWarehouse: false }).changes);
+    assert.deepEqual(
+      single.map((v) => [v.ref, v.data.stock]),
+      variants.map((v) => [v.ref, Object.values(v.data.stock as Record<string, number>).reduce((a, b) => a + b, 0)]),
+    );
+    // The trickle's stock changes keep each variant's shape.
+    const rnd = seededRandom(5);
+    for (let tick = 1; tick <= 10; tick++) {
+      for (const v of variantsOf(trickle(catalog.changes, rnd, tick))) assert.deepEqual(Object.keys(v.data.stock as object), [...WAREHOUSES], v.ref);
+    }
+    for (const v of variantsOf(trickle(single, seededRandom(5), 1))) assert.equal(typeof v.data.stock, 'number', v.ref);
   });
 
   it('colour variants: each names one of its product’s images and carries its colour as a metafield', () => {

@@ -61,6 +61,23 @@ describe('demo: options, catalog', () => {
     }
   });
 
+  it('DEMO_LOCATIONS: a real store’s locations for the two warehouses (names or ids); anything else names the variable', () => {
+    const store = { SHOPIFY_STORE_DOMAIN: 'my-dev.myshopify.com', SHOPIFY_ACCESS_TOKEN: 'shpat_x' };
+    const o = demoOptions([], { ...store, DEMO_LOCATIONS: 'mad=Calle Mayor 1, lyon = gid://shopify/Location/7 ' });
+    assert.ok(o !== 'help');
+    assert.deepEqual(o.locations, { mad: 'Calle Mayor 1', lyon: 'gid://shopify/Location/7' });
+    const unset = demoOptions([], { ...store, DEMO_LOCATIONS: '' });
+    assert.ok(unset !== 'help');
+    assert.equal(unset.locations, undefined, 'without it, stock is one number');
+    const refused = (value: string, message: RegExp, env: Record<string, string> = store) =>
+      assert.throws(() => demoOptions([], { ...env, DEMO_LOCATIONS: value }), (e: unknown) => e instanceof ValidationError && e.issues[0]!.path === 'DEMO_LOCATIONS' && message.test(e.message));
+    refused('mad=Madrid', /"lyon" is missing/);
+    refused('mad=Madrid,lyon=Lyon,paris=Paris', /no warehouse "paris"/);
+    refused('mad=Madrid,lyon=', /expected a location name or id/);
+    refused('mad=Madrid,mad=Getafe,lyon=Lyon', /"mad" is given twice/);
+    refused('mad=Madrid,lyon=Lyon', /only with a real store/, {});
+  });
+
   it('the seeded catalog is deterministic, valid for the core, and includes records Shopify refuses', () => {
     const a = demoCatalog(200);
     assert.deepEqual(demoCatalog(200), a);

@@ -1,7 +1,9 @@
 /**
  * The demo end to end, as a person would use it: `demo/server.ts` started as its own process (the
  * simulator, a SQLite engine, the HTTP + SSE source and the page), driven in Debian's Chromium with
- * playwright-core. Screenshots of each state go to test-output/demo/.
+ * playwright-core. Screenshots of each state go to test-output/demo/. The demo's store publishes
+ * English and Spanish and keeps stock in a Madrid and a Lyon warehouse; its catalog is also in
+ * French, which the store has not enabled: one warning of the run.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -136,13 +138,32 @@ describe('npm start: the demo in a real browser', { skip: !existsSync(CHROME) &&
     await screenshot('completed');
   });
 
-  it('opens the general errors dialog: the store failed requests during the run', async () => {
-    await button(/Show \d+ general errors?/).click();
-    const dialog = page.getByRole('dialog', { name: 'General synchronization errors' });
+  it('the Configuration section: English, translated into Spanish; each warehouse at its location', async () => {
+    const config = panel().locator('shopsync-configuration');
+    await config.scrollIntoViewIfNeeded();
+    // As rendered (innerText), spaces as a person reads them.
+    const shown = async (l: Locator) => (await l.innerText()).replace(/\s+/g, ' ').trim();
+    assert.equal(await shown(config.locator('[data-param="language"]')), 'English (en) · translated into Spanish (es)');
+    const locations = config.locator('[part="stock"] li');
+    assert.deepEqual(await locations.evaluateAll((lis) => lis.map((li) => [(li as HTMLElement).dataset['warehouse'], (li as HTMLElement).dataset['resolved']])), [
+      ['mad', 'yes'],
+      ['lyon', 'yes'],
+    ]);
+    assert.match(await shown(locations.nth(0)), /^mad → Madrid warehouse \(gid:\/\/shopify\/Location\/\d+\)$/);
+    assert.match(await shown(locations.nth(1)), /^lyon → Lyon warehouse \(gid:\/\/shopify\/Location\/\d+\)$/);
+    await config.screenshot({ path: join(SHOTS, `${String(++shot).padStart(2, '0')}-configuration.png`) });
+  });
+
+  it('opens the general errors dialog: the store failed requests during the run; French is one warning', async () => {
+    await button(/Show \d+ general errors? and 1 warning/).click();
+    const dialog = page.getByRole('dialog', { name: 'General synchronization errors and warnings' });
     await dialog.waitFor({ state: 'visible' });
     const text = await deepText(dialog);
     assert.match(text, /503|Service Unavailable/i, 'the injected 503s are reported');
     assert.match(text, /Iteration \d+/);
+    assert.equal(text.split('The store has not enabled French (fr): texts in it are not written.').length - 1, 1, `the French warning, once: ${text}`);
+    assert.match(text, /Language not enabled/);
+    assert.doesNotMatch(text, /not enabled Spanish/);
     await screenshot('general-errors');
     await dialog.getByRole('button', { name: 'Close' }).first().click();
     await dialog.waitFor({ state: 'hidden' });
