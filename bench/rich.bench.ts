@@ -19,10 +19,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'graphql';
-import { MemoryStorage, SyncEngine, type Change, type SyncEvent } from '@shopsync/core';
-import { actualCost, adminSchema, productSetComplexity, ShopifyTarget } from '@shopsync/shopify';
+import { MemoryStorage, SyncEngine, type Change } from '@shopsync/core';
+import { productSetComplexity, ShopifyTarget } from '@shopsync/shopify';
 import { PLAN_PRESETS, REALISTIC_LATENCY, type ShopifySimulator } from '@shopsync/shopify/simulator';
+import { gid, pricer, runPhase, type Phase as PhaseOf } from './measure.js';
 import { isSimulatorProcess, RemoteSimulator, serveSimulator, type BaseReport } from './remote-simulator.js';
 import { writeResults } from './results.js';
 
@@ -94,12 +94,7 @@ function catalog(): Change[] {
 
 // ——— the minimal cost ———
 
-const schema = adminSchema(VERSION);
-const gid = (type: string, n: number) => `gid://shopify/${type}/${n}`;
-
-function costOf(query: string, variables: Record<string, unknown>, answer: unknown): number {
-  return actualCost(schema, parse(query), variables, { m: answer }, undefined, VERSION);
-}
+const costOf = pricer(VERSION);
 
 function minimal(): { products: number; categories: number } {
   let categories = 0;
@@ -139,24 +134,7 @@ function minimal(): { products: number; categories: number } {
 
 // ——— runs ———
 
-interface Phase {
-  ms: number;
-  event: SyncEvent;
-  report: Report;
-}
-
-async function phase(engine: SyncEngine, sim: RemoteSimulator<Report>, changes: Change[], force = false): Promise<Phase> {
-  await sim.clear();
-  await engine.enqueue(changes, { force });
-  const t0 = performance.now();
-  const event = await engine.start();
-  const ms = performance.now() - t0;
-  const failed = event.iterations.reduce((n, it) => n + it.failed.categories + it.failed.products + it.failed.variants, 0);
-  if (event.status !== 'completed' || failed > 0 || event.generalErrors.length || event.pending.products + event.pending.variants + event.pending.categories > 0) {
-    throw new Error(`the sync did not complete cleanly: ${event.status}, ${failed} failed, ${JSON.stringify(event.generalErrors)}`);
-  }
-  return { ms, event, report: await sim.report('') };
-}
+type Phase = PhaseOf<Report>;
 
 function counts(m: Record<string, number>): string {
   return (
@@ -180,13 +158,13 @@ async function main(): Promise<void> {
       batchSize: BATCH,
     });
     const changes = catalog();
-    first = await phase(engine, sim, changes);
+    first = await runPhase(engine, sim, changes);
     if (first.report.products !== PRODUCTS || first.report.files !== PRODUCTS * IMAGES || first.report.unready !== 0) {
       throw new Error(`the store does not hold the catalog with its images processed: ${JSON.stringify(first.report)}`);
     }
     filesBefore = first.report.files;
-    again = await phase(engine, sim, changes);
-    forced = await phase(engine, sim, changes, true);
+    again = await runPhase(engine, sim, changes);
+    forced = await runPhase(engine, sim, changes, { force: true });
     await engine.dispose();
   } finally {
     await sim.close();

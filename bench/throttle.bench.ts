@@ -25,9 +25,10 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
 import { createAdminApiClient } from '@shopify/admin-api-client';
-import { MemoryStorage, SyncEngine, type Change, type SyncEvent } from '@shopsync/core';
+import { MemoryStorage, SyncEngine, type Change } from '@shopsync/core';
 import { actualCost, adminSchema, buildDocument, featuresOf, inventorySetQuantitiesOp, productSetComplexity, ShopifyTarget, type Op } from '@shopsync/shopify';
 import { PLAN_PRESETS, REALISTIC_LATENCY, type ShopifySimulator } from '@shopsync/shopify/simulator';
+import { gid, pricer, runPhase, type Phase as PhaseOf } from './measure.js';
 import { isSimulatorProcess, RemoteSimulator, serveSimulator, type BaseReport } from './remote-simulator.js';
 import { writeResults } from './results.js';
 
@@ -92,14 +93,8 @@ const priceFeed = () => feed((p, s) => ({ price: '24.50', stock: stockOf(p, s) +
 
 // ——— the minimal cost, by the package's cost function ———
 
-const schema = adminSchema(VERSION);
 const features = featuresOf(VERSION);
-const gid = (type: string, n: number) => `gid://shopify/${type}/${n}`;
-
-/** The actual cost of one mutation, as Shopify's rules price the document and a successful answer to it. */
-function costOf(query: string, variables: Record<string, unknown>, answer: unknown): number {
-  return actualCost(schema, parse(query), variables, { m: answer }, undefined, VERSION);
-}
+const costOf = pricer(VERSION);
 
 function minimalCatalog(): { products: number; categories: number } {
   let categories = 0;
@@ -131,7 +126,7 @@ function minimalStock(): number {
   const quantities = Array.from({ length: 250 }, (_, i) => ({ inventoryItemId: gid('InventoryItem', i), locationId: gid('Location', 1), quantity: 1 }));
   const op: Op = inventorySetQuantitiesOp(features, quantities, 'correction', 'k');
   const { query, variables } = buildDocument([op]);
-  const one = actualCost(schema, parse(query), variables, { a0: { userErrors: [] } }, undefined, VERSION);
+  const one = actualCost(adminSchema(VERSION), parse(query), variables, { a0: { userErrors: [] } }, undefined, VERSION);
   return Math.ceil((PRODUCTS * SIZES.length) / 250) * one;
 }
 
@@ -143,26 +138,9 @@ function minimalPrices(): number {
 
 // ——— runs ———
 
-interface Phase {
-  ms: number;
-  event: SyncEvent;
-  report: SimReport;
-}
+type Phase = PhaseOf<SimReport>;
 
 const LAST_SKU = `${productRef(PRODUCTS - 1)}-L`;
-
-async function phase(engine: SyncEngine, sim: RemoteSimulator<SimReport>, changes: Change[]): Promise<Phase> {
-  await sim.clear();
-  await engine.enqueue(changes);
-  const t0 = performance.now();
-  const event = await engine.start();
-  const ms = performance.now() - t0;
-  const failed = event.iterations.reduce((n, it) => n + it.failed.categories + it.failed.products + it.failed.variants, 0);
-  if (event.status !== 'completed' || failed > 0 || event.generalErrors.length || event.pending.products + event.pending.variants + event.pending.categories > 0) {
-    throw new Error(`the sync did not complete cleanly: ${event.status}, ${failed} failed, ${JSON.stringify(event.generalErrors)}`);
-  }
-  return { ms, event, report: await sim.report(LAST_SKU) };
-}
 
 async function ours(): Promise<{ catalog: Phase; stock: Phase; prices: Phase }> {
   const sim = await startRemote();
@@ -174,13 +152,13 @@ async function ours(): Promise<{ catalog: Phase; stock: Phase; prices: Phase }> 
       storage: new MemoryStorage(),
       batchSize: BATCH,
     });
-    const catalogRun = await phase(engine, sim, catalog());
+    const catalogRun = await runPhase(engine, sim, catalog(), { reportArg: LAST_SKU });
     if (catalogRun.report.products !== PRODUCTS || catalogRun.report.collections !== CATEGORIES || catalogRun.report.stock !== stockOf(PRODUCTS - 1, 2)) {
       throw new Error(`the store does not hold the catalog: ${JSON.stringify(catalogRun.report)}`);
     }
-    const stockRun = await phase(engine, sim, stockFeed());
+    const stockRun = await runPhase(engine, sim, stockFeed(), { reportArg: LAST_SKU });
     if (stockRun.report.stock !== stockOf(PRODUCTS - 1, 2) + 7) throw new Error(`the stock feed did not reach the store: ${JSON.stringify(stockRun.report)}`);
-    const priceRun = await phase(engine, sim, priceFeed());
+    const priceRun = await runPhase(engine, sim, priceFeed(), { reportArg: LAST_SKU });
     if (priceRun.report.price !== '24.50') throw new Error(`the price feed did not reach the store: ${JSON.stringify(priceRun.report)}`);
     await engine.dispose();
     return { catalog: catalogRun, stock: stockRun, prices: priceRun };

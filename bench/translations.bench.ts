@@ -26,10 +26,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'graphql';
-import { MemoryStorage, SyncEngine, type Change, type SyncEvent } from '@shopsync/core';
-import { actualCost, adminSchema, MAX_INPUT_ARRAY, ShopifyTarget } from '@shopsync/shopify';
+import { MemoryStorage, SyncEngine, type Change } from '@shopsync/core';
+import { MAX_INPUT_ARRAY, ShopifyTarget } from '@shopsync/shopify';
 import { PLAN_PRESETS, REALISTIC_LATENCY, type ShopifySimulator } from '@shopsync/shopify/simulator';
+import { gid, pricer, runPhase, type Phase as PhaseOf } from './measure.js';
 import { isSimulatorProcess, RemoteSimulator, serveSimulator, type BaseReport } from './remote-simulator.js';
 import { writeResults } from './results.js';
 
@@ -120,12 +120,7 @@ function catalog(edition = '', withVariants = true): Change[] {
 
 // ——— the minimal cost ———
 
-const schema = adminSchema(VERSION);
-const gid = (type: string, n: number) => `gid://shopify/${type}/${n}`;
-
-function costOf(query: string, variables: Record<string, unknown>, answer: unknown): number {
-  return actualCost(schema, parse(query), variables, { m: answer }, undefined, VERSION);
-}
+const costOf = pricer(VERSION);
 
 const REGISTER = `mutation($id: ID!, $t: [TranslationInput!]!) { m: translationsRegister(resourceId: $id, translations: $t) { userErrors { field message } } }`;
 
@@ -205,24 +200,7 @@ function minimal(): Minimal {
 
 // ——— runs ———
 
-interface Phase {
-  ms: number;
-  event: SyncEvent;
-  report: Report;
-}
-
-async function phase(engine: SyncEngine, sim: RemoteSimulator<Report>, changes: Change[], edition = ''): Promise<Phase> {
-  await sim.clear();
-  await engine.enqueue(changes);
-  const t0 = performance.now();
-  const event = await engine.start();
-  const ms = performance.now() - t0;
-  const failed = event.iterations.reduce((n, it) => n + it.failed.categories + it.failed.products + it.failed.variants, 0);
-  if (event.status !== 'completed' || failed > 0 || event.generalErrors.length || event.pending.products + event.pending.variants + event.pending.categories > 0) {
-    throw new Error(`the sync did not complete cleanly: ${event.status}, ${failed} failed, ${JSON.stringify(event.generalErrors)}`);
-  }
-  return { ms, event, report: await sim.report(edition) };
-}
+type Phase = PhaseOf<Report>;
 
 function counts(m: Record<string, number>): string {
   return (
@@ -274,15 +252,15 @@ async function main(): Promise<void> {
       storage: new MemoryStorage(),
       batchSize: BATCH,
     });
-    first = await phase(engine, sim, catalog(), 'none');
+    first = await runPhase(engine, sim, catalog(), { reportArg: 'none' });
     const r = first.report;
     if (r.products !== PRODUCTS || r.collections !== CATEGORIES || r.translations !== stored || r.outdated !== 0) {
       throw new Error(`the store does not hold the catalog and its ${stored} translations: ${JSON.stringify({ ...r, points: undefined })}`);
     }
-    again = await phase(engine, sim, catalog());
+    again = await runPhase(engine, sim, catalog());
     // A full bucket for the Spanish run, so that its time compares with its bound.
     await sleep((plan.bucketSize / plan.restoreRate) * 1000);
-    spanish = await phase(engine, sim, catalog('(nueva)', false), '(nueva)');
+    spanish = await runPhase(engine, sim, catalog('(nueva)', false), { reportArg: '(nueva)' });
     const s = spanish.report;
     if (s.spanishOf !== PRODUCTS * PRODUCT_KEYS + CATEGORIES * CATEGORY_KEYS || s.translations !== stored || s.outdated !== 0) {
       throw new Error(`the store does not hold the new Spanish texts: ${JSON.stringify({ ...s, points: undefined })}`);
