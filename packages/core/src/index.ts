@@ -75,11 +75,14 @@ export type { ApiVersionAssessment, ApiVersionStatus } from './api-version.js';
 // Queue and storage.
 export { ChangeQueue, toQueueEntries } from './queue/queue.js';
 export type { EnqueueOptions, EnqueueResult } from './queue/queue.js';
+export { changesToRetry, requeueFailed } from './queue/retry.js';
+export type { RetrySelection } from './queue/retry.js';
 export { itemKey, parseItemKey } from './queue/keys.js';
 export type { ItemKey } from './queue/keys.js';
 export { bucketOf } from './queue/order.js';
 export { planLease, runLeasePlan, runLeasePlanAsync, LEASE_ORDER } from './queue/lease-plan.js';
 export type { LeasePlan, LeaseRead } from './queue/lease-plan.js';
+export { parseItemQuery, parsePageQuery } from './storage/queries.js';
 export type { StorageAdapter, NewQueueEntry, Lease, LeaseOptions, AckCommit, Page, PageQuery, ItemQuery } from './storage/adapter.js';
 export {
   coalesce,
@@ -127,6 +130,7 @@ export { newId } from './ids.js';
 
 // What the widget reads: the SyncSource interface and its local implementation.
 export { LocalSyncSource } from './source/local-source.js';
+export { summarizeItemErrors, toItemView, cleanItemFilter } from './source/item-reads.js';
 export type {
   SyncSource,
   SourceChange,

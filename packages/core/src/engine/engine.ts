@@ -9,14 +9,16 @@ import { newId } from '../ids.js';
 import { exportLogs, type LogFormat } from '../logs/export.js';
 import { remoteText } from '../logs/redact.js';
 import { itemKey } from '../queue/keys.js';
+import { requeueFailed } from '../queue/retry.js';
 import { ChangeQueue, type EnqueueOptions, type EnqueueResult } from '../queue/queue.js';
-import { ENTITY_PLURAL, SCHEMA_VERSION, entitySchema, isoDate, refSchema, totalOf, zeroCounts, type EntityCounts } from '../schemas/common.js';
+import { ENTITY_PLURAL, SCHEMA_VERSION, totalOf, zeroCounts, type EntityCounts } from '../schemas/common.js';
 import { connectorConfigSchema, type ConnectorConfig, type ConnectorConfigInput } from '../schemas/connector.js';
 import type { ConfigSnapshot, GeneralError, Iteration, SyncEvent, SyncTrigger } from '../schemas/event.js';
-import { itemStateSchema, type ItemStatus } from '../schemas/item.js';
+import type { ItemStatus } from '../schemas/item.js';
 import type { LogEntry } from '../schemas/log.js';
 import type { QueueEntry } from '../schemas/queue.js';
-import type { ItemQuery, Lease, Page, StorageAdapter } from '../storage/adapter.js';
+import type { Lease, Page, StorageAdapter } from '../storage/adapter.js';
+import { parseItemQuery, parsePageQuery, type ItemFilter, type ItemQueryInput } from '../storage/queries.js';
 import { MemoryStorage } from '../storage/memory.js';
 import { transition, type RunState, type StatusAction } from '../status/machine.js';
 import type { GeneralErrorInput, PushResult, Target, TargetIdStore, TargetItem } from '../target.js';
@@ -70,26 +72,7 @@ export interface StartOptions {
   trigger?: SyncTrigger;
 }
 
-const itemRefSchema = z.object({ entity: entitySchema, ref: refSchema }).strict();
-const itemFilterSchema = z
-  .object({ ref: z.string().max(255).optional(), entity: entitySchema.optional(), since: isoDate.optional() })
-  .strict();
-const itemQuerySchema = z
-  .object({
-    ref: z.string().max(255).optional(),
-    status: itemStateSchema.optional(),
-    entity: entitySchema.optional(),
-    since: isoDate.optional(),
-    offset: z.number().int().min(0).default(0),
-    limit: z.number().int().min(1).max(1_000).default(50),
-  })
-  .strict();
-const pageSchema = z
-  .object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1_000).default(20) })
-  .strict();
-
-export type ItemFilter = z.input<typeof itemFilterSchema>;
-export type ItemQueryInput = z.input<typeof itemQuerySchema>;
+export type { ItemFilter, ItemQueryInput };
 
 interface ActiveRun {
   event: SyncEvent;
@@ -286,7 +269,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
   }
 
   async listEvents(query: { offset?: number; limit?: number } = {}): Promise<Page<SyncEvent>> {
-    return this.storage.listEvents(this.connectorId, parseOrThrow(pageSchema, query, 'query'));
+    return this.storage.listEvents(this.connectorId, parsePageQuery(query));
   }
 
   async getEvent(eventId: string): Promise<SyncEvent | undefined> {
@@ -295,7 +278,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
 
   /** Item statuses filtered by reference substring (case-sensitive), status, entity and date; paginated. */
   async queryItems(query: ItemQueryInput = {}): Promise<Page<ItemStatus>> {
-    return this.storage.queryItems(this.connectorId, parseOrThrow(itemQuerySchema, query, 'query') as ItemQuery);
+    return this.storage.queryItems(this.connectorId, parseItemQuery(query));
   }
 
   /** The event's log as a JSONL or CSV document. */
@@ -305,21 +288,12 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
 
   /** Queues failed items again with the change last attempted. Returns how many were queued. */
   async retryItems(items: ReadonlyArray<{ entity: string; ref: string }>): Promise<number> {
-    const refs = parseOrThrow(z.array(itemRefSchema).max(10_000), items, 'items');
-    const found = await this.storage.getItems(this.connectorId, refs.map((r) => itemKey(r.entity, r.ref)));
-    return this.#requeue(found);
+    return requeueFailed(this.storage, this.connectorId, { items }, (changes, options) => this.enqueue(changes, options));
   }
 
   /** Queues again every failed item that matches the filter (the Item tab's current filter). */
   async retryFailed(filter: ItemFilter = {}): Promise<number> {
-    const f = parseOrThrow(itemFilterSchema, filter, 'filter');
-    const failed: ItemStatus[] = [];
-    for (let offset = 0; ; offset += 1_000) {
-      const page = await this.storage.queryItems(this.connectorId, { ...f, status: 'error', offset, limit: 1_000 });
-      failed.push(...page.items);
-      if (page.items.length < 1_000) break;
-    }
-    return this.#requeue(failed);
+    return requeueFailed(this.storage, this.connectorId, { filter }, (changes, options) => this.enqueue(changes, options));
   }
 
   /** Stops timers and any run under way (its items stay queued). The storage stays open. */
@@ -756,13 +730,6 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
 
   #logEntry(run: ActiveRun, level: LogEntry['level'], message: string, extra: Partial<Pick<LogEntry, 'iteration' | 'entity' | 'ref' | 'code'>> = {}): LogEntry {
     return { v: SCHEMA_VERSION, at: new Date(this.#clock.now()).toISOString(), level, eventId: run.event.id, ...extra, message: remoteText(message) };
-  }
-
-  async #requeue(items: readonly ItemStatus[]): Promise<number> {
-    const changes = items.filter((s) => s.status === 'error' && s.change).map((s) => s.change!);
-    if (changes.length === 0) return 0;
-    await this.enqueue(changes, { force: true });
-    return changes.length;
   }
 
   #eventIdField(): { eventId?: string } {

@@ -3,12 +3,11 @@ import type { EngineEvents } from '../engine/events.js';
 import { estimateRemaining } from '../engine/throughput.js';
 import { logFile, type LogFormat } from '../logs/export.js';
 import type { SyncEvent } from '../schemas/event.js';
-import type { ItemStatus } from '../schemas/item.js';
 import type { Page } from '../storage/adapter.js';
+import { cleanItemFilter, summarizeItemErrors, toItemView } from './item-reads.js';
 import type {
   ConnectorState,
   EventPageQuery,
-  ItemErrorGroup,
   ItemErrorSummary,
   ItemFilterQuery,
   ItemPageQuery,
@@ -20,28 +19,9 @@ import type {
   SyncSource,
 } from './sync-source.js';
 
-/** Items read per page while summarizing errors (the engine's largest page). */
-const SCAN_PAGE = 1_000;
-/** Groups returned by `summarizeItemErrors`, largest first. */
-const MAX_GROUPS = 50;
-
-function view(item: ItemStatus): ItemView {
-  const { change: _change, ...rest } = item;
-  return rest;
-}
-
 /** Plain data only: a deep copy that a JSON round trip would not change. */
 function plain<T>(value: T): T {
   return structuredClone(value);
-}
-
-function filterOf(f: ItemFilterQuery): ItemFilterQuery {
-  const out: ItemFilterQuery = {};
-  if (f.ref !== undefined && f.ref !== '') out.ref = f.ref;
-  if (f.status !== undefined) out.status = f.status;
-  if (f.entity !== undefined) out.entity = f.entity;
-  if (f.since !== undefined) out.since = f.since;
-  return out;
 }
 
 /**
@@ -74,40 +54,12 @@ export class LocalSyncSource implements SyncSource {
   }
 
   async queryItems(query: ItemPageQuery = {}): Promise<Page<ItemView>> {
-    const page = await this.engine.queryItems({ ...filterOf(query), offset: query.offset ?? 0, limit: query.limit ?? 50 });
-    return { total: page.total, items: page.items.map((i) => plain(view(i))) };
+    const page = await this.engine.queryItems({ ...cleanItemFilter(query), offset: query.offset ?? 0, limit: query.limit ?? 50 });
+    return { total: page.total, items: page.items.map((i) => plain(toItemView(i))) };
   }
 
   async summarizeItemErrors(filter: ItemFilterQuery = {}): Promise<ItemErrorSummary> {
-    const groups = new Map<string, ItemErrorGroup>();
-    let failedItems = 0;
-    let repeatedFailures = 0;
-    const f = { ...filterOf(filter), status: 'error' as const };
-    for (let offset = 0; ; offset += SCAN_PAGE) {
-      const page = await this.engine.queryItems({ ...f, offset, limit: SCAN_PAGE });
-      for (const item of page.items) {
-        failedItems += 1;
-        if (item.consecutiveFailures >= 2) repeatedFailures += 1;
-        // An item counts once per distinct cause, however many times that cause appears in it.
-        const seen = new Set<string>();
-        for (const e of item.errors) {
-          const key = JSON.stringify([e.code ?? null, e.field ?? null, e.message]);
-          if (seen.has(key)) continue;
-          seen.add(key);
-          const g = groups.get(key);
-          if (g) g.count += 1;
-          else {
-            const group: ItemErrorGroup = { message: e.message, count: 1 };
-            if (e.code !== undefined) group.code = e.code;
-            if (e.field !== undefined) group.field = [...e.field];
-            groups.set(key, group);
-          }
-        }
-      }
-      if (page.items.length < SCAN_PAGE) break;
-    }
-    const sorted = [...groups.values()].sort((a, b) => b.count - a.count || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
-    return { failedItems, repeatedFailures, groups: sorted.slice(0, MAX_GROUPS) };
+    return summarizeItemErrors((query) => this.engine.queryItems(query), filter);
   }
 
   async downloadLogs(eventId: string, format: LogFormat): Promise<LogDownload> {
@@ -136,7 +88,7 @@ export class LocalSyncSource implements SyncSource {
       },
       pendingChanged: (p) => emit({ type: 'pendingChanged', connectorId: p.connectorId, ...(p.eventId !== undefined ? { eventId: p.eventId } : {}), pending: { ...p.pending } }),
       itemsUpdated: (p) =>
-        emit({ type: 'itemsUpdated', connectorId: p.connectorId, ...(p.eventId !== undefined ? { eventId: p.eventId } : {}), items: p.items.map((i) => plain(view(i))) }),
+        emit({ type: 'itemsUpdated', connectorId: p.connectorId, ...(p.eventId !== undefined ? { eventId: p.eventId } : {}), items: p.items.map((i) => plain(toItemView(i))) }),
       generalError: (p) => emit({ type: 'generalErrorOccurred', connectorId: p.connectorId, eventId: p.eventId, error: plain(p.error) }),
       logsAvailable: (p) => emit({ type: 'logsBecameAvailable', connectorId: p.connectorId, eventId: p.eventId }),
     };
@@ -153,7 +105,7 @@ export class LocalSyncSource implements SyncSource {
   }
 
   async retryFailed(filter: ItemFilterQuery = {}): Promise<number> {
-    const { status, ...rest } = filterOf(filter);
+    const { status, ...rest } = cleanItemFilter(filter);
     // Only failed items are retried: a filter on another status names none.
     if (status !== undefined && status !== 'error') return 0;
     return this.engine.retryFailed(rest);

@@ -1,0 +1,45 @@
+/**
+ * The queries a reader may put to a connector's storage, validated at the edge: item filters,
+ * item pages and event pages. Shared by the engine and by sources that read a storage without
+ * an engine in their process, so that both accept, default and bound the same queries.
+ */
+import { z } from 'zod';
+import { entitySchema, isoDate, refSchema } from '../schemas/common.js';
+import { itemStateSchema } from '../schemas/item.js';
+import { parseOrThrow } from '../validate.js';
+import type { ItemQuery, PageQuery } from './adapter.js';
+
+export const itemRefSchema = z.object({ entity: entitySchema, ref: refSchema }).strict();
+
+/** The Item tab's filter without a status (used to choose failed items). */
+export const itemFilterSchema = z
+  .object({ ref: z.string().max(255).optional(), entity: entitySchema.optional(), since: isoDate.optional() })
+  .strict();
+
+export const itemQuerySchema = z
+  .object({
+    ref: z.string().max(255).optional(),
+    status: itemStateSchema.optional(),
+    entity: entitySchema.optional(),
+    since: isoDate.optional(),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1_000).default(50),
+  })
+  .strict();
+
+export const pageQuerySchema = z
+  .object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1_000).default(20) })
+  .strict();
+
+export type ItemFilter = z.input<typeof itemFilterSchema>;
+export type ItemQueryInput = z.input<typeof itemQuerySchema>;
+
+/** An item query with its defaults (offset 0, limit 50); throws ValidationError naming the field at fault. */
+export function parseItemQuery(query: unknown): ItemQuery {
+  return parseOrThrow(itemQuerySchema, query, 'query') as ItemQuery;
+}
+
+/** An event page with its defaults (offset 0, limit 20); throws ValidationError naming the field at fault. */
+export function parsePageQuery(query: unknown): PageQuery {
+  return parseOrThrow(pageQuerySchema, query, 'query');
+}
