@@ -18,8 +18,13 @@ import { inspect } from 'node:util';
 import { LocalSyncSource, SyncEngine, latestStableVersion, type Change, type EngineEvents, type SyncEvent } from '@shopsync/core';
 import { expiringToken, ShopifyTarget, storageTokenStore } from '@shopsync/shopify';
 import { ShopifySimulator } from '@shopsync/shopify/simulator';
+import { PostgresStorage } from '@shopsync/postgres';
 import { SqliteStorage } from '@shopsync/sqlite';
+import { dumpSchema, pgFixture, unreachable as pgUnreachable } from '../../packages/adapters/postgres/test/helpers.js';
 import { BASE, captureConsole, findSecret, secretForms, send, serve, within, type RawResponse } from './helpers.js';
+
+/** Shopify's token formats (access, refresh, app secret, …): none may be in a stored row, whichever token it is. */
+const TOKEN_LIKE = /shp(at|rt|ss|ua|ca|pa)_[0-9a-f]{16,}/i;
 
 const EVENT_NAMES: ReadonlyArray<keyof EngineEvents> = ['statusChanged', 'iterationCompleted', 'pendingChanged', 'itemsUpdated', 'generalError', 'logsAvailable'];
 
@@ -288,5 +293,60 @@ describe('secrets: the access token appears nowhere the system writes or sends',
     for (const form of [keyBytes.toString('base64'), keyBytes.toString('base64url'), keyBytes.toString('hex')]) assert.deepEqual(findSecret(form, haystacks), [], 'the sealing key');
     assert.ok(!haystacks.some((h) => Buffer.isBuffer(h.data) && h.data.includes(keyBytes)), 'the key bytes');
   });
-});
 
+  const pg = pgFixture('secrets');
+  it('on PostgreSQL: a run with faults across token renewals, then a revoked grant: no token, client secret or key in any row of any table', { timeout: 60_000, skip: pgUnreachable ?? false }, async () => {
+    const app = { clientId: 'secrets-pg-app', clientSecret: `shpss_${randomBytes(16).toString('hex')}` };
+    const keyBytes = randomBytes(32);
+    const schema = pg.schema();
+    const consoleOutput = captureConsole();
+    const sim = await ShopifySimulator.start({ apps: [{ ...app, distribution: 'public' }], tokenLifetimes: { accessSeconds: 0.4 }, latency: { baseMs: 20, perMutationMs: 1, jitterMs: 0 } });
+    const storage = await PostgresStorage.open({ pool: pg.pool, schema });
+    const grant = sim.issueOfflineToken(app.clientId, { expiring: true });
+    const provider = expiringToken({
+      ...app,
+      shopDomain: sim.shopDomain,
+      endpoint: sim.url,
+      retry: { maxAttempts: 3, baseMs: 1, maxMs: 5 },
+      store: storageTokenStore({ storage, connectorId: 'main', keys: [{ id: 'k1', key: keyBytes.toString('base64') }] }),
+      initial: { accessToken: grant.accessToken, expiresIn: grant.expiresIn!, refreshToken: grant.refreshToken!, refreshTokenExpiresIn: grant.refreshTokenExpiresIn! },
+    });
+    const target = new ShopifyTarget({ credentials: provider, endpoint: sim.url, retry: { maxAttempts: 2, baseMs: 1, maxMs: 5 } });
+    const engine = new SyncEngine({ connector: { id: 'main', shopDomain: sim.shopDomain, apiVersion: latestStableVersion(new Date()) }, target, storage, batchSize: 6, retryBackoff: { baseMs: 0, maxMs: 0 } });
+    const haystacks: Array<{ where: string; data: string | Buffer }> = [];
+    try {
+      await engine.enqueue(catalog());
+      sim.injectTokenFault('reset', { afterExecute: true });
+      const faults: Array<Parameters<typeof sim.injectFault>> = [['http503', { count: 2 }], ['malformed', { count: 1 }], ['reset', { count: 1 }]];
+      engine.on('iterationCompleted', ({ iteration }) => {
+        if (iteration.index === 1) sim.expireAccessTokens(app.clientId);
+        const f = faults[iteration.index - 1];
+        if (f) sim.injectFault(...f);
+      });
+      const run = await within(30_000, 'run across renewals on PostgreSQL', engine.start());
+      assert.equal(run.status, 'completed');
+      assert.ok(sim.tokenRequests.filter((r) => r.grantType === 'refresh_token').length >= 2, 'renewed several times');
+      sim.revokeGrant(app.clientId);
+      await engine.enqueue([{ entity: 'product', op: 'upsert', ref: 'AFTER', data: { title: 'After the revocation' } }]);
+      await new Promise((r) => setTimeout(r, 450));
+      const revoked = await within(20_000, 'run after the revocation', engine.start());
+      assert.equal(revoked.status, 'error');
+    } finally {
+      await engine.dispose();
+      await storage.close();
+      await sim.close();
+      consoleOutput.restore();
+    }
+    // Every row of every table of the schema, as the server returns it.
+    const tables = await dumpSchema(pg.pool, schema);
+    for (const [table, rows] of tables) rows.forEach((row, i) => haystacks.push({ where: `${schema}.${table} row ${i + 1}`, data: row }));
+    assert.ok((tables.get('items')?.length ?? 0) > 40 && (tables.get('logs')?.length ?? 0) > 10 && (tables.get('target_ids')?.length ?? 0) > 0, 'the run filled the tables');
+    haystacks.push({ where: 'console', data: consoleOutput.lines.join('\n') });
+
+    const secrets = provider.secrets();
+    assert.ok(secrets.length >= 5 && secrets.includes(app.clientSecret), `${secrets.length} secrets to look for`);
+    for (const secret of secrets) assert.deepEqual(findSecret(secret, haystacks), [], `${secret.slice(0, 6)}…, in any form, in a row`);
+    for (const form of [keyBytes.toString('base64'), keyBytes.toString('base64url'), keyBytes.toString('hex')]) assert.deepEqual(findSecret(form, haystacks), [], 'the sealing key');
+    assert.deepEqual(haystacks.filter((h) => TOKEN_LIKE.test(h.data.toString())).map((h) => h.where), [], 'no token-like string in any row');
+  });
+});

@@ -1,0 +1,23 @@
+import type { StorageAdapter } from '@shopsync/core';
+import type pg from 'pg';
+import type { ConnectorCommand } from '../notify.js';
+
+/** A connector as the registry keeps it: whether it is enabled, and since when. */
+export interface ConnectorRecord {
+  enabled: boolean;
+  updatedAt: string;
+}
+
+/**
+ * What the live side needs of a storage: the StorageAdapter, the connector registry, commands,
+ * and how to open a connection of its own for LISTEN. `PostgresStorage` is one.
+ */
+export interface LiveStorage extends StorageAdapter {
+  getConnector(connectorId: string): Promise<ConnectorRecord | undefined>;
+  /** Records the connector's enabled flag (NOTIFY `connector` when it changed). */
+  setConnectorEnabled(connectorId: string, enabled: boolean, now: number): Promise<unknown>;
+  /** NOTIFY `shopsync_commands` for the process that runs the connector. */
+  sendCommand(connectorId: string, command: ConnectorCommand): Promise<void>;
+  /** Settings for a dedicated connection (LISTEN needs one held open, outside the pool). */
+  connectionConfig(): pg.ClientConfig;
+}

@@ -1,0 +1,155 @@
+/**
+ * Versioned migrations, applied at open in one transaction under a transaction-level advisory
+ * lock derived from the schema name: ten processes starting at once on an empty database migrate
+ * it once (the first takes the lock and migrates; the others wait, then find it done). The table
+ * `schema_version` records each version applied and when. A schema at a newer version than this
+ * code knows is refused with a StorageVersionError, and nothing is changed.
+ *
+ * A database that needs nothing is only read (no lock, no write), so a read-only replica of an
+ * up-to-date database opens.
+ *
+ * To add version N+1: append its SQL to MIGRATIONS (never edit an applied one), and add rows in
+ * the old format to test/migrations.test.ts's `atVersion` so its upgrade is tested.
+ */
+import { createHash } from 'node:crypto';
+import type { Db } from './transaction.js';
+import { StorageVersionError } from './errors.js';
+
+/** One migration: its SQL for a schema (the name already quoted: `"shopsync"`). */
+export type Migration = (s: string) => string;
+
+/**
+ * Version 1, the whole layout.
+ *
+ * `items`: one row per item key (`key` = `type:ref`), holding its pending change while it has one,
+ * as its parts (`pending`: the change's JSON, `force`, `enqueued_at`, `ob` its drain bucket, `os`
+ * its seq, `vp` the product of a variant upsert), and its last outcome (JSON). `u`/`st` are what
+ * the item tab sorts and filters on. While the item is leased, `lease_id` names the lease and
+ * `lease_seq` the seq it handed out; if the row takes a newer change meanwhile, `flying` keeps a
+ * copy of the entry handed out (JSON). The pending rows of a drain bucket are found in seq order
+ * through `items_order`, the pending variant upserts of a product through `items_parent`, a
+ * lease's rows through `items_leased`.
+ *
+ * `meta`: per connector, the last seq given and exact pending counts (queued or leased), so
+ * counts are never a scan. `leases`: the live leases and when they expire. `connector`: whether a
+ * connector is enabled (the registry that a web process and workers share). Keys and ids are
+ * `COLLATE "C"`: byte order, as core sorts and compares them, whatever the database's locale.
+ */
+const V1: Migration = (s) => `
+  CREATE TABLE ${s}.connector (
+    id text COLLATE "C" PRIMARY KEY,
+    enabled boolean NOT NULL,
+    updated_at bigint NOT NULL
+  );
+  CREATE TABLE ${s}.meta (
+    connector text COLLATE "C" PRIMARY KEY,
+    seq bigint NOT NULL,
+    categories integer NOT NULL,
+    products integer NOT NULL,
+    variants integer NOT NULL
+  );
+  CREATE TABLE ${s}.items (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    connector text COLLATE "C" NOT NULL,
+    key text COLLATE "C" NOT NULL,
+    pending text,
+    force boolean,
+    enqueued_at bigint,
+    ob smallint,
+    os bigint,
+    vp text COLLATE "C",
+    outcome text,
+    u bigint NOT NULL,
+    st text NOT NULL,
+    lease_id text COLLATE "C",
+    lease_seq bigint,
+    flying text,
+    CONSTRAINT items_key UNIQUE (connector, key)
+  );
+  CREATE INDEX items_order ON ${s}.items (connector, ob, os) WHERE ob IS NOT NULL;
+  CREATE INDEX items_parent ON ${s}.items (connector, vp) WHERE vp IS NOT NULL;
+  CREATE INDEX items_leased ON ${s}.items (connector, lease_id) WHERE lease_id IS NOT NULL;
+  CREATE INDEX items_updated ON ${s}.items (connector, u DESC, key);
+  CREATE INDEX items_status ON ${s}.items (connector, st, u DESC, key);
+  CREATE TABLE ${s}.leases (
+    connector text COLLATE "C" NOT NULL,
+    id text COLLATE "C" NOT NULL,
+    expires_at bigint NOT NULL,
+    PRIMARY KEY (connector, id)
+  );
+  CREATE TABLE ${s}.hashes (
+    connector text COLLATE "C" NOT NULL,
+    key text COLLATE "C" NOT NULL,
+    hash text NOT NULL,
+    PRIMARY KEY (connector, key)
+  );
+  CREATE TABLE ${s}.target_ids (
+    connector text COLLATE "C" NOT NULL,
+    key text COLLATE "C" NOT NULL,
+    id text NOT NULL,
+    PRIMARY KEY (connector, key)
+  );
+  CREATE TABLE ${s}.events (
+    connector text COLLATE "C" NOT NULL,
+    id text COLLATE "C" NOT NULL,
+    started_at bigint NOT NULL,
+    body text NOT NULL,
+    PRIMARY KEY (connector, id)
+  );
+  CREATE INDEX events_started ON ${s}.events (connector, started_at DESC, id DESC);
+  CREATE TABLE ${s}.logs (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    connector text COLLATE "C" NOT NULL,
+    event_id text COLLATE "C" NOT NULL,
+    body text NOT NULL
+  );
+  CREATE INDEX logs_event ON ${s}.logs (connector, event_id, seq);
+`;
+
+/** The migrations in order: MIGRATIONS[n - 1] brings a schema from version n - 1 to n. */
+export const MIGRATIONS: readonly Migration[] = [V1];
+
+/** The schema version this code writes and reads (the number of migrations). */
+export const DB_VERSION = MIGRATIONS.length;
+
+/** A schema name as an SQL identifier (names are checked by options.ts: lowercase, digits, `_`). */
+export const quoted = (schema: string): string => `"${schema.replaceAll('"', '""')}"`;
+
+/**
+ * The advisory lock key that migrations of `schema` take: the first 8 bytes of SHA-256 of
+ * `shopsync:migrate:<schema>`, as a signed bigint (text). The same in every process and version.
+ */
+export function migrationLockKey(schema: string): string {
+  return createHash('sha256').update(`shopsync:migrate:${schema}`).digest().readBigInt64BE(0).toString();
+}
+
+/** The version a schema is at: 0 when it has no `schema_version` table (a fresh schema). */
+export async function versionOf(db: Db, schema: string): Promise<number> {
+  const [t] = await db.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`${quoted(schema)}.schema_version`]);
+  if (!t?.t) return 0;
+  const [row] = await db.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${quoted(schema)}.schema_version`);
+  return row?.v ?? 0;
+}
+
+/**
+ * Brings `schema` to `target` (default the newest): run inside a transaction (`db`), which it
+ * locks first. Returns the versions applied (none when another process had done it). Throws a
+ * StorageVersionError, changing nothing, for a schema newer than this code knows.
+ */
+export async function migrate(db: Db, schema: string, database: string, target = DB_VERSION): Promise<number[]> {
+  const s = quoted(schema);
+  await db.query('SELECT pg_advisory_xact_lock($1::bigint)', [migrationLockKey(schema)]);
+  // Made only if missing: a role without CREATE on the database may use a schema an administrator made.
+  const [ns] = await db.query<{ n: string | null }>('SELECT to_regnamespace($1) AS n', [s]);
+  if (!ns?.n) await db.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+  await db.query(`CREATE TABLE IF NOT EXISTS ${s}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const from = await versionOf(db, schema);
+  if (from > DB_VERSION) throw new StorageVersionError(database, from, DB_VERSION);
+  const applied: number[] = [];
+  for (let v = from + 1; v <= target; v++) {
+    await db.query(MIGRATIONS[v - 1]!(s));
+    await db.query(`INSERT INTO ${s}.schema_version (version) VALUES ($1)`, [v]);
+    applied.push(v);
+  }
+  return applied;
+}

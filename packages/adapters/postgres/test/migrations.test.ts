@@ -1,0 +1,123 @@
+/**
+ * Schema versions: ten storages opening at once (each on a pool of its own, so ten connections
+ * racing) migrate a schema once, from nothing and from every earlier version; a schema newer
+ * than this code is refused with nothing changed; an up-to-date schema is only read.
+ */
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { toQueueEntries } from '@shopsync/core';
+import { PostgresStorage, StorageVersionError } from '@shopsync/postgres';
+import { DB_VERSION, MIGRATIONS, migrate, migrationLockKey, quoted } from '../src/migrations.js';
+import { PG_URL, dumpSchema, newPool, pgDescribe, pgFixture } from './helpers.js';
+
+const pg = pgFixture('migrations');
+const C = 'store-1';
+const T0 = Date.UTC(2026, 0, 15, 12);
+
+/** Ten storages opened at once on `schema`, each with a pool (one connection) of its own. */
+async function openTen(schema: string): Promise<PromiseSettledResult<PostgresStorage>[]> {
+  const opened = await Promise.allSettled(Array.from({ length: 10 }, () => PostgresStorage.open({ url: PG_URL, max: 1, schema })));
+  for (const r of opened) if (r.status === 'fulfilled') await r.value.close();
+  return opened;
+}
+
+async function versions(schema: string): Promise<number[]> {
+  const { rows } = await pg.pool.query<{ version: number }>(`SELECT version FROM ${quoted(schema)}.schema_version ORDER BY version`);
+  return rows.map((r) => r.version);
+}
+
+/** A schema brought to `version` by the migrations of that time (rows written in that version's format go here as versions are added). */
+async function atVersion(schema: string, version: number): Promise<void> {
+  const client = await pg.pool.connect();
+  try {
+    await client.query('BEGIN');
+    await migrate({ query: async (text, values) => (await client.query(text, values as unknown[])).rows as never[] }, schema, schema, version);
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}
+
+pgDescribe('PostgreSQL schema migrations', () => {
+  it(`10 opens at once on an empty database migrate it once, to version ${DB_VERSION}, and all succeed`, { timeout: 60_000 }, async () => {
+    const schema = pg.schema();
+    const opened = await openTen(schema);
+    assert.deepEqual(
+      opened.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok')),
+      Array<string>(10).fill('ok'),
+    );
+    // Each version is recorded once (its primary key): a second run of a migration would have failed an open.
+    assert.deepEqual(await versions(schema), Array.from({ length: DB_VERSION }, (_, i) => i + 1));
+    const s = await PostgresStorage.open({ pool: pg.pool, schema });
+    assert.equal(await s.version(), DB_VERSION);
+    assert.deepEqual(await s.enqueue(C, toQueueEntries([{ entity: 'product', op: 'upsert', ref: 'P1', data: { title: 'One' } }]).entries, T0), { categories: 0, products: 1, variants: 0 });
+    await s.close();
+  });
+
+  for (let from = 1; from < DB_VERSION; from++) {
+    it(`a version ${from} schema is upgraded once by 10 opens at once, keeping its data`, { timeout: 60_000 }, async () => {
+      const schema = pg.schema();
+      await atVersion(schema, from);
+      const opened = await openTen(schema);
+      assert.ok(opened.every((r) => r.status === 'fulfilled'));
+      assert.deepEqual(await versions(schema), Array.from({ length: DB_VERSION }, (_, i) => i + 1));
+    });
+  }
+
+  it('a schema that exists but is empty (made by an administrator) is migrated', async () => {
+    const schema = pg.schema();
+    await pg.pool.query(`CREATE SCHEMA ${quoted(schema)}`);
+    const s = await PostgresStorage.open({ pool: pg.pool, schema });
+    assert.equal(await s.version(), DB_VERSION);
+    await s.close();
+  });
+
+  it('a schema newer than this code is refused, and nothing is changed; the host pool stays open, a pool made from the URL is ended', async () => {
+    const schema = pg.schema();
+    const s = await PostgresStorage.open({ pool: pg.pool, schema });
+    await s.enqueue(C, toQueueEntries([{ entity: 'product', op: 'upsert', ref: 'P1', data: { title: 'One' } }]).entries, T0);
+    await s.close();
+    await pg.pool.query(`INSERT INTO ${quoted(schema)}.schema_version (version) VALUES ($1)`, [DB_VERSION + 1]);
+    const before = await dumpSchema(pg.pool, schema);
+
+    const pool = newPool(PG_URL, { max: 1 });
+    const refused = (err: unknown) =>
+      err instanceof StorageVersionError && err.code === 'storage_version_too_new' && err.found === DB_VERSION + 1 && err.known === DB_VERSION && /Update shopsync.*nothing was changed/.test(err.message);
+    await assert.rejects(PostgresStorage.open({ pool, schema }), refused);
+    assert.equal((await pool.query('SELECT 1 AS one')).rows[0].one, 1, 'the host’s pool is still usable');
+    await pool.end();
+    const appName = `shopsync-mig-${process.pid}`;
+    await assert.rejects(PostgresStorage.open({ url: `${PG_URL}?application_name=${appName}`, schema }), refused);
+    // The server lists a backend a moment after its client has gone.
+    let open = -1;
+    for (let i = 0; i < 100 && open !== 0; i++, await sleep(10)) {
+      open = (await pg.pool.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [appName])).rows[0].n;
+    }
+    assert.equal(open, 0, 'the pool made from the URL was ended');
+    assert.deepEqual(await dumpSchema(pg.pool, schema), before, 'nothing was changed');
+  });
+
+  it('an up-to-date schema is only read at open: it opens while another transaction holds the migration lock', async () => {
+    const schema = pg.schema();
+    await (await PostgresStorage.open({ pool: pg.pool, schema })).close();
+    const holder = await pg.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock($1::bigint)', [migrationLockKey(schema)]);
+      const s = await PostgresStorage.open({ pool: pg.pool, schema });
+      await s.close();
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+  });
+
+  it('the lock key is derived from the schema name, the same in every process and version', () => {
+    assert.equal(migrationLockKey('shopsync'), migrationLockKey('shopsync'));
+    assert.notEqual(migrationLockKey('shopsync'), migrationLockKey('tenant_2'));
+    // Pinned: a change would let an old and a new process migrate one schema at once.
+    assert.equal(migrationLockKey('shopsync'), '3283960049232302330');
+    assert.equal(MIGRATIONS.length, DB_VERSION);
+  });
+});
