@@ -615,6 +615,26 @@ describe('faults and retries', () => {
     assert.equal(next.iterations[0]!.synced.products, 2);
   });
 
+  it('a price update whose every attempt fails leaves the variant queued and its old price in the state: the next run sends it', async () => {
+    const own = await startSim();
+    try {
+      const { engine } = engineFor(own, targetFor(own, { retry: { maxAttempts: 2, baseMs: 1, maxMs: 2 } }), {}, { maxFailedIterations: 1 });
+      await engine.enqueue([product('PR-1', { options: ['Size'] }), variant('PR-1-S', 'PR-1', { price: '10.00', optionValues: { Size: 'S' } })]);
+      assert.equal((await engine.start()).status, 'completed');
+      own.injectFault('http503', { count: 1_000, field: 'productVariantsBulkUpdate' });
+      await engine.enqueue([variant('PR-1-S', 'PR-1', { price: '12.50', optionValues: { Size: 'S' } })]);
+      const e = await engine.start();
+      assert.equal(e.generalErrors[0]?.code, 'server_error');
+      assert.deepEqual(e.pending, { categories: 0, products: 0, variants: 1 }, 'still queued');
+      own.clearFaults();
+      const next = await engine.start();
+      assert.deepEqual(next.generalErrors, []);
+      assert.equal(own.product({ sku: 'PR-1-S' })!.variants[0]!.price, '12.50', 'the store has the new price');
+    } finally {
+      await own.close();
+    }
+  });
+
   it('a create whose every attempt fails is a general error, not an item error: the items stay queued and go later', async () => {
     for (const field of ['productSet', 'collectionCreate']) {
       const own = await startSim();

@@ -27,7 +27,11 @@ export function finish(p: Push): void {
     for (const e of entries) {
       if (e.foreign || !e.data) continue;
       const prior = p.variantState(e.ref);
-      const data = e.reverted ? (e.prev ?? e.data) : withStockAsStored(e.data, e.prev, e.stockSent === true);
+      // Held (a write of it went unanswered or unsent) and not written whole by a productSet: the
+      // store may not have its new values, so its state keeps the old ones, and the next push
+      // sends them again rather than believe them sent.
+      const held = e.item !== undefined && p.outcome(e.item) === 'held' && !g.written;
+      const data = e.reverted || held ? (e.prev ?? e.data) : withStockAsStored(e.data, e.prev, e.stockSent === true);
       const stockAt = e.stockAt ?? (!e.created && prior?.parentRef === g.ref ? stockedAt(prior, p.env.locationId) : []);
       const placed = data.stock === undefined ? undefined : placeStock(data.stock, p.env.locationId, p.warehouses);
       // Its stock is set everywhere it names (a stock that cannot be placed has failed its item).
