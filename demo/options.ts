@@ -4,16 +4,30 @@ import { z } from 'zod';
 import { ValidationError } from '@shopsync/core';
 import { WAREHOUSES } from './catalog.js';
 
+/** The PostgreSQL schema the demo keeps its tables in (`--database postgres://…`); `--fresh` drops it. */
+export const DEMO_SCHEMA = 'shopsync_demo';
+
+/** Where the engine's queue and history live. */
+export type DemoDatabase =
+  /** A SQLite file (`path`; undefined: shopsync.sqlite in the data directory). */
+  | { kind: 'sqlite'; path: string | undefined }
+  /** A PostgreSQL database (`url`: postgres://, postgresql:// or socket:), the demo's tables in `schema`. */
+  | { kind: 'postgres'; url: string; schema: string };
+
 /** The text of `npm start -- --help`. */
 export const USAGE = `Usage: npm start -- [options]
 
-Starts the Shopify simulator (or a real store), a sync engine on SQLite, its HTTP + SSE source and a
-page with <shopsync-panel>, then prints the page's URL.
+Starts the Shopify simulator (or a real store), a sync engine on SQLite (or PostgreSQL), its HTTP +
+SSE source and a page with <shopsync-panel>, then prints the page's URL.
 
 Options:
   --port <n>             port of the page (default: PORT, else a free port)
-  --data <dir>           where the engine's database and the simulator's store live (default demo/data)
-  --fresh                forget the history and the simulator's store before starting
+  --data <dir>           where the engine's SQLite database and the simulator's store live (default demo/data)
+  --database <url>       where the queue and the history live: postgres://user@host:5432/database
+                         (PostgreSQL, in a schema of the demo's own, ${DEMO_SCHEMA}) or sqlite:<path>
+                         (default: shopsync.sqlite in the data directory)
+  --fresh                forget the history (the SQLite file, or the schema ${DEMO_SCHEMA}) and the
+                         simulator's store before starting
   --products <n>         products in the seeded catalog (default 200; 30 categories; up to 4 variants each)
   --latency <l>          simulator latency: realistic | none (default realistic)
   --iteration-delay <ms> pause between iterations, so a run can be watched (default 400)
@@ -23,6 +37,7 @@ Options:
 
 Environment:
   PORT                   as --port
+  DEMO_DATABASE_URL      as --database (which wins), keeping a password off the command line
   SHOPIFY_STORE_DOMAIN   sync to this real store instead of the simulator, with one of:
   SHOPIFY_ACCESS_TOKEN     a fixed Admin API access token (a legacy custom app's), or
   SHOPIFY_CLIENT_ID        the client id and secret of an app made in the Dev Dashboard
@@ -40,12 +55,36 @@ Environment:
 
 const storeDomain = z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'expected a store domain such as "my-store.myshopify.com"');
 
+const DATABASE_EXPECTED = 'expected a PostgreSQL URL such as "postgres://user@localhost:5432/shopsync", or "sqlite:<path>"';
+
+/**
+ * `--database`: a PostgreSQL URL or `sqlite:<path>`. The value is never repeated in a message (a
+ * URL may carry a password).
+ */
+const databaseSchema = z.string().transform((text, ctx): DemoDatabase => {
+  if (text.startsWith('sqlite:')) {
+    const path = text.slice('sqlite:'.length);
+    if (path.trim() !== '') return { kind: 'sqlite', path };
+    ctx.addIssue({ code: 'custom', message: 'expected a file after "sqlite:", such as "sqlite:demo/data/shopsync.sqlite"' });
+    return z.NEVER;
+  }
+  if (/^postgres(ql)?:\/\//.test(text)) {
+    if (URL.canParse(text)) return { kind: 'postgres', url: text, schema: DEMO_SCHEMA };
+    ctx.addIssue({ code: 'custom', message: `${DATABASE_EXPECTED} (this one is not a valid URL: a password with special characters must be percent-encoded)` });
+    return z.NEVER;
+  }
+  if (/^socket:./.test(text)) return { kind: 'postgres', url: text, schema: DEMO_SCHEMA };
+  ctx.addIssue({ code: 'custom', message: DATABASE_EXPECTED });
+  return z.NEVER;
+});
+
 const intFlag = (min: number, max: number) => z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(min).max(max);
 
 const optionsSchema = z
   .object({
     port: intFlag(0, 65_535).default(0),
     data: z.string().min(1).optional(),
+    database: databaseSchema.default({ kind: 'sqlite', path: undefined }),
     fresh: z.boolean().default(false),
     products: intFlag(1, 5_000).default(200),
     latency: z.enum(['realistic', 'none']).default('realistic'),
@@ -79,7 +118,7 @@ const optionsSchema = z
 /** The demo's options, validated, defaults filled in. */
 export type DemoOptions = z.output<typeof optionsSchema>;
 
-const FLAGS = { port: 'port', data: 'data', fresh: 'fresh', products: 'products', latency: 'latency', iterationDelay: 'iteration-delay', trickle: 'trickle', apiVersion: 'api-version', imageBaseUrl: 'DEMO_IMAGE_BASE_URL', locations: 'DEMO_LOCATIONS', store: 'SHOPIFY_STORE_DOMAIN' } as const;
+const FLAGS = { port: 'port', data: 'data', database: 'database', fresh: 'fresh', products: 'products', latency: 'latency', iterationDelay: 'iteration-delay', trickle: 'trickle', apiVersion: 'api-version', imageBaseUrl: 'DEMO_IMAGE_BASE_URL', locations: 'DEMO_LOCATIONS', store: 'SHOPIFY_STORE_DOMAIN' } as const;
 
 /** The options from the command line and the environment; 'help' for --help. Throws a ValidationError naming the flag or variable at fault. */
 export function demoOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): DemoOptions | 'help' {
@@ -89,6 +128,7 @@ export function demoOptions(argv: readonly string[], env: Readonly<Record<string
     options: {
       port: { type: 'string' },
       data: { type: 'string' },
+      database: { type: 'string' },
       fresh: { type: 'boolean' },
       products: { type: 'string' },
       latency: { type: 'string' },
@@ -113,9 +153,11 @@ export function demoOptions(argv: readonly string[], env: Readonly<Record<string
   if (!token && Boolean(clientId) !== Boolean(clientSecret)) refuse(clientId ? 'SHOPIFY_CLIENT_SECRET' : 'SHOPIFY_CLIENT_ID', 'expected both SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET');
   const locations = env['DEMO_LOCATIONS'] || undefined;
   if (locations && !domain) refuse('DEMO_LOCATIONS', 'expected DEMO_LOCATIONS only with a real store (SHOPIFY_STORE_DOMAIN): the simulator maps the warehouses to its own locations');
+  const databaseFromEnv = values.database === undefined && Boolean(env['DEMO_DATABASE_URL']);
   const input = {
     port: values.port ?? env['PORT'],
     data: values.data,
+    database: values.database ?? (env['DEMO_DATABASE_URL'] || undefined),
     fresh: values.fresh,
     products: values.products,
     latency: values.latency,
@@ -132,7 +174,14 @@ export function demoOptions(argv: readonly string[], env: Readonly<Record<string
     const first = String(i.path[0] ?? '');
     const name = first in FLAGS ? FLAGS[first as keyof typeof FLAGS] : first;
     const ENV: Record<string, string> = { accessToken: 'SHOPIFY_ACCESS_TOKEN', clientId: 'SHOPIFY_CLIENT_ID', clientSecret: 'SHOPIFY_CLIENT_SECRET' };
-    const path = name === 'SHOPIFY_STORE_DOMAIN' ? (ENV[String(i.path[1])] ?? 'SHOPIFY_STORE_DOMAIN') : name.startsWith('DEMO_') ? name : `--${name}`;
+    const path =
+      name === 'SHOPIFY_STORE_DOMAIN'
+        ? (ENV[String(i.path[1])] ?? 'SHOPIFY_STORE_DOMAIN')
+        : name === 'database' && databaseFromEnv
+          ? 'DEMO_DATABASE_URL'
+          : name.startsWith('DEMO_')
+            ? name
+            : `--${name}`;
     return { path, message: i.message };
   });
   throw new ValidationError('demo options', issues);

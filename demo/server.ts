@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole system on one machine. A Shopify Admin API simulator (or a real store),
- * a sync engine on SQLite fed by a seeded catalog and a trickle of changes, its SyncSource served
- * over HTTP + Server-Sent Events, and a page with <shopsync-panel src="/api/sync"> watching it live.
+ * a sync engine on SQLite (or PostgreSQL: `--database postgres://…`) fed by a seeded catalog and a
+ * trickle of changes, its SyncSource served over HTTP + Server-Sent Events, and a page with
+ * <shopsync-panel src="/api/sync"> watching it live.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -14,8 +15,8 @@ import { seededRandom } from '@shopsync/core/testing';
 import { createSyncHandler } from '@shopsync/http';
 import { fixedToken, ShopifyTarget, type CredentialsProvider } from '@shopsync/shopify';
 import type { ShopifySimulator } from '@shopsync/shopify/simulator';
-import { SqliteStorage } from '@shopsync/sqlite';
 import { demoCatalog, trickle } from './catalog.js';
+import { openDemoDatabase } from './database.js';
 import { METAFIELD_NAMESPACE } from './product-details.js';
 import { body, CONTENT_SECURITY_POLICY, header, json, listen, readMemory, sameOrigin, writeMemory } from './http.js';
 import { IMAGE_PATH, serveDemoImage } from './images.js';
@@ -75,16 +76,17 @@ export interface Demo {
 
 /**
  * Starts the demo: its page server (which also serves the catalog's images), the simulator or a
- * real store, the engine on SQLite, seeded on a first start, and the trickle of changes.
+ * real store, the engine on SQLite or PostgreSQL (demo/database.ts), seeded on a first start,
+ * and the trickle of changes.
  */
 export async function startDemo(options: DemoOptions, log: (line: string) => void = () => {}): Promise<Demo> {
   const dataDir = resolve(options.data ?? join(here, 'data'));
   mkdirSync(dataDir, { recursive: true });
-  const dbPath = join(dataDir, 'shopsync.sqlite');
   const storePath = join(dataDir, 'simulator-store.json');
-  if (options.fresh) for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, storePath]) rmSync(f, { force: true });
+  if (options.fresh) rmSync(storePath, { force: true });
 
-  const storage = SqliteStorage.open({ path: dbPath });
+  const { storage, where } = await openDemoDatabase(options.database, { sqliteDefault: join(dataDir, 'shopsync.sqlite'), fresh: options.fresh });
+  if (options.database.kind === 'postgres') log(`The queue and the history are in PostgreSQL: ${where}.`);
 
   // The page's server listens first: the catalog's images are served by it, at its address. Until
   // the rest is ready it answers only those. It asks for the last start's port again, so that the
@@ -160,7 +162,7 @@ export async function startDemo(options: DemoOptions, log: (line: string) => voi
     seeded = true;
     log(`Seeded ${changes.length} changes (${invalid.length} that Shopify will refuse, ${failingImages.length} of them for an image).`);
   } else {
-    log(`${history.total} earlier sync events in ${dbPath}.`);
+    log(`${history.total} earlier sync events in ${where}.`);
     if (memory.imageBaseUrl !== imageBaseUrl) log(`The store's images came from ${memory.imageBaseUrl ?? 'nowhere'}, now from ${imageBaseUrl ?? 'nowhere'}: a product sent again sends its images anew.`);
   }
   const sentFrom = seeded ? imageBaseUrl : memory.imageBaseUrl;
@@ -269,17 +271,18 @@ export async function startDemo(options: DemoOptions, log: (line: string) => voi
     json(res, 404, { error: { message: 'Not found.' } });
   }
 
-  // Resume what a previous demo left In Progress or Paused, or run what is queued.
+  let closed = false;
+  // Resume what a previous demo left In Progress or Paused, or run what is queued (not once stopping: that run was paused by close()).
   background(
     (async () => {
       const resumed = await engine.recover();
       if (resumed) log(`Resumed the interrupted event ${resumed.id}.`);
+      if (closed) return;
       const left = await storage.pendingCounts(CONNECTOR);
       if (left.categories + left.products + left.variants > 0) await run();
     })(),
   );
 
-  let closed = false;
   return {
     url,
     engine,
@@ -322,11 +325,15 @@ if (isMain) {
     out(`${demo.simulator ? `Shopify simulator for ${demo.engine.config.shopDomain} on ${demo.simulator.url}` : `Syncing to ${demo.engine.config.shopDomain}`}.`);
     out(`shopsync demo: ${demo.url}`);
     out('Press Ctrl-C to stop; the history and the store are kept for the next start (--fresh forgets them).');
-    let stopping = false;
+    /** When the first Ctrl-C came. One Ctrl-C reaches the demo up to three times at once (from the terminal, and passed on by npm and scripts/start.mjs); another, later, stops it at once. */
+    let stopping: number | undefined;
     const stop = () => {
-      if (stopping) process.exit(130);
-      stopping = true;
-      out('Stopping…');
+      if (stopping !== undefined) {
+        if (Date.now() - stopping > 1_000) process.exit(130);
+        return;
+      }
+      stopping = Date.now();
+      out('Stopping… (Ctrl-C again to stop at once)');
       void demo.close().then(() => process.exit(0));
     };
     process.on('SIGINT', stop);

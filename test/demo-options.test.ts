@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { changeBatchSchema, parseOrThrow, ValidationError } from '@shopsync/core';
 import { seededRandom } from '@shopsync/core/testing';
 import { demoCatalog, trickle } from '../demo/catalog.js';
-import { demoOptions } from '../demo/options.js';
+import { DEMO_SCHEMA, demoOptions, USAGE } from '../demo/options.js';
 
 describe('demo: options, catalog', () => {
   it('defaults, flags and PORT', () => {
@@ -23,6 +23,46 @@ describe('demo: options, catalog', () => {
     assert.throws(() => demoOptions(['--latency', 'slow'], {}), /--latency/);
     assert.throws(() => demoOptions(['--api-version', '2026-02'], {}), /--api-version: expected a stable API version/);
     assert.throws(() => demoOptions([], { PORT: '99999' }), /--port/);
+  });
+
+  it('--database: SQLite in the data directory by default, sqlite:<path>, or PostgreSQL in the demo’s own schema; DEMO_DATABASE_URL as the flag', () => {
+    const o = demoOptions([], {});
+    assert.ok(o !== 'help');
+    assert.deepEqual(o.database, { kind: 'sqlite', path: undefined });
+    const url = 'postgres://shop:s3cret@db.example.com:5432/erp';
+    const p = demoOptions(['--database', url, '--fresh'], {});
+    assert.ok(p !== 'help');
+    assert.deepEqual(p.database, { kind: 'postgres', url, schema: DEMO_SCHEMA });
+    assert.equal(DEMO_SCHEMA, 'shopsync_demo');
+    for (const other of ['postgresql://localhost/erp', 'socket:/var/run/postgresql?db=erp']) {
+      const q = demoOptions(['--database', other], {});
+      assert.ok(q !== 'help');
+      assert.equal(q.database.kind, 'postgres', other);
+    }
+    const s = demoOptions(['--database', 'sqlite:/tmp/demo.sqlite'], {});
+    assert.ok(s !== 'help');
+    assert.deepEqual(s.database, { kind: 'sqlite', path: '/tmp/demo.sqlite' });
+    const e = demoOptions([], { DEMO_DATABASE_URL: url });
+    assert.ok(e !== 'help');
+    assert.deepEqual(e.database, { kind: 'postgres', url, schema: DEMO_SCHEMA });
+    const both = demoOptions(['--database', 'sqlite:/tmp/x.sqlite'], { DEMO_DATABASE_URL: url });
+    assert.ok(both !== 'help');
+    assert.equal(both.database.kind, 'sqlite', 'the flag wins over the variable');
+    assert.match(USAGE, /--database <url>/);
+    assert.match(USAGE, /DEMO_DATABASE_URL/);
+  });
+
+  it('a bad --database names the flag (or the variable) and never repeats the URL, which may hold a password', () => {
+    const refused = (argv: string[], env: Record<string, string>, path: string, message: RegExp) =>
+      assert.throws(
+        () => demoOptions(argv, env),
+        (e: unknown) => e instanceof ValidationError && e.issues[0]!.path === path && message.test(e.message) && !e.message.includes('s3cret'),
+      );
+    refused(['--database', 'mysql://shop:s3cret@db/erp'], {}, '--database', /expected a PostgreSQL URL such as "postgres:\/\/.*or "sqlite:<path>"/);
+    refused(['--database', 'postgres://shop:s3cret@db:99999/erp'], {}, '--database', /not a valid URL/);
+    refused(['--database', 'sqlite:'], {}, '--database', /expected a file after "sqlite:"/);
+    refused(['--database', 'shop:s3cret@localhost'], {}, '--database', /expected a PostgreSQL URL/);
+    refused([], { DEMO_DATABASE_URL: 'localhost:5432 s3cret' }, 'DEMO_DATABASE_URL', /expected a PostgreSQL URL/);
   });
 
   it('a real store needs both variables; the token is never echoed', () => {
