@@ -4,7 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChangeQueue, SyncEngine, type SyncEvent } from '@shopsync/core';
+import { ChangeQueue, SyncEngine, totalOf, type SyncEvent } from '@shopsync/core';
 import { FakeTarget } from '@shopsync/core/testing';
 import { PostgresStorage, attachWorker } from '@shopsync/postgres';
 import { PG_URL, admin, products, tempSchema, uniqueConnectorId, unreachable } from './live-helpers.js';
@@ -111,5 +111,37 @@ describe('attachWorker', { skip }, () => {
     assert.equal(engine.config.enabled, false, 'closed: commands no longer reach the engine');
     assert.deepEqual(errors, []);
     await engine.dispose();
+  });
+  it('one process runs a connector at a time: a second worker waits until the first lets go, then finishes its event', async () => {
+    const { connectorId, engine: first, queue } = setup(new FakeTarget({ latencyMs: 40 }));
+    const target2 = new FakeTarget({ latencyMs: 5 });
+    const second = new SyncEngine({ connector: { id: connectorId, shopDomain: 'demo.myshopify.com', apiVersion: '2026-07' }, target: target2, storage: web, batchSize: 2 });
+    const a = await attachWorker(first, worker, { startOnEnqueue: { debounceMs: 20 } });
+    let bAttached = false;
+    const b = attachWorker(second, web, { startOnEnqueue: { debounceMs: 20 } }).then((w) => ((bAttached = true), w));
+    try {
+      await queue.enqueue(products(6));
+      await until('the first worker running', () => first.running);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(bAttached, false, 'the second waits for the connector');
+      assert.equal(second.running, false);
+      // A third that gives up waiting (its process stopping) is told so.
+      const giveUp = new AbortController();
+      const third = attachWorker(second, web, { signal: giveUp.signal });
+      giveUp.abort();
+      await assert.rejects(third);
+      // The first process lets go mid-run (as a closed or dead process does): its run is cut.
+      await a.close();
+      await first.dispose();
+      await b;
+      await until('everything synchronized by the second', async () => totalOf(await web.pendingCounts(connectorId)) === 0 && !second.running, 20_000);
+      const events = await web.listEvents(connectorId, { offset: 0, limit: 10 });
+      assert.equal(events.total, 1, 'one event, finished by the second process');
+      assert.equal(events.items[0]!.status, 'completed');
+      assert.ok(target2.pushedItems.length > 0, 'the second pushed what was left');
+    } finally {
+      await (await b).close();
+      await second.dispose();
+    }
   });
 });

@@ -18,6 +18,8 @@ export interface LiveStorage extends StorageAdapter {
   setConnectorEnabled(connectorId: string, enabled: boolean, now: number): Promise<unknown>;
   /** NOTIFY `shopsync_commands` for the process that runs the connector. */
   sendCommand(connectorId: string, command: ConnectorCommand): Promise<void>;
-  /** Settings for a dedicated connection (LISTEN needs one held open, outside the pool). */
+  /** Settings for a dedicated connection (LISTEN needs one held open, outside the pool; so does the connector lock). */
   connectionConfig(): pg.ClientConfig;
+  /** The PostgreSQL schema it keeps its tables in (the connector lock is per schema and connector). */
+  readonly schema: string;
 }

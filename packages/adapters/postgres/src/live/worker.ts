@@ -1,4 +1,5 @@
 import { ShopsyncError, totalOf, type SyncEngine, type SyncTrigger } from '@shopsync/core';
+import { ConnectorLock } from './connector-lock.js';
 import type { LiveStorage } from './live-storage.js';
 import { NotificationHub } from './notification-hub.js';
 import { CHANGES_CHANNEL, COMMANDS_CHANNEL, type ConnectorCommand } from '../notify.js';
@@ -16,6 +17,8 @@ export interface AttachWorkerOptions {
   notifications?: NotificationHub;
   /** Told what the worker could not do (a run that failed to start, a command the engine refused). Default: `console.error`. */
   onError?: (err: unknown) => void;
+  /** Stops waiting for the connector (another process runs it): `attachWorker` then rejects. */
+  signal?: AbortSignal;
 }
 
 /** A worker attached to an engine: `close()` stops listening (the engine and storage stay as they are). */
@@ -24,8 +27,16 @@ export interface AttachedWorker {
 }
 
 /**
- * Makes `engine` answer to the other processes that share its PostgreSQL storage: the panel's
- * actions (`PostgresSyncSource.setEnabled`, retries) and changes queued elsewhere.
+ * Makes `engine` the one that runs its connector, for every process that shares its PostgreSQL
+ * storage, and makes it answer to them: the panel's actions (`PostgresSyncSource.setEnabled`,
+ * retries) and changes queued elsewhere.
+ *
+ * - One process runs a connector at a time: the worker first takes the connector's lock (a
+ *   session advisory lock on a connection of its own). A second process attaching to the same
+ *   connector waits, resolving only when the first lets it go: its worker closed, or its process
+ *   died (PostgreSQL ends a killed process's sessions at once). Then it resumes the event the
+ *   other left In Progress (its leased items count as pending: the worker starts, and starting
+ *   resumes it): call neither `engine.recover()` nor `start()` yourself before this resolves.
  *
  * - `shopsync_commands` for `engine.connectorId`: `setEnabled` → `engine.setEnabled` (disabling
  *   pauses a run under way, enabling resumes the paused event); `start` → `engine.start()`,
@@ -42,7 +53,7 @@ export interface AttachedWorker {
  */
 export async function attachWorker(engine: SyncEngine, storage: LiveStorage, options: AttachWorkerOptions = {}): Promise<AttachedWorker> {
   const worker = new Worker(engine, storage, options);
-  await worker.attach();
+  await worker.attach(options.signal);
   return { close: () => worker.close() };
 }
 
@@ -53,6 +64,7 @@ class Worker {
   readonly #debounceMs: number | undefined;
   readonly #onError: (err: unknown) => void;
   readonly #closers: Array<() => Promise<void>> = [];
+  readonly #lock: ConnectorLock;
   /** Commands and checks, one at a time. */
   #chain: Promise<void> = Promise.resolve();
   #debounce: ReturnType<typeof setTimeout> | undefined;
@@ -67,13 +79,24 @@ class Worker {
     this.#hub = options.notifications ?? NotificationHub.for(storage);
     this.#debounceMs = options.startOnEnqueue === false ? undefined : (options.startOnEnqueue?.debounceMs ?? 500);
     this.#onError = options.onError ?? ((err) => console.error('shopsync worker:', err));
+    this.#lock = new ConnectorLock(storage.connectionConfig(), storage.schema, engine.connectorId);
   }
 
   get #connectorId(): string {
     return this.#engine.connectorId;
   }
 
-  async attach(): Promise<void> {
+  async attach(signal?: AbortSignal): Promise<void> {
+    const stop = () => void this.#lock.close();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      signal?.throwIfAborted();
+      await this.#lock.acquire();
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
+    signal?.throwIfAborted();
+    this.#closers.push(() => this.#lock.close());
     const reconnected = () => this.#enqueue(() => this.#catchUp());
     const commands = this.#hub.listen(COMMANDS_CHANNEL, {
       notify: (payload) => {
@@ -123,7 +146,11 @@ class Worker {
     else this.#start('manual');
   }
 
-  /** What may have been missed while not listening: the registry's flag, and pending changes. */
+  /**
+   * What may have been missed while not listening: the registry's flag, and pending changes
+   * (items another process leased and left count as pending: starting resumes the event it left
+   * In Progress, and its items return when its leases expire).
+   */
   async #catchUp(): Promise<void> {
     await this.#applyStoredFlag();
     if (this.#debounceMs !== undefined && !this.#engine.running) await this.#startIfPending();
