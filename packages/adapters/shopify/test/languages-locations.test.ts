@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Change, ConnectorConfigInput, SyncEngine, SyncEvent } from '@shopsync/core';
+import { connectorConfigSchema, parseOrThrow, type Change, type ConnectorConfigInput, type SyncEngine, type SyncEvent } from '@shopsync/core';
 import type { ShopifySimulator, SimulatorOptions } from '@shopsync/shopify/simulator';
 import { category, engineFor, product, startSim, targetFor, variant } from './helpers.js';
 
@@ -52,6 +52,16 @@ describe('stock per warehouse, at the locations the connector maps', () => {
       { warehouse: 'lyon', location: 'lyon warehouse', id: lyon },
       { warehouse: 'ghost', location: 'Berlin' },
     ]);
+  });
+
+  it('a location is found by its id (numeric or GID) or its name, exact or ignoring case and spaces; one the store lacks is left out', async () => {
+    const lyonNumber = lyon.slice(lyon.lastIndexOf('/') + 1);
+    const locations = { a: madrid, b: lyonNumber, c: 'MADRID', d: 'gid://shopify/Location/999999', e: 'Lisbon' };
+    const config = parseOrThrow(connectorConfigSchema, { id: 'loc-ids', shopDomain: s.sim.shopDomain, apiVersion: '2026-07', locations }, 'connector');
+    const lines: string[] = [];
+    const info = await targetFor(s.sim).connect({ connectorId: 'loc-ids', config, signal: new AbortController().signal, log: (_, m) => lines.push(m) });
+    assert.deepEqual(info.locationIds, { a: madrid, b: lyon, c: madrid });
+    assert.equal(lines.filter((l) => /which the store does not have/.test(l)).length, 2, 'the two it lacks are said in the log');
   });
 
   it('without "overwrite stock", a changed quantity is not written, but a new warehouse gets its first stock (the item activated there)', async () => {
