@@ -96,6 +96,8 @@ export {
 export { MemoryStorage } from './storage/memory.js';
 export { queueInto, finishLeased, storedView, storedKeys } from './storage/stored-item.js';
 export type { StoredItem } from './storage/stored-item.js';
+export { recordChecks, rowOf } from './storage/stored-record.js';
+export type { RecordChecks, RecordPlace, RecordSchema } from './storage/stored-record.js';
 
 // Engine and target.
 export { SyncEngine, createEngine } from './engine/engine.js';
