@@ -113,10 +113,13 @@ describe('attachWorker', { skip }, () => {
     await engine.dispose();
   });
   it('one process runs a connector at a time: a second worker waits until the first lets go, then finishes its event', async () => {
-    const { connectorId, engine: first, queue } = setup(new FakeTarget({ latencyMs: 40 }));
+    // The first process has a storage of its own, so that it can die: once that storage is closed, nothing it does reaches the database.
+    const dying = await PostgresStorage.open({ url: PG_URL, schema: schema.name });
+    const { connectorId, queue } = setup();
+    const first = new SyncEngine({ connector: { id: connectorId, shopDomain: 'demo.myshopify.com', apiVersion: '2026-07' }, target: new FakeTarget({ latencyMs: 40 }), storage: dying, batchSize: 2, leaseMs: 1_000 });
     const target2 = new FakeTarget({ latencyMs: 5 });
     const second = new SyncEngine({ connector: { id: connectorId, shopDomain: 'demo.myshopify.com', apiVersion: '2026-07' }, target: target2, storage: web, batchSize: 2 });
-    const a = await attachWorker(first, worker, { startOnEnqueue: { debounceMs: 20 } });
+    const a = await attachWorker(first, dying, { startOnEnqueue: { debounceMs: 20 } });
     let bAttached = false;
     const b = attachWorker(second, web, { startOnEnqueue: { debounceMs: 20 } }).then((w) => ((bAttached = true), w));
     try {
@@ -130,7 +133,8 @@ describe('attachWorker', { skip }, () => {
       const third = attachWorker(second, web, { signal: giveUp.signal });
       giveUp.abort();
       await assert.rejects(third);
-      // The first process lets go mid-run (as a closed or dead process does): its run is cut.
+      // The first process dies mid-run: from now on it writes nothing (a lease it holds returns when it expires), and its lock is let go.
+      await dying.close();
       await a.close();
       await first.dispose();
       await b;
