@@ -1,9 +1,9 @@
 /**
- * Item rows (migrations.ts, `items`) as core's StoredItem plus the lease holding them, read with
- * every cell checked (records.ts), and written back in batches (sql.ts: one statement per batch).
+ * Item rows (migrations.ts, `items`) as core's StoredItem, read with every cell checked
+ * (records.ts), and written back in batches (sql.ts: one statement per batch).
  */
-import { itemKey, itemStatusSchema, parseItemKey, queueEntrySchema, storedKeys, type QueueEntry, type StoredItem } from '@shopsync/core';
-import { corrupt, count, fail, instant, itemAt, json, record, shaped, toEntry, type At } from './records.js';
+import { itemKey, itemStatusSchema, parseItemKey, storedKeys, type QueueEntry, type StoredItem } from '@shopsync/core';
+import { corrupt, fail, instant, itemAt, record, toEntry } from './records.js';
 import type { Db } from './transaction.js';
 import type { Statements } from './sql.js';
 
@@ -19,16 +19,6 @@ export interface ItemRow {
   vp: string | null;
   outcome: string | null;
   u: number;
-  lease_id: string | null;
-  lease_seq: number | null;
-  flying: string | null;
-}
-
-/** The lease an item is in flight in: its id, the seq it handed out, and its copy of that entry once the row took a newer change. */
-export interface Flight {
-  id: string;
-  seq: number;
-  flying?: QueueEntry;
 }
 
 /** An item as a write transaction holds it. */
@@ -36,11 +26,10 @@ export interface HeldItem {
   /** The row's id; none for a row not yet written. */
   id?: number;
   item: StoredItem;
-  flight?: Flight;
 }
 
-/** The row's pending change and/or last outcome as core's StoredItem, and its lease: each cell checked. */
-export function toHeld(database: string, c: string, r: ItemRow): HeldItem {
+/** The row's pending change and/or last outcome as core's StoredItem: each cell checked. */
+export function toHeld(database: string, c: string, r: ItemRow): HeldItem & { id: number } {
   const at = itemAt(database, c, r.key);
   if (typeof r.key !== 'string') fail(at, 'key', 'an item key "type:ref"', r.key);
   const item: StoredItem = { key: r.key, ...parseItemKey(r.key) };
@@ -54,66 +43,39 @@ export function toHeld(database: string, c: string, r: ItemRow): HeldItem {
     item.outcome = outcome;
   }
   if (!item.pending && !item.outcome) throw corrupt(at, 'pending', 'expected a queued change or an outcome, found neither');
-  const flight = flightOf(at, r);
-  return flight ? { id: r.id, item, flight } : { id: r.id, item };
-}
-
-/** The lease a row is in flight in, checked: none when `lease_id` is null. */
-export function flightOf(at: At, r: ItemRow): Flight | undefined {
-  if (r.lease_id === null) {
-    if (r.flying !== null) fail(at, 'flying', 'null (the item is in no lease)', r.flying);
-    return undefined;
-  }
-  if (typeof r.lease_id !== 'string' || r.lease_id === '') fail(at, 'lease_id', 'a lease id', r.lease_id);
-  const flight: Flight = { id: r.lease_id, seq: count(at, 'lease_seq', r.lease_seq) };
-  if (r.flying !== null) {
-    const entry = shaped(at, 'flying', json(at, 'flying', r.flying), queueEntrySchema);
-    if (entry.key !== r.key || entry.seq !== flight.seq) throw corrupt(at, 'flying', `expected the entry of ${r.key} its lease handed out (seq ${flight.seq})`);
-    flight.flying = entry;
-  }
-  return flight;
-}
-
-/** The entry a lease handed out for this row: its copy, else the row's pending change (which must still be it). */
-export function leasedEntry(at: At, held: HeldItem): QueueEntry {
-  const { flight, item } = held;
-  if (flight?.flying) return flight.flying;
-  if (!item.pending || item.pending.seq !== flight!.seq) throw corrupt(at, 'pending', `expected the change its lease handed out (seq ${flight!.seq}), found ${item.pending ? `seq ${item.pending.seq}` : 'none'}`);
-  return item.pending;
+  return { id: r.id, item };
 }
 
 /** The product a variant upsert belongs to (the `vp` column), else null. */
 const productOf = (c: QueueEntry['change']): string | null => (c.entity === 'variant' && c.op === 'upsert' ? c.parentRef : null);
 
-/** Writes rows in two statements at most: new ones inserted, the others updated (by id). */
-export async function putItems(db: Db, sql: Statements, c: string, rows: readonly HeldItem[]): Promise<void> {
-  const fresh = rows.filter((r) => r.id === undefined);
-  const known = rows.filter((r) => r.id !== undefined);
-  if (fresh.length) await db.query(sql.insertItems, columnsOf(c, fresh, fresh.map((r) => r.item.key)));
-  if (known.length) await db.query(sql.updateItems, columnsOf(c, known, known.map((r) => r.id!)));
+/** Inserts rows for keys that have none; returns the keys inserted (a key that has a row is left alone). */
+export async function insertNew(db: Db, sql: Statements, c: string, items: readonly StoredItem[]): Promise<Set<string>> {
+  if (items.length === 0) return new Set();
+  const rows = await db.query<{ key: string }>(sql.insertNew, columnsOf(c, items, items.map((i) => i.key)));
+  return new Set(rows.map((r) => r.key));
 }
 
-/** The statement parameters of rows: $1 the connector, $2-$13 a column each, $14 keys or ids. */
-function columnsOf(c: string, rows: readonly HeldItem[], last: readonly unknown[]): unknown[] {
-  const cols: unknown[][] = Array.from({ length: 12 }, () => []);
-  for (const { item, flight } of rows) {
+/** Rewrites rows that exist, in one statement. */
+export async function updateItems(db: Db, sql: Statements, c: string, rows: ReadonlyArray<HeldItem & { id: number }>): Promise<void> {
+  if (rows.length) await db.query(sql.updateItems, columnsOf(c, rows.map((r) => r.item), rows.map((r) => r.id)));
+}
+
+/** The statement parameters of rows: $1 the connector, $2-$10 a column each, $11 keys or ids. */
+function columnsOf(c: string, items: readonly StoredItem[], last: readonly unknown[]): unknown[] {
+  const cols: unknown[][] = Array.from({ length: 9 }, () => []);
+  for (const item of items) {
     const keys = storedKeys(item);
     const p = item.pending;
-    const values = [
-      p ? JSON.stringify(p.change) : null,
-      p ? p.force : null,
-      p ? Date.parse(p.enqueuedAt) : null,
-      keys.order?.[0] ?? null,
-      keys.order?.[1] ?? null,
-      p ? productOf(p.change) : null,
-      item.outcome ? JSON.stringify(item.outcome) : null,
-      keys.updated,
-      keys.status,
-      flight?.id ?? null,
-      flight?.seq ?? null,
-      flight?.flying ? JSON.stringify(flight.flying) : null,
-    ];
-    values.forEach((v, i) => cols[i]!.push(v));
+    cols[0]!.push(p ? JSON.stringify(p.change) : null);
+    cols[1]!.push(p ? p.force : null);
+    cols[2]!.push(p ? Date.parse(p.enqueuedAt) : null);
+    cols[3]!.push(keys.order?.[0] ?? null);
+    cols[4]!.push(keys.order?.[1] ?? null);
+    cols[5]!.push(p ? productOf(p.change) : null);
+    cols[6]!.push(item.outcome ? JSON.stringify(item.outcome) : null);
+    cols[7]!.push(keys.updated);
+    cols[8]!.push(keys.status);
   }
   return [c, ...cols, last];
 }

@@ -1,23 +1,14 @@
 /**
  * The reads of a lease. Core's `planLease` decides what a lease hands out (product groups, see
- * core's lease-plan.ts) and asks its driver for three things; here each is answered by one
- * statement (sql.ts) inside the lease's transaction, after an await.
+ * core's lease-plan.ts) and asks its driver for three things; here each is answered from SQL
+ * (sql.ts) inside the lease's transaction.
  *
- * Many processes lease from one connector at once, so every row a plan sees is locked as it is
- * read (`FOR UPDATE SKIP LOCKED`): what this lease may hand out, no other can, and rows another
- * transaction holds are skipped, never waited for. Rows in flight (`lease_id` set) are not read
- * at all: the plan would step over them anyway.
- *
- * Skipping row by row would split product groups: a product locked by one lease while another
- * takes its variants. So a product group (a product upsert and the variant upserts naming it) is
- * taken whole or not at all: when a page of the product or variant upserts is read, the groups
- * of its rows are locked with it, and a group any free row of which another transaction holds is
- * stepped over whole (`flying`), as if in flight. So is a group whose product upsert arrived
- * after the plan went past the product upserts (its variants must not go without it). Categories
- * a product names are pulled in row by row: one another lease holds is, for this lease, in flight.
- *
- * With one process (the conformance and property tests) nothing is ever held elsewhere, and the
- * answers are exactly those of the other adapters.
+ * A lease holds its connector's meta row locked (queue.ts), as every writer of the connector's
+ * queue does: while it reads, nobody else changes what it reads, so the plan sees one state and
+ * product groups come whole, as in every other adapter. Rows that live leases handed out are left
+ * out in SQL. To save round trips, a page of product upserts comes with the pending categories
+ * its products name (one query), and a product's variants are read with those of the next
+ * products of the page (one query per 64 products).
  */
 import { SCHEMA_VERSION, bucketOf, type LeaseRead, type QueueEntry } from '@shopsync/core';
 import { count, drainColumns, fail, itemAt, toEntry, type At } from './records.js';
@@ -28,6 +19,8 @@ import type { Db } from './transaction.js';
 const PRODUCT_UPSERTS = bucketOf('product', 'upsert');
 const VARIANT_UPSERTS = bucketOf('variant', 'upsert');
 const PRODUCT = 'product:';
+/** Products whose variants one query reads. */
+const VARIANT_CHUNK = 64;
 
 /**
  * A row's pending change as the plan sees it. `key` and `seq` are read and checked at once (the
@@ -38,9 +31,9 @@ class RowEntry implements QueueEntry {
   readonly v = SCHEMA_VERSION;
   readonly key: string;
   readonly seq: number;
-  /** The row's id (the lease claims rows by id). */
+  /** The row's id (the lease names its rows by id). */
   readonly id: number;
-  /** The product group of a product or variant upsert, as its columns file it (checked against the change at hand-out). */
+  /** The product a product or variant upsert belongs to, as its columns file it (checked against the change at hand-out). */
   readonly group: string | undefined;
   #row: ItemRow | undefined;
   #at: At;
@@ -84,137 +77,104 @@ class RowEntry implements QueueEntry {
   }
 }
 
-/** A product group as this lease found it: its free variant upserts (locked), or held elsewhere. */
-interface Group {
-  held: boolean;
-  variants: RowEntry[];
+/** What a lease hands out: the entries, checked whole, and their rows' ids, keys and seqs (the lease row's columns). */
+export interface HandOut {
+  items: QueueEntry[];
+  ids: number[];
+  keys: string[];
+  seqs: number[];
 }
 
 /**
  * Answers the reads of one lease's plan for one connector (pass `read` to core's
- * `runLeasePlanAsync`, and `flying` to `planLease`), then hands out what the plan chose
- * (`handOut`). A row read twice in a lease (a product's variant, then its bucket) is one entry.
- * A damaged row the plan looks at or hands out throws a StorageCorruptError, which refuses the lease.
+ * `runLeasePlanAsync`), then hands out what the plan chose (`handOut`). `inflight`: the ids of
+ * rows live leases handed out. A row read twice in a lease (a product's variant, then its
+ * bucket) is one entry. A damaged row the plan looks at or hands out throws a
+ * StorageCorruptError, which refuses the lease.
  */
 export class LeaseReads {
   readonly #db: Db;
   readonly #sql: Statements;
   readonly #database: string;
   readonly #c: string;
-  /** The entries read (and locked) in this lease, by key. */
+  readonly #inflight: readonly number[];
+  /** The entries read in this lease, by key. */
   readonly #read = new Map<string, RowEntry>();
   /** Per drain bucket, the seq of the last entry handed to the plan. */
   readonly #after = new Map<number, number>();
-  /** Product groups met so far, by product reference. */
-  readonly #groups = new Map<string, Group>();
-  /** Products the plan met among the product upserts. */
-  readonly #met = new Set<string>();
-  /** Keys of groups held elsewhere: the plan steps over them. */
-  readonly #skip = new Set<string>();
-  /** Category upserts found pending for the products read (undefined until a page of products is read). */
-  #pendingCategories: Set<string> | undefined;
+  /** Pending variant upserts by product, for the products whose variants were read. */
+  readonly #variants = new Map<string, RowEntry[]>();
+  /** Products whose variants the plan may ask for next, in page order. */
+  #upcoming: string[] = [];
+  /** Pending category upserts, by key, among those the products of the pages read name. */
+  readonly #categories = new Map<string, RowEntry>();
 
   /** `database` names the storage in errors; `c` is the connector. */
-  constructor(db: Db, sql: Statements, database: string, c: string) {
+  constructor(db: Db, sql: Statements, database: string, c: string, inflight: readonly number[]) {
     this.#db = db;
     this.#sql = sql;
     this.#database = database;
     this.#c = c;
+    this.#inflight = inflight;
   }
-
-  /** For `planLease`: the key is not to be leased now (its group is held by another transaction). */
-  readonly flying = (key: string): boolean => this.#skip.has(key);
 
   /** Answers one read of the plan. */
   readonly read = async (r: LeaseRead): Promise<QueueEntry[]> => {
     if (r.read === 'variants') {
-      const group = this.#groups.get(r.parentRef) ?? (await this.#lockGroups([r.parentRef])).get(r.parentRef)!;
-      return group.held ? [] : group.variants;
+      if (!this.#variants.has(r.parentRef)) await this.#readVariants(r.parentRef);
+      return this.#variants.get(r.parentRef)!;
     }
-    if (r.read === 'categories') {
-      // Only those found pending when their products' page was read (most products name none pending): no query for the others.
-      const keys = r.refs.map((ref) => `category:${ref}`).filter((key) => this.#pendingCategories?.has(key) ?? true);
-      return keys.length ? this.#entries(await this.#db.query<ItemRow>(this.#sql.lockCategories, [this.#c, keys])) : [];
-    }
-    const rows = await this.#db.query<ItemRow>(this.#sql.bucketPage, [this.#c, r.bucket, this.#after.get(r.bucket) ?? -1, r.size]);
+    if (r.read === 'categories') return r.refs.map((ref) => this.#categories.get(`category:${ref}`)).filter((e): e is RowEntry => e !== undefined);
+    const rows = await this.#db.query<ItemRow>(this.#sql.bucketPage, [this.#c, r.bucket, this.#after.get(r.bucket) ?? -1, r.size, this.#inflight]);
     const page = this.#entries(rows);
     if (page.length > 0) this.#after.set(r.bucket, page[page.length - 1]!.seq);
-    if (r.bucket === PRODUCT_UPSERTS) {
-      for (const e of page) if (e.group !== undefined) this.#met.add(e.group);
-      await this.#findCategories(rows);
-    }
+    if (r.bucket === PRODUCT_UPSERTS) await this.#readCategories(rows);
     if (r.bucket === PRODUCT_UPSERTS || r.bucket === VARIANT_UPSERTS) {
-      const fresh = [...new Set(page.map((e) => e.group).filter((g): g is string => g !== undefined && !this.#groups.has(g)))];
-      if (fresh.length) await this.#lockGroups(fresh);
-      for (const e of page) if (e.group !== undefined && this.#groups.get(e.group)!.held) this.#skip.add(e.key);
+      this.#upcoming = [...new Set(page.map((e) => e.group).filter((g): g is string => g !== undefined && !this.#variants.has(g)))];
     }
     return page;
   };
 
+  /** Reads the pending variant upserts of `ref` and of the next products of the page, in one query. */
+  async #readVariants(ref: string): Promise<void> {
+    const at = this.#upcoming.indexOf(ref);
+    const refs = [ref, ...this.#upcoming.slice(at + 1).filter((r) => !this.#variants.has(r))].slice(0, VARIANT_CHUNK);
+    for (const r of refs) this.#variants.set(r, []);
+    for (const e of this.#entries(await this.#db.query<ItemRow>(this.#sql.groupVariants, [this.#c, refs, this.#inflight]))) {
+      if (e.group !== undefined) this.#variants.get(e.group)?.push(e);
+    }
+  }
+
   /**
-   * Which of the categories the page's products name are pending and free (read, not locked):
-   * the plan asks for each product's, and most name none pending. A change that does not parse
-   * is left to the plan, which refuses it if it reaches it.
+   * The pending category upserts the page's products name, in one query: the plan asks for each
+   * product's, and most name none pending. A change that does not parse is left to the plan,
+   * which refuses it if it reaches it.
    */
-  async #findCategories(rows: readonly ItemRow[]): Promise<void> {
+  async #readCategories(rows: readonly ItemRow[]): Promise<void> {
     const keys = new Set<string>();
     for (const row of rows) {
       try {
         const refs = (JSON.parse(String(row.pending)) as { data?: { categoryRefs?: unknown } }).data?.categoryRefs;
-        if (Array.isArray(refs)) for (const ref of refs) if (typeof ref === 'string') keys.add(`category:${ref}`);
+        if (Array.isArray(refs)) for (const ref of refs) if (typeof ref === 'string' && !this.#categories.has(`category:${ref}`)) keys.add(`category:${ref}`);
       } catch {
         // Damaged: the plan's own read of it says so.
       }
     }
-    this.#pendingCategories ??= new Set();
     if (keys.size === 0) return;
-    for (const { key } of await this.#db.query<{ key: string }>(this.#sql.pendingCategories, [this.#c, [...keys]])) this.#pendingCategories.add(key);
+    for (const e of this.#entries(await this.#db.query<ItemRow>(this.#sql.pendingCategories, [this.#c, [...keys], this.#inflight]))) this.#categories.set(e.key, e);
   }
 
-  /**
-   * Locks the free rows of product groups (their product upserts and variant upserts), and finds
-   * which groups are held: a free row of theirs is locked by another transaction, or their
-   * product upsert is free but was not among those the plan met (it arrived since).
-   */
-  async #lockGroups(refs: readonly string[]): Promise<Map<string, Group>> {
-    const productKeys = refs.map((ref) => PRODUCT + ref);
-    const rows = await this.#db.query<ItemRow>(this.#sql.lockGroups, [this.#c, refs, productKeys]);
-    const locked = this.#entries(rows);
-    const held = await this.#db.query<{ key: string; vp: string | null }>(this.#sql.heldGroupRows, [this.#c, refs, productKeys, rows.map((row) => row.id)]);
-    for (const ref of refs) this.#groups.set(ref, { held: false, variants: [] });
-    const group = (ref: string | undefined) => (ref === undefined ? undefined : this.#groups.get(ref));
-    for (const e of locked) {
-      const g = group(e.group);
-      if (!g) continue;
-      if (e.key.startsWith(PRODUCT)) g.held ||= !this.#met.has(e.group!);
-      else g.variants.push(e);
-    }
-    for (const h of held) {
-      const g = group(h.key.startsWith(PRODUCT) ? h.key.slice(PRODUCT.length) : (h.vp ?? undefined));
-      if (g) g.held = true;
-    }
-    for (const ref of refs) {
-      const g = this.#groups.get(ref)!;
-      if (!g.held) continue;
-      this.#skip.add(PRODUCT + ref);
-      for (const v of g.variants) this.#skip.add(v.key);
-    }
-    return this.#groups;
-  }
-
-  /**
-   * What the lease hands out of the entries the plan chose: each checked whole (a damaged one
-   * throws), and the ids of their rows, to claim.
-   */
-  handOut(planned: readonly QueueEntry[]): { items: QueueEntry[]; ids: number[] } {
-    const items: QueueEntry[] = [];
-    const ids: number[] = [];
+  /** What the lease hands out of the entries the plan chose: each checked whole (a damaged one throws), and its row. */
+  handOut(planned: readonly QueueEntry[]): HandOut {
+    const out: HandOut = { items: [], ids: [], keys: [], seqs: [] };
     for (const { key } of planned) {
       const e = this.#read.get(key)!;
-      items.push(e.entry);
-      ids.push(e.id);
+      out.items.push(e.entry);
+      out.ids.push(e.id);
+      out.keys.push(e.key);
+      out.seqs.push(e.seq);
     }
-    return { items, ids };
+    return out;
   }
 
   #entries(rows: readonly ItemRow[]): RowEntry[] {

@@ -8,25 +8,28 @@ import { bucketOf } from '@shopsync/core';
 import { quoted } from './migrations.js';
 
 /** The columns every read of an item row selects (items.ts reads them). */
-export const ITEM_COLUMNS = 'id, key, pending, force, enqueued_at, os, ob, vp, outcome, u, lease_id, lease_seq, flying';
+export const ITEM_COLUMNS = 'id, key, pending, force, enqueued_at, os, ob, vp, outcome, u';
+
+/** The columns every read of a lease row selects (queue.ts reads them). */
+export const LEASE_COLUMNS = 'id, expires_at, ids, keys, seqs, superseded';
 
 const CATEGORY_UPSERTS = bucketOf('category', 'upsert');
-const PRODUCT_UPSERTS = bucketOf('product', 'upsert');
 const VARIANT_UPSERTS = bucketOf('variant', 'upsert');
 
 /** The statements of one schema. */
 export function statements(schema: string) {
   const s = quoted(schema);
-  /** The rows of product groups $2 (product refs): their variant upserts, and the product upserts $3 (keys). Free rows only. */
-  const groupRows = `connector = $1 AND lease_id IS NULL AND ((ob = ${VARIANT_UPSERTS} AND vp = ANY($2::text[])) OR (ob = ${PRODUCT_UPSERTS} AND key = ANY($3::text[])))`;
-  const itemValues = 'pending, force, enqueued_at, ob, os, vp, outcome, u, st, lease_id, lease_seq, flying';
-  const itemArrays = '$2::text[], $3::boolean[], $4::bigint[], $5::smallint[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[], $12::bigint[], $13::text[]';
+  const itemValues = 'pending, force, enqueued_at, ob, os, vp, outcome, u, st';
+  const itemArrays = '$2::text[], $3::boolean[], $4::bigint[], $5::smallint[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::text[]';
+  /** Not a row a live lease handed out ($n: the ids of those rows). */
+  const free = (n: number) => `NOT (id = ANY($${n}::bigint[]))`;
   return {
-    // meta: the connector's last seq and pending counts. `lockMeta` creates the row if needed and
-    // locks it: enqueue and ack of one connector take turns on it (they change the counts).
+    // meta: the connector's last seq and pending counts. Every writer of a connector's queue
+    // (enqueue, lease, ack, release) locks its meta row first: they take turns per connector.
+    // `lockMeta` creates the row if needed (enqueue).
     lockMeta: `INSERT INTO ${s}.meta AS m (connector, seq, categories, products, variants) VALUES ($1, 0, 0, 0, 0)
       ON CONFLICT (connector) DO UPDATE SET seq = m.seq RETURNING seq, categories, products, variants`,
-    /** The row locked, if there is one (an ack: a connector with a lease has one). */
+    /** The row locked, if there is one (a connector never queued to has none, and nothing to lease). */
     lockMetaRow: `SELECT seq, categories, products, variants FROM ${s}.meta WHERE connector = $1 FOR UPDATE`,
     getMeta: `SELECT seq, categories, products, variants FROM ${s}.meta WHERE connector = $1`,
     /** The counts, and whether any lease or queued row exists, in one snapshot (the counts are exact only if they agree). */
@@ -38,40 +41,31 @@ export function statements(schema: string) {
 
     // items: one row per item.
     getItems: `SELECT ${ITEM_COLUMNS} FROM ${s}.items WHERE connector = $1 AND key = ANY($2::text[])`,
-    /** Rows of keys $2, locked in key order (every writer of existing rows locks them in this order: no deadlock among them). */
-    lockItems: `SELECT ${ITEM_COLUMNS} FROM ${s}.items WHERE connector = $1 AND key = ANY($2::text[]) ORDER BY key FOR UPDATE`,
-    /** Rows of leases $2, locked in key order. */
-    lockLeased: `SELECT ${ITEM_COLUMNS} FROM ${s}.items WHERE connector = $1 AND lease_id = ANY($2::text[]) ORDER BY key FOR UPDATE`,
-    insertItems: `INSERT INTO ${s}.items (connector, key, ${itemValues})
-      SELECT $1, * FROM unnest($14::text[], ${itemArrays})`,
-    updateItems: `UPDATE ${s}.items AS i SET (${itemValues}) = (v.pending, v.force, v.enqueued_at, v.ob, v.os, v.vp, v.outcome, v.u, v.st, v.lease_id, v.lease_seq, v.flying)
-      FROM unnest($14::bigint[], ${itemArrays}) AS v(id, ${itemValues}) WHERE i.connector = $1 AND i.id = v.id`,
-    /** Finished rows whose leased change is still theirs: the outcome replaces it, in one write. */
-    finishItems: `UPDATE ${s}.items AS i SET pending = NULL, force = NULL, enqueued_at = NULL, ob = NULL, os = NULL, vp = NULL,
-      outcome = v.outcome, u = v.u, st = v.st, lease_id = NULL, lease_seq = NULL, flying = NULL
-      FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[]) AS v(id, outcome, u, st) WHERE i.connector = $1 AND i.id = v.id`,
-    /** Rows of an ended lease that stay as they are: pending again, in place. */
-    returnItems: `UPDATE ${s}.items SET lease_id = NULL, lease_seq = NULL, flying = NULL WHERE connector = $1 AND id = ANY($2::bigint[])`,
+    itemsById: `SELECT ${ITEM_COLUMNS} FROM ${s}.items WHERE connector = $1 AND id = ANY($2::bigint[])`,
+    /** New rows; a key that has one already is left alone, and not returned. */
+    insertNew: `INSERT INTO ${s}.items (connector, key, ${itemValues})
+      SELECT $1, * FROM unnest($11::text[], ${itemArrays}) ON CONFLICT ON CONSTRAINT items_key DO NOTHING RETURNING key`,
+    updateItems: `UPDATE ${s}.items AS i SET (${itemValues}) = (v.pending, v.force, v.enqueued_at, v.ob, v.os, v.vp, v.outcome, v.u, v.st)
+      FROM unnest($11::bigint[], ${itemArrays}) AS v(id, ${itemValues}) WHERE i.connector = $1 AND i.id = v.id`,
+    /** Finished rows still holding the change their lease handed out (seq $3): the outcome replaces it, in one write. Returns those written. */
+    finishItems: `UPDATE ${s}.items AS i SET pending = NULL, force = NULL, enqueued_at = NULL, ob = NULL, os = NULL, vp = NULL, outcome = v.outcome, u = v.u, st = v.st
+      FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[]) AS v(id, seq, outcome, u, st) WHERE i.connector = $1 AND i.id = v.id AND i.os = v.seq
+      RETURNING i.id`,
 
-    // The reads of a lease (lease.ts): rows are locked as they are read, and rows another
-    // transaction holds are skipped (never waited for).
-    bucketPage: `SELECT ${ITEM_COLUMNS} FROM ${s}.items WHERE connector = $1 AND ob = $2 AND os > $3 AND lease_id IS NULL
-      ORDER BY os LIMIT $4 FOR UPDATE SKIP LOCKED`,
-    lockGroups: `SELECT ${ITEM_COLUMNS} FROM ${s}.items WHERE ${groupRows} FOR UPDATE SKIP LOCKED`,
-    /** Free rows of those groups that another transaction holds (not among the ids $4 this one locked). */
-    heldGroupRows: `SELECT key, vp FROM ${s}.items WHERE ${groupRows} AND NOT (id = ANY($4::bigint[]))`,
-    pendingCategories: `SELECT key FROM ${s}.items WHERE connector = $1 AND ob = ${CATEGORY_UPSERTS} AND key = ANY($2::text[]) AND lease_id IS NULL`,
-    lockCategories: `SELECT ${ITEM_COLUMNS} FROM ${s}.items WHERE connector = $1 AND ob = ${CATEGORY_UPSERTS} AND key = ANY($2::text[]) AND lease_id IS NULL
-      FOR UPDATE SKIP LOCKED`,
-    /** Rows locked by this lease's reads, so free: the guard on lease_id only makes a broken promise loud. */
-    claim: `UPDATE ${s}.items SET lease_id = $2, lease_seq = os WHERE connector = $1 AND id = ANY($3::bigint[]) AND lease_id IS NULL RETURNING id`,
+    // The reads of a lease (lease.ts), under the connector's meta lock: nothing they read changes
+    // until the lease commits. Rows live leases handed out ($n) are left out.
+    bucketPage: `SELECT ${ITEM_COLUMNS} FROM ${s}.items WHERE connector = $1 AND ob = $2 AND os > $3 AND ${free(5)} ORDER BY os LIMIT $4`,
+    groupVariants: `SELECT ${ITEM_COLUMNS} FROM ${s}.items WHERE connector = $1 AND ob = ${VARIANT_UPSERTS} AND vp = ANY($2::text[]) AND ${free(3)}`,
+    pendingCategories: `SELECT ${ITEM_COLUMNS} FROM ${s}.items WHERE connector = $1 AND ob = ${CATEGORY_UPSERTS} AND key = ANY($2::text[]) AND ${free(3)}`,
 
-    // leases
-    insertLease: `INSERT INTO ${s}.leases (connector, id, expires_at) VALUES ($1, $2, $3)`,
-    lockLease: `SELECT expires_at FROM ${s}.leases WHERE connector = $1 AND id = $2 FOR UPDATE`,
-    /** Expired leases no other transaction is ending. */
-    lockExpired: `SELECT id FROM ${s}.leases WHERE connector = $1 AND expires_at <= $2 ORDER BY id FOR UPDATE SKIP LOCKED`,
+    // leases: what each handed out (ids, keys, seqs) and superseded since.
+    liveLeases: `SELECT ${LEASE_COLUMNS} FROM ${s}.leases WHERE connector = $1`,
+    insertLease: `INSERT INTO ${s}.leases (connector, id, expires_at, ids, keys, seqs) VALUES ($1, $2, $3, $4, $5, $6)`,
+    /** Ends a lease: its row deleted and returned (none when it is gone). */
+    takeLease: `DELETE FROM ${s}.leases WHERE connector = $1 AND id = $2 RETURNING ${LEASE_COLUMNS}`,
+    takeExpired: `DELETE FROM ${s}.leases WHERE connector = $1 AND expires_at <= $2 RETURNING ${LEASE_COLUMNS}`,
     deleteLeases: `DELETE FROM ${s}.leases WHERE connector = $1 AND id = ANY($2::text[])`,
+    setSuperseded: `UPDATE ${s}.leases AS l SET superseded = v.superseded FROM unnest($2::text[], $3::text[]) AS v(id, superseded) WHERE l.connector = $1 AND l.id = v.id`,
 
     // hashes and target ids
     getHashes: `SELECT key, hash AS value FROM ${s}.hashes WHERE connector = $1 AND key = ANY($2::text[])`,

@@ -25,8 +25,9 @@ import * as queue from './queue.js';
 import { statements } from './sql.js';
 import { Transactions, type Db, type TxSpec } from './transaction.js';
 
-/** Changes queued by one process between two ANALYZE of the items table. */
-const ANALYZE_EVERY = 10_000;
+/** Changes one process queues before it first analyzes the items table; each next ANALYZE waits for twice as many, up to a million. */
+const ANALYZE_FIRST = 10_000;
+const ANALYZE_MAX = 1_000_000;
 
 const commandSchema = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('setEnabled'), enabled: z.boolean() }), z.strictObject({ type: z.literal('start') })]);
 
@@ -36,10 +37,11 @@ const commandSchema = z.discriminatedUnion('type', [z.strictObject({ type: z.lit
  * for every change, sent at commit (notify.ts), so that any process sees any process's run.
  *
  * Layout (migrations.ts), as @shopsync/sqlite's: one row per item, holding its pending change
- * and its last outcome; exact pending counts per connector in `meta`. A lease hands out product
- * groups, as core's `planLease` decides; its reads lock rows with `FOR UPDATE SKIP LOCKED`
- * (lease.ts), so two processes leasing from one connector never get the same item, and never
- * split a product group between them. Who waits for whom: queue.ts.
+ * and its last outcome; exact pending counts per connector in `meta`; a row per live lease
+ * naming what it handed out. A lease hands out product groups, as core's `planLease` decides
+ * (lease.ts). The writers of one connector's queue take turns on its `meta` row, so two
+ * processes leasing from one connector never get the same item, nor split a product group
+ * between them; connectors never wait for each other. Who waits for whom: queue.ts.
  *
  * Errors: a lost connection is retried where safe (transaction.ts), else a
  * StorageConnectionError; a read-only database, a full disk, a newer schema and a damaged record
@@ -71,8 +73,9 @@ export class PostgresStorage implements StorageAdapter {
    * StorageReadOnlyError if it must migrate a read-only database, StorageConnectionError if the
    * server cannot be reached.
    */
-  /** Changes this process queued since it last analyzed the items table. */
+  /** Changes this process queued since it last analyzed the items table, and how many it waits for before the next ANALYZE. */
   #queuedSinceAnalyze = 0;
+  #analyzeAfter = ANALYZE_FIRST;
 
   static async open(options: PostgresStorageOptions): Promise<PostgresStorage> {
     const o = resolveOptions(options);
@@ -132,23 +135,26 @@ export class PostgresStorage implements StorageAdapter {
 
   /**
    * Repeating an enqueue changes nothing (the same change coalesces): retried even when its
-   * COMMIT went unanswered. After every 10,000 changes this process queued, the items table is
-   * analyzed: a queue filled faster than autovacuum looks (or where it is off) otherwise has its
-   * leases and acks planned without statistics, as scans of every row of the connector
-   * (bench:postgres measured 20-30 ms a statement at 100,000 rows, 1-5 ms with statistics).
+   * COMMIT went unanswered. After 10,000 changes this process queued, then 20,000 more, 40,000
+   * more… (at most a million), the items table is analyzed: a queue filled faster than
+   * autovacuum looks (or where it is off) otherwise has its leases and acks planned without
+   * statistics, as scans of every row of the connector (bench:postgres measured 20-30 ms a
+   * statement at 100,000 rows, 1-5 ms with statistics). Doubling keeps the cost of ANALYZE
+   * a small share of the queue's however large it grows.
    */
   async enqueue(connectorId: string, entries: readonly NewQueueEntry[], now: number): Promise<EntityCounts> {
     const counts = await this.#run({ name: 'enqueue', mode: 'write', repeatable: true }, (db) => queue.enqueue(this.#ctx, db, connectorId, entries, now));
     this.#queuedSinceAnalyze += entries.length;
-    if (this.#queuedSinceAnalyze >= ANALYZE_EVERY) {
+    if (this.#queuedSinceAnalyze >= this.#analyzeAfter) {
       this.#queuedSinceAnalyze = 0;
+      this.#analyzeAfter = Math.min(this.#analyzeAfter * 2, ANALYZE_MAX);
       // Statistics only: a failure (a read-only replica, a lost connection) changes nothing.
       await this.#pool.query(`ANALYZE ${quoted(this.#schema)}.items`).catch(() => undefined);
     }
     return counts;
   }
 
-  /** Many processes may lease from one connector at once (lease.ts). Not repeated after an unanswered COMMIT: a lease made then returns its items when it expires. */
+  /** Many processes may lease from one connector: they take turns (queue.ts). Not repeated after an unanswered COMMIT: a lease made then returns its items when it expires. */
   async lease(connectorId: string, options: LeaseOptions): Promise<Lease | null> {
     return this.#run({ name: 'lease', mode: 'write' }, (db) => queue.lease(this.#ctx, db, connectorId, options));
   }

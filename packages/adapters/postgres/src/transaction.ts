@@ -60,14 +60,23 @@ export interface TxSpec {
 }
 
 const INT8 = 20;
-/** int8 as a number while it is a safe integer (counts, seqs, epoch ms); else the text, which the record checks refuse. */
+const INT8_ARRAY = 1016;
+/** int8 (and each int8 of an array) as a number while it is a safe integer (counts, seqs, epoch ms, ids); else the text, which the record checks refuse. */
 const parseInt8 = (text: string): number | string => {
   const n = Number(text);
   return Number.isSafeInteger(n) ? n : text;
 };
 /** Type parsers of this storage's queries only: the host's pool and its other queries keep theirs. */
 export const TYPES: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8 && format !== 'binary' ? parseInt8 : pg.types.getTypeParser(oid, format))) as pg.CustomTypesConfig['getTypeParser'],
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (format === 'binary') return pg.types.getTypeParser(oid, format);
+    if (oid === INT8) return parseInt8;
+    if (oid === INT8_ARRAY) {
+      const texts = pg.types.getTypeParser(INT8_ARRAY as never, 'text') as (text: string) => Array<string | null>;
+      return (text: string) => texts(text).map((t) => (t === null ? null : parseInt8(t)));
+    }
+    return pg.types.getTypeParser(oid, format);
+  }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 const BEGIN: Record<Exclude<TxMode, 'read'>, string> = {

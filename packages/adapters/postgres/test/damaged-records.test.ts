@@ -153,15 +153,20 @@ pgDescribe('PostgreSQL damaged records', () => {
     await s.close();
   });
 
-  it('a leased row whose lease state is damaged: the ack is refused', async () => {
-    for (const [set, field] of [
-      ['lease_seq = 99', 'pending'],
-      ["flying = '{oops'", 'flying'],
+  it('a lease row whose record of what it handed out is damaged: the ack is refused, naming the field', async () => {
+    for (const [set, table, row, field] of [
+      // The row no longer holds the change the lease says it handed out.
+      ["seqs = array_replace(seqs, seqs[1], 99)", 'items', /key "product:P2"/, 'pending'],
+      ["superseded = '{oops'", 'leases', /id "lease/, 'superseded'],
+      ["superseded = '[{\"v\":1}]'", 'leases', /id "lease/, /^superseded\[0\]/],
+      ["keys = keys || 'product:P9'::text", 'leases', /id "lease/, 'ids'],
+      ["ids = array_replace(ids, ids[1], -ids[1])", 'leases', /id "lease/, 'ids[0]'],
+      ["ids = array_replace(ids, ids[1], ids[1] + 1000)", 'leases', /id "lease/, 'ids'],
     ] as const) {
       const s = await damaged('');
       const l = (await lease(s))!;
-      await pg.pool.query(`UPDATE "${s.schema}".items SET ${set} WHERE key = 'product:P2'`);
-      await refused(s.ack(C, l.id, { items: [done('P2')], now: NOW }), 'items', /key "product:P2"/, field);
+      await pg.pool.query(`UPDATE "${s.schema}".leases SET ${set} WHERE id = $1`, [l.id]);
+      await refused(s.ack(C, l.id, { items: [done('P2')], now: NOW }), table, row, field);
       await s.close();
     }
   });

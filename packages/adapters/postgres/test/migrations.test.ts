@@ -6,7 +6,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { toQueueEntries } from '@shopsync/core';
+import { SCHEMA_VERSION, bucketOf, toQueueEntries, type ItemStatus } from '@shopsync/core';
 import { PostgresStorage, StorageVersionError } from '@shopsync/postgres';
 import { DB_VERSION, MIGRATIONS, migrate, migrationLockKey, quoted } from '../src/migrations.js';
 import { PG_URL, dumpSchema, newPool, pgDescribe, pgFixture } from './helpers.js';
@@ -27,17 +27,39 @@ async function versions(schema: string): Promise<number[]> {
   return rows.map((r) => r.version);
 }
 
-/** A schema brought to `version` by the migrations of that time (rows written in that version's format go here as versions are added). */
+const product = (ref: string, title: string) => ({ entity: 'product' as const, op: 'upsert' as const, ref, data: { title } });
+const entry = (ref: string, title: string, seq: number) => ({ v: SCHEMA_VERSION, key: `product:${ref}`, entity: 'product', ref, change: product(ref, title), force: false, seq, enqueuedAt: new Date(T0).toISOString() });
+
+/**
+ * Rows as version 1 wrote them: P1 and P2 in flight in lease L1, P2 having taken a newer change
+ * since (its row keeps the entry handed out in `flying`), P3 queued and free.
+ */
+const V1_ROWS = (s: string) => `
+  INSERT INTO ${s}.meta VALUES ('${C}', 4, 0, 3, 0);
+  INSERT INTO ${s}.leases VALUES ('${C}', 'L1', ${T0 + 60_000});
+  INSERT INTO ${s}.items (connector, key, pending, force, enqueued_at, ob, os, vp, outcome, u, st, lease_id, lease_seq, flying) VALUES
+    ('${C}', 'product:P1', '${JSON.stringify(product('P1', 'One'))}', false, ${T0}, ${bucketOf('product', 'upsert')}, 1, NULL, NULL, ${T0}, 'pending', 'L1', 1, NULL),
+    ('${C}', 'product:P2', '${JSON.stringify(product('P2', 'Two, newer'))}', false, ${T0}, ${bucketOf('product', 'upsert')}, 4, NULL, NULL, ${T0}, 'pending', 'L1', 2, '${JSON.stringify(entry('P2', 'Two', 2))}'),
+    ('${C}', 'product:P3', '${JSON.stringify(product('P3', 'Three'))}', false, ${T0}, ${bucketOf('product', 'upsert')}, 3, NULL, NULL, ${T0}, 'pending', NULL, NULL, NULL);
+`;
+
+/** Rows in each version's format, written after migrating to it (index: version - 1). */
+const ROWS_AT: ReadonlyArray<(s: string) => string> = [V1_ROWS];
+
+/** A schema brought to `version` by the migrations of that time, holding rows in that version's format. */
 async function atVersion(schema: string, version: number): Promise<void> {
   const client = await pg.pool.connect();
   try {
     await client.query('BEGIN');
     await migrate({ query: async (text, values) => (await client.query(text, values as unknown[])).rows as never[] }, schema, schema, version);
+    await client.query(ROWS_AT[version - 1]!(quoted(schema)));
     await client.query('COMMIT');
   } finally {
     client.release();
   }
 }
+
+const complete = (ref: string): ItemStatus => ({ v: SCHEMA_VERSION, entity: 'product', ref, op: 'upsert', status: 'complete', errors: [], syncEventId: 'evt-1', updatedAt: new Date(T0 + 1000).toISOString(), consecutiveFailures: 0 });
 
 pgDescribe('PostgreSQL schema migrations', () => {
   it(`10 opens at once on an empty database migrate it once, to version ${DB_VERSION}, and all succeed`, { timeout: 60_000 }, async () => {
@@ -62,6 +84,16 @@ pgDescribe('PostgreSQL schema migrations', () => {
       const opened = await openTen(schema);
       assert.ok(opened.every((r) => r.status === 'fulfilled'));
       assert.deepEqual(await versions(schema), Array.from({ length: DB_VERSION }, (_, i) => i + 1));
+      // The lease live at the upgrade ends as it would have: P1 finished; P2, which took a newer change meanwhile, pending with it.
+      const s = await PostgresStorage.open({ pool: pg.pool, schema });
+      assert.deepEqual(await s.lease(C, { limit: 10, leaseMs: 60_000, now: T0 + 500 }).then((l) => l?.items.map((e) => e.key)), ['product:P3'], 'only P3 is free');
+      assert.deepEqual(await s.ack(C, 'L1', { items: [complete('P1'), complete('P2')], now: T0 + 1000 }), { categories: 0, products: 2, variants: 0 });
+      const [p1, p2] = await s.getItems(C, ['product:P1', 'product:P2']);
+      assert.equal(p1!.status, 'complete');
+      assert.equal(p2!.status, 'pending');
+      const next = await s.lease(C, { limit: 10, leaseMs: 60_000, now: T0 + 2000 });
+      assert.deepEqual(next?.items.map((e) => [e.key, e.change.op === 'upsert' && e.change.entity === 'product' ? e.change.data.title : '']), [['product:P2', 'Two, newer']]);
+      await s.close();
     });
   }
 
