@@ -121,6 +121,7 @@ export type {
   WaitReason,
   PushResult,
   GeneralErrorInput,
+  ThrottleState,
 } from './target.js';
 
 // Hashing, logs.

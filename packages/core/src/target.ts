@@ -31,12 +31,33 @@ export interface TargetIdStore {
  */
 export type TargetLog = (level: 'info' | 'warn', message: string) => void;
 
+/**
+ * What a target last knew of a store's rate limit (a leaky bucket: Shopify's cost points), handed
+ * from one runner to the next by the fleet, so that a store is not met with a burst it refuses.
+ */
+export interface ThrottleState {
+  /** When it was known (ISO). */
+  at: string;
+  /** The bucket's size. */
+  capacity: number;
+  /** What the bucket held then. */
+  available: number;
+  /** What it regains per second. */
+  restoreRate: number;
+}
+
 export interface ConnectContext {
   connectorId: string;
   config: ConnectorConfig;
   signal: AbortSignal;
   /** Writes a line to the event's log. */
   log: TargetLog;
+  /**
+   * The store's rate limit as the last runner of this connector left it (fleet), if known: a
+   * target that paces itself starts from it rather than from a full bucket, and lets it refill
+   * by the time elapsed since.
+   */
+  throttle?: ThrottleState;
 }
 
 export interface PushContext {
@@ -99,4 +120,10 @@ export interface PushResult {
 export interface Target {
   connect(ctx: ConnectContext): Promise<ConnectInfo>;
   push(items: readonly TargetItem[], ctx: PushContext): Promise<PushResult>;
+  /**
+   * Optional: the connector goes idle in this process (the fleet yields or releases it). The
+   * target lets go of what it keeps for it (sessions, pacing) and returns the store's rate
+   * limit as it last knew it, for the next runner's `connect`. A later `connect` starts afresh.
+   */
+  suspend?(connectorId: string): ThrottleState | undefined;
 }

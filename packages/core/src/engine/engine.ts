@@ -21,7 +21,7 @@ import type { Lease, Page, StorageAdapter } from '../storage/adapter.js';
 import { parseItemQuery, parsePageQuery, type ItemFilter, type ItemQueryInput } from '../storage/queries.js';
 import { MemoryStorage } from '../storage/memory.js';
 import { transition, type RunState, type StatusAction } from '../status/machine.js';
-import type { GeneralErrorInput, PushResult, Target, TargetIdStore, TargetItem } from '../target.js';
+import type { GeneralErrorInput, PushResult, Target, TargetIdStore, TargetItem, ThrottleState } from '../target.js';
 import { parseOrThrow } from '../validate.js';
 import { backoffDelay } from './backoff.js';
 import { sleep, systemClock, type Clock } from './clock.js';
@@ -69,6 +69,14 @@ export interface EngineOptions extends EngineTuning {
 export interface StartOptions {
   /** Aborting stops the run: the current iteration is cut, its items return to the queue. */
   signal?: AbortSignal;
+  /**
+   * Aborting ends the run between two iterations (the one under way finishes and is recorded)
+   * without ending its event: it stays In Progress, and the next `start` or `recover` resumes
+   * it. The fleet uses it to give a busy store's slot to waiting ones, and to stop on SIGTERM.
+   */
+  yieldSignal?: AbortSignal;
+  /** The store's rate limit as the last runner left it (fleet): handed to the target's `connect`. */
+  throttle?: ThrottleState;
   trigger?: SyncTrigger;
 }
 
@@ -85,6 +93,9 @@ interface ActiveRun {
   promise: Promise<SyncEvent>;
   /** Log lines the target wrote while connecting, appended after the run's own first line. */
   notes: LogEntry[];
+  /** Ends the run between iterations, its event left In Progress (StartOptions.yieldSignal). */
+  yieldSignal: AbortSignal | undefined;
+  throttle: ThrottleState | undefined;
 }
 
 /** A general error from anything a target threw: remote text is data, scrubbed of secrets. */
@@ -208,10 +219,15 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       failedAttempts: 0,
       promise: undefined as unknown as Promise<SyncEvent>,
       notes: [],
+      yieldSignal: options.yieldSignal,
+      throttle: options.throttle,
     };
+    const onYield = () => run.wake.abort();
+    options.yieldSignal?.addEventListener('abort', onYield, { once: true });
     this.#run = run;
     run.promise = this.#execute(run, options.trigger ?? 'manual').finally(() => {
       options.signal?.removeEventListener('abort', onAbort);
+      options.yieldSignal?.removeEventListener('abort', onYield);
       if (this.#run === run) this.#run = null;
       // Enabled again while the pause was being written: resume now.
       if (run.state === 'paused' && this.#config.enabled && !this.#disposed) this.#background(this.start({ trigger: 'resume' }));
@@ -347,11 +363,17 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     run.event = event;
     run.state = event.status;
     const interrupted = event.status === 'in_progress';
+    const lastYield = event.yieldedAt?.at(-1);
+    const yielded = interrupted && lastYield !== undefined && (event.resumedAt.at(-1) ?? '') < lastYield;
     event.resumedAt.push(new Date(this.#clock.now()).toISOString());
     if (event.status === 'paused') await this.#setState(run, { type: 'enabled' });
     else await this.storage.saveEvent(event);
     await this.storage.appendLogs(this.connectorId, event.id, [
-      this.#logEntry(run, 'info', interrupted ? 'Synchronization resumed after the process running it stopped.' : 'Connector enabled again: synchronization resumed.'),
+      this.#logEntry(
+        run,
+        'info',
+        yielded ? 'Synchronization resumed in its turn.' : interrupted ? 'Synchronization resumed after the process running it stopped.' : 'Connector enabled again: synchronization resumed.',
+      ),
     ]);
     if (!(await this.#connect(run, { type: 'stopped' }))) return run.event;
     if (run.notes.length) await this.storage.appendLogs(this.connectorId, event.id, run.notes.splice(0));
@@ -366,6 +388,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         config: { ...this.#config },
         signal: run.stop.signal,
         log: (level, message) => run.notes.push(this.#logEntry(run, level, message)),
+        ...(run.throttle && { throttle: run.throttle }),
       });
       if (run.state === 'starting') {
         const api = run.event.config.apiVersion;
@@ -421,6 +444,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         return this.#end(run, { type: 'stopped' });
       }
       if (!this.#config.enabled) return this.#pause(run);
+      if (run.yieldSignal?.aborted) return this.#yield(run);
       const lease = await this.storage.lease(this.connectorId, {
         limit: this.#tuning.batchSize,
         leaseMs: this.#tuning.leaseMs,
@@ -668,6 +692,18 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     ]);
     run.wake = new AbortController();
     return run.event;
+  }
+
+  /** Ends the run between iterations without ending its event: it stays In Progress, to be resumed (StartOptions.yieldSignal). */
+  async #yield(run: ActiveRun): Promise<SyncEvent> {
+    const e = run.event;
+    (e.yieldedAt ??= []).push(new Date(this.#clock.now()).toISOString());
+    e.pending = await this.storage.pendingCounts(this.connectorId);
+    await this.storage.saveEvent(e);
+    await this.storage.appendLogs(this.connectorId, e.id, [
+      this.#logEntry(run, 'info', `Synchronization gave its turn to other stores after ${e.iterations.length} iterations; it goes on in this event in its next turn.`),
+    ]);
+    return e;
   }
 
   async #end(run: ActiveRun, action: StatusAction): Promise<SyncEvent> {

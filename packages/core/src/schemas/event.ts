@@ -118,5 +118,10 @@ export const syncEventSchema = z.object({
   /** Times the event was paused and resumed (the connector disabled and enabled again). */
   pausedAt: z.array(isoDate),
   resumedAt: z.array(isoDate),
+  /**
+   * Times a fleet runner gave the event's slot to other stores (`yieldSignal`): the run stopped
+   * between two iterations, the event stayed In Progress, and a later run resumed it.
+   */
+  yieldedAt: z.array(isoDate).optional(),
 });
 export type SyncEvent = z.infer<typeof syncEventSchema>;
