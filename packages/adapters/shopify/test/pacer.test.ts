@@ -129,3 +129,73 @@ describe('cost pacer (client side of the leaky bucket)', () => {
     assert.ok(huge.ticket);
   });
 });
+
+describe('cost pacer: seeded with the last runner’s bucket, and read back for the next', () => {
+  it('a seeded pacer paces its first requests against the seed, refilled since, instead of one at a time', async () => {
+    const clock = new ManualClock();
+    const pacer = new CostPacer({ clock, maxInFlight: 4 });
+    const signal = new AbortController().signal;
+    assert.equal(pacer.seed(status(100), clock.now() - 2_000), true);
+    assert.equal(Math.round(pacer.available()!), 300, '100 points then, and 2 s at 100/s since');
+    const t = [granted(pacer.acquire(150, signal)), granted(pacer.acquire(150, signal)), granted(pacer.acquire(150, signal))];
+    await flush();
+    assert.deepEqual(t.map((x) => !!x.ticket), [true, true, false], 'two go together before any answer; the third does not fit');
+    await clock.advance(1_499);
+    assert.equal(t[2]!.ticket, undefined);
+    await clock.advance(1);
+    assert.ok(t[2]!.ticket, '150 points take 1.5 s at 100/s');
+  });
+
+  it('a seed long past is a full bucket, never more', () => {
+    const clock = new ManualClock();
+    const pacer = new CostPacer({ clock, maxInFlight: 4 });
+    pacer.seed(status(0, 1_000, 50), clock.now() - 3_600_000);
+    assert.equal(pacer.available(), 1_000);
+  });
+
+  it('a seed from the future (another clock ahead of ours) is taken as now', async () => {
+    const clock = new ManualClock();
+    const pacer = new CostPacer({ clock, maxInFlight: 4 });
+    pacer.seed(status(0), clock.now() + 60_000);
+    assert.equal(pacer.available(), 0, 'nothing refilled yet, and not less than it held');
+    assert.equal(pacer.snapshot()!.at, clock.now());
+    const a = granted(pacer.acquire(100, new AbortController().signal));
+    await clock.advance(999);
+    assert.equal(a.ticket, undefined);
+    await clock.advance(1);
+    assert.ok(a.ticket, 'waits what the bucket needs from now, not a minute more');
+  });
+
+  it('the store’s reports win over an older seed; a newer seed replaces an older report', () => {
+    const clock = new ManualClock();
+    const pacer = new CostPacer({ clock, maxInFlight: 4 });
+    pacer.observe(status(700));
+    assert.equal(pacer.seed(status(10), clock.now() - 1), false);
+    assert.equal(pacer.snapshot()!.status.currentlyAvailable, 700);
+    assert.equal(pacer.seed(status(10), clock.now()), false, 'not newer: the report stands');
+    assert.equal(pacer.seed(status(10), clock.now() + 5_000), false, 'from the future is now: still not newer');
+  });
+
+  it('a seed without a size or a restore rate is refused, like such a report', () => {
+    const clock = new ManualClock();
+    const pacer = new CostPacer({ clock, maxInFlight: 4 });
+    assert.equal(pacer.seed(status(0, 0, 100), clock.now()), false);
+    assert.equal(pacer.seed(status(0, 1_000, 0), clock.now()), false, 'a zero rate would wait forever');
+    assert.equal(pacer.seed(status(Number.NaN), clock.now()), false);
+    assert.equal(pacer.seed(status(10), Number.NaN), false);
+    assert.equal(pacer.snapshot(), undefined);
+  });
+
+  it('snapshot: the last report and when it came, a copy; undefined before any', async () => {
+    const clock = new ManualClock();
+    const pacer = new CostPacer({ clock, maxInFlight: 4 });
+    assert.equal(pacer.snapshot(), undefined);
+    pacer.observe(status(420, 1_000, 50));
+    const at = clock.now();
+    await clock.advance(2_000);
+    const snap = pacer.snapshot()!;
+    assert.deepEqual(snap, { status: { currentlyAvailable: 420, maximumAvailable: 1_000, restoreRate: 50 }, at });
+    snap.status.currentlyAvailable = 0;
+    assert.equal(pacer.snapshot()!.status.currentlyAvailable, 420);
+  });
+});

@@ -40,7 +40,7 @@ export const shopifyTargetOptionsSchema = z
     /**
      * Where the access token comes from: a provider (fixedToken, expiringToken, clientCredentials),
      * or a function that gives each connector its own (`({ connectorId, shopDomain }) => provider`,
-     * called once per connector and store).
+     * called once per connector and store, and again after the target suspended the connector).
      */
     credentials: z
       .union([providerSchema, z.custom<(c: CredentialsFor) => CredentialsProvider>((v) => typeof v === 'function', 'expected a function of { connectorId, shopDomain } that returns a CredentialsProvider')])

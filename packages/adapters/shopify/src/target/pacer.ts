@@ -7,6 +7,12 @@ export interface ThrottleStatus {
   restoreRate: number;
 }
 
+/** A throttle status and when it was known, in milliseconds of the pacer's clock. */
+export interface ThrottleSnapshot {
+  status: ThrottleStatus;
+  at: number;
+}
+
 export interface Ticket {
   readonly cost: number;
   readonly grantedAt: number;
@@ -39,13 +45,14 @@ export interface PacerOptions {
  * lets it refill at the reported restore rate, subtracts what was sent since, and grants a request
  * only when the bucket should hold its requested cost: no request is sent to be THROTTLED, and
  * none waits longer than the bucket needs. Grants are FIFO, so large requests do not starve.
- * Until the store has reported once, one request at a time goes out to learn the numbers.
+ * Until the store has reported once, one request at a time goes out to learn the numbers, unless
+ * the pacer was seeded with what another runner last knew of the bucket (`seed`).
  */
 export class CostPacer {
   readonly #clock: Clock;
   readonly #maxInFlight: number;
   readonly #skewMs: number;
-  #snapshot: { status: ThrottleStatus; at: number } | undefined;
+  #snapshot: ThrottleSnapshot | undefined;
   readonly #inFlight = new Set<Ticket>();
   #waiters: Waiter[] = [];
   #cancelTimer: (() => void) | undefined;
@@ -109,9 +116,39 @@ export class CostPacer {
 
   /** A fresh throttle status from the store. */
   observe(status: ThrottleStatus): void {
-    if (!(status.maximumAvailable > 0) || !(status.restoreRate > 0) || !Number.isFinite(status.currentlyAvailable)) return;
+    if (!usable(status)) return;
     this.#snapshot = { status: { ...status }, at: this.#clock.now() };
     this.#pump();
+  }
+
+  /**
+   * Starts from a throttle status known elsewhere (the store's last report to the previous runner
+   * of the connector), as if the store had reported it at `at` (the clock's milliseconds): the
+   * bucket is taken to have refilled since then at its restore rate, up to its size, and requests
+   * are paced against that from the first one, instead of going one at a time until the store
+   * reports. Never more is granted than that estimate holds; a wrong one is corrected by the
+   * store's first answer (a THROTTLED one included). An `at` later than now (another process's
+   * clock running ahead of ours) is taken as now: nothing is assumed to have refilled yet.
+   * Taken only when newer than what the pacer knows, and only a status `observe` would take;
+   * returns whether it was.
+   */
+  seed(status: ThrottleStatus, at: number): boolean {
+    if (!usable(status) || !Number.isFinite(at)) return false;
+    const when = Math.min(at, this.#clock.now());
+    if (this.#snapshot && this.#snapshot.at >= when) return false;
+    this.#snapshot = { status: { ...status }, at: when };
+    this.#pump();
+    return true;
+  }
+
+  /**
+   * The last throttle status known (the store's last report, or the seed if none came since) and
+   * when it was known, on the pacer's clock: what the next runner may be seeded with. Undefined
+   * while nothing is known. `currentlyAvailable` is as of `at`: refill it with `available()`.
+   */
+  snapshot(): ThrottleSnapshot | undefined {
+    const snap = this.#snapshot;
+    return snap && { status: { ...snap.status }, at: snap.at };
   }
 
   #pump(): void {
@@ -150,4 +187,9 @@ export class CostPacer {
     this.#inFlight.add(ticket);
     waiter.resolve(ticket);
   }
+}
+
+/** A status the pacer can work with: a bucket with a size and a restore rate (a zero rate would wait forever). */
+function usable(status: ThrottleStatus): boolean {
+  return status.maximumAvailable > 0 && Number.isFinite(status.maximumAvailable) && status.restoreRate > 0 && Number.isFinite(status.restoreRate) && Number.isFinite(status.currentlyAvailable);
 }

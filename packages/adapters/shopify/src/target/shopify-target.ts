@@ -14,6 +14,7 @@ import {
   type PushResult,
   type Target,
   type TargetItem,
+  type ThrottleState,
 } from '@shopsync/core';
 import { connectAnswer, refDefinitionCreateAnswer } from '../answers.js';
 import { requestedCost } from '../cost.js';
@@ -23,10 +24,11 @@ import { locationsOp } from '../documents/inventory.js';
 import { adminSchema } from '../schema/schema.js';
 import { featuresOf } from '../version.js';
 import { shopifyTargetOptionsSchema, type ShopifyTargetOptionsInput, type ShopifyTargetOptionsParsed } from './options.js';
-import { CostPacer } from './pacer.js';
+import { CostPacer, type ThrottleSnapshot } from './pacer.js';
 import { runPush } from './push/index.js';
 import type { MediaPace } from './push/media-check.js';
 import { newCostLearning, OpRunner, type CostLearning } from './runner.js';
+import { readThrottleState, throttleStateOf } from './throttle.js';
 import { Transport } from './transport.js';
 import type { StoreLocales } from './translation-plan.js';
 
@@ -53,6 +55,14 @@ interface Session {
   said: Set<string>;
   /** How long images take to process at this store, as checks found (see media-check.ts). */
   mediaPace: MediaPace;
+}
+
+/** What the target keeps for one connector: all of it is let go by `suspend`. */
+interface Held {
+  /** By `shopDomain|apiVersion`. */
+  sessions: Map<string, Session>;
+  /** By shop domain. */
+  providers: Map<string, CredentialsProvider>;
 }
 
 const KIND_OF: Record<GeneralErrorCode, ConnectionErrorKind> = {
@@ -87,12 +97,16 @@ export function locationGid(id: string): string {
  * or logs). Categories become manual collections, products and their variants go
  * through productSet keyed by SKU, stock through inventorySetQuantities at the connector's
  * location; requests are batched under Shopify's cost limits and paced by its leaky bucket.
+ * `suspend` lets go of an idle connector and returns the bucket as it was last known, for the
+ * next runner's `connect` (`ctx.throttle`) to start from.
  */
 export class ShopifyTarget implements Target {
   readonly #options: ShopifyTargetOptionsParsed;
   readonly #clock: Clock;
-  readonly #sessions = new Map<string, Session>();
-  readonly #providers = new Map<string, CredentialsProvider>();
+  /** By connector id. */
+  readonly #held = new Map<string, Held>();
+  /** Requests and THROTTLED answers of the sessions `suspend` let go, still counted in `stats`. */
+  readonly #retired = { requests: 0, throttled: 0 };
 
   constructor(options: ShopifyTargetOptions) {
     const { clock, ...rest } = options;
@@ -102,18 +116,51 @@ export class ShopifyTarget implements Target {
 
   /** Requests sent and THROTTLED answers received, over all stores of this target. */
   get stats(): { requests: number; throttled: number } {
-    let requests = 0;
-    let throttled = 0;
-    for (const s of this.#sessions.values()) {
-      requests += s.transport.requests;
-      throttled += s.transport.throttled;
+    let { requests, throttled } = this.#retired;
+    for (const held of this.#held.values()) {
+      for (const s of held.sessions.values()) {
+        requests += s.transport.requests;
+        throttled += s.transport.throttled;
+      }
     }
     return { requests, throttled };
+  }
+
+  /** The connectors the target keeps sessions or credentials for: those used since they were last suspended. */
+  get activeConnectors(): string[] {
+    return [...this.#held.keys()];
+  }
+
+  /**
+   * The connector goes idle here: the target lets go of its sessions (pacing, learned costs) and
+   * of the credentials providers it made for it (a provider the host gave as an object is the
+   * host's and stays in the options; a resolver function is asked again at the next use). Nothing
+   * a provider renewed is lost: renewed grants are saved in its TokenStore before their token is
+   * used. Returns the store's bucket as last known (the latest of the connector's sessions), for
+   * the next runner's `connect`; undefined when no store of it ever reported one. Call it when no
+   * push or connect of the connector is under way: one still running finishes on the session it
+   * has, which the target no longer keeps.
+   */
+  suspend(connectorId: string): ThrottleState | undefined {
+    const held = this.#held.get(connectorId);
+    if (!held) return undefined;
+    this.#held.delete(connectorId);
+    let latest: ThrottleSnapshot | undefined;
+    for (const session of held.sessions.values()) {
+      this.#retired.requests += session.transport.requests;
+      this.#retired.throttled += session.transport.throttled;
+      const snapshot = session.transport.pacer.snapshot();
+      if (snapshot && (!latest || snapshot.at > latest.at)) latest = snapshot;
+    }
+    held.sessions.clear();
+    held.providers.clear();
+    return latest && throttleStateOf(latest);
   }
 
   /** Checks the token and the store (the `shop` query) and reads the served API version. */
   async connect(ctx: ConnectContext): Promise<ConnectInfo> {
     const session = this.#session(ctx.connectorId, ctx.config.shopDomain, ctx.config.apiVersion);
+    this.#seed(session, ctx);
     const unsubscribe = session.credentials.onRenewed((message) => ctx.log('info', message));
     session.said.clear();
     let locationIds: Record<string, string> | undefined;
@@ -184,21 +231,48 @@ export class ShopifyTarget implements Target {
     }
   }
 
-  /** The connector's credentials: the fixed token, the provider, or the resolver's (asked once per connector and store). */
+  /**
+   * Starts the session's pacer from the store's bucket as the connector's last runner left it
+   * (`ctx.throttle`), unless the pacer knows a newer one. It comes from storage another version
+   * may have written: one that cannot be read is a warning of the run's log, and is ignored.
+   */
+  #seed(session: Session, ctx: ConnectContext): void {
+    const given: unknown = ctx.throttle;
+    if (given === undefined || given === null) return;
+    const read = readThrottleState(given);
+    if (!read.ok) {
+      ctx.log('warn', read.problem);
+      return;
+    }
+    session.transport.pacer.seed(read.snapshot.status, read.snapshot.at);
+  }
+
+  /** What the target keeps for a connector, made at its first use (again after `suspend`). */
+  #heldFor(connectorId: string): Held {
+    let held = this.#held.get(connectorId);
+    if (!held) {
+      held = { sessions: new Map(), providers: new Map() };
+      this.#held.set(connectorId, held);
+    }
+    return held;
+  }
+
+  /** The connector's credentials: the fixed token, the provider, or the resolver's (asked once per connector and store, and again after `suspend`). */
   #credentials(connectorId: string, shopDomain: string): CredentialsProvider {
-    const key = `${connectorId}|${shopDomain}`;
-    let provider = this.#providers.get(key);
+    const providers = this.#heldFor(connectorId).providers;
+    let provider = providers.get(shopDomain);
     if (!provider) {
       const c = this.#options.credentials;
       provider = c === undefined ? fixedToken(this.#options.accessToken!) : typeof c === 'function' ? c({ connectorId, shopDomain }) : c;
-      this.#providers.set(key, provider);
+      providers.set(shopDomain, provider);
     }
     return provider;
   }
 
   #session(connectorId: string, shopDomain: string, apiVersion: string): Session {
-    const key = `${connectorId}|${shopDomain}|${apiVersion}`;
-    let session = this.#sessions.get(key);
+    const sessions = this.#heldFor(connectorId).sessions;
+    const key = `${shopDomain}|${apiVersion}`;
+    let session = sessions.get(key);
     if (!session) {
       const o = this.#options;
       const credentials = this.#credentials(connectorId, shopDomain);
@@ -216,7 +290,7 @@ export class ShopifyTarget implements Target {
         clock: this.#clock,
       });
       session = { transport, credentials, learned: newCostLearning(), customIds: false, connected: false, said: new Set(), mediaPace: { floorMs: this.#options.mediaRetryMs, delayMs: this.#options.mediaRetryMs } };
-      this.#sessions.set(key, session);
+      sessions.set(key, session);
     }
     return session;
   }
