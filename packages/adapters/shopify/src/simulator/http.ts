@@ -1,9 +1,10 @@
 /**
- * The HTTP end of the simulator: the host a request is for, reading a request body (bounded),
- * sending an answer (recording its status in the log entry), the bodies Shopify answers refusals
- * with, and waiting.
+ * The HTTP end of the simulator: the server, the shop a request is for, reading a request body
+ * (bounded), sending an answer (recording its status in the log entry), the bodies Shopify
+ * answers refusals with, and waiting.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { SimulatorConfig } from './options.js';
 
 /** Shopify's answer to a wrong or missing access token (HTTP 401). */
@@ -46,11 +47,64 @@ export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Whether a request is for this store: its domain (`Host` or `X-Forwarded-Host`), or the loopback address. */
-export function isForStore(req: IncomingMessage, shopDomain: string): boolean {
+/** Where a request goes: the shop it names, and its path there. */
+export interface Route {
+  /** The shop's domain (lower case), or undefined when the request names none (the loopback address, no `/shops/` prefix). */
+  shop: string | undefined;
+  /** The path within the shop: without the `/shops/{domain}` prefix, without the query. */
+  path: string;
+}
+
+/** The path prefix that names a shop: `/shops/{domain}/admin/api/…`. */
+const SHOP_PREFIX = /^\/shops\/([^/?#]+)(\/[^?#]*)?/;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost']);
+
+/**
+ * The shop a request is for, and its path there. A shop is named by the path prefix
+ * `/shops/{domain}` (an `endpoint` with a path, or a client that cannot set headers), by
+ * `X-Forwarded-Host` (what the Shopify target and the credentials' token requests send to an
+ * `endpoint`: the store's domain), or else by `Host` (a client that resolves the store's domain to
+ * the simulator); the loopback address as `Host` names none. A prefix and a header naming two
+ * different hosts: null (answered 404, as a misdirected request).
+ */
+export function routeOf(req: IncomingMessage): Route | null {
+  const url = req.url ?? '/';
   const forwarded = req.headers['x-forwarded-host'];
   const host = ((Array.isArray(forwarded) ? forwarded[0] : forwarded) ?? req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-  return host === shopDomain || host === '127.0.0.1' || host === 'localhost';
+  const named = LOOPBACK.has(host) ? undefined : host;
+  const prefix = url.startsWith('/shops/') ? SHOP_PREFIX.exec(url) : null;
+  if (!prefix) return { shop: named, path: url.split('?')[0]! };
+  const shop = prefix[1]!.toLowerCase();
+  if (named !== undefined && named !== shop) return null;
+  return { shop, path: prefix[2] ?? '/' };
+}
+
+/** Whether a route is for the one store of a simulator: it names this store, or none. */
+export function isForStore(route: Route | null, shopDomain: string): boolean {
+  return route !== null && (route.shop === undefined || route.shop === shopDomain);
+}
+
+/** Starts an HTTP server on `host:port` (0: a free one) that answers with `handler`; resolves with it and its origin. */
+export async function listen(host: string, port: number, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
+  const server = createServer(handler);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  return { server, url: `http://${host}:${address.port}` };
+}
+
+/** Stops a server: it takes no more connections, and held and open ones are dropped. */
+export function stopServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }
 
 /** The configured latency: a base per request, time per mutation, random jitter. */

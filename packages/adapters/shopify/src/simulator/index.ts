@@ -1,5 +1,10 @@
 // @shopsync/shopify/simulator: a local Shopify Admin API for tests, the demo and benchmarks.
 export { ShopifySimulator } from './server.js';
+export { SimShop } from './shop.js';
+export { SimulatorFleet } from './fleet.js';
+export type { FleetStats } from './fleet.js';
+export { fleetOptionsSchema, FLEET_SHOP_KEYS } from './fleet-options.js';
+export type { FleetOptions, FleetConfig, FleetShopOptions, FleetShopKey } from './fleet-options.js';
 export { FAULT_KINDS, TOKEN_FAULT_KINDS } from './faults.js';
 export type { FaultKind, FaultOptions, TokenFaultKind, TokenFaultOptions } from './faults.js';
 export type { IssuedOfflineToken, OAuthErrorCode, PresentedRefreshToken } from './grants.js';

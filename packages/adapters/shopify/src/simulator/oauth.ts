@@ -2,7 +2,7 @@
  * The token endpoint, `POST /admin/oauth/access_token` on the store's host, as Shopify answers
  * it for the grants an app uses without a merchant at hand (grants.ts keeps their state):
  *
- *   1. route     POST on the store's host (404, 405)
+ *   1. route     POST on the store's host (404, 405); a fleet's shop by its domain (http.ts `routeOf`)
  *   2. body      `application/json` or `application/x-www-form-urlencoded` (413; 400 invalid_request)
  *   3. fault     an injected token fault, before or after the grant (`injectTokenFault`)
  *   4. grant     `grant_type` (400 unsupported_grant_type), its parameters (400 invalid_request),
@@ -14,28 +14,19 @@
  * Not simulated: the authorization code and token exchange grants (`issueOfflineToken` stands
  * for the install they end in) and client authentication by HTTP Basic.
  *
- * Each request is logged in its own log (`TokenRequestLog`), never in the Admin API's.
+ * Each request is logged in its shop's own log (`TokenRequestLog`), never in the Admin API's. The
+ * grants, faults and log are the shop's: a token issued here works on this shop only.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Faults } from './faults.js';
 import type { AppGrants, GrantOutcome, OAuthError } from './grants.js';
-import { delay, isForStore, latencyMs, NOT_FOUND_BODY, readBody, send } from './http.js';
-import type { SimulatorConfig } from './options.js';
-import type { TokenRequestEntry, TokenRequestLog } from './request-log.js';
+import { delay, latencyMs, NOT_FOUND_BODY, readBody, send } from './http.js';
+import type { TokenRequestEntry } from './request-log.js';
+import type { ShopState } from './shop-state.js';
 import { tokenHash } from './tokens.js';
 
 /** The token endpoint's path on the store's host. */
 export const TOKEN_PATH = '/admin/oauth/access_token';
-
-/** What the token endpoint works with; the simulator owns all of it. */
-export interface TokenEndpointParts {
-  config: SimulatorConfig;
-  grants: AppGrants;
-  /** The token endpoint's own fault queue (`injectTokenFault`). */
-  faults: Faults;
-  log: TokenRequestLog;
-}
 
 const HEADERS = { 'Cache-Control': 'no-store' };
 const GRANT_PARAMS = { refresh_token: ['client_id', 'client_secret', 'refresh_token'], client_credentials: ['client_id', 'client_secret'] } as const;
@@ -81,83 +72,77 @@ export function tokenParams(contentType: string | undefined, raw: string): Map<s
   return params;
 }
 
-/** Answers `POST /admin/oauth/access_token`. */
-export class TokenEndpoint {
-  readonly #p: TokenEndpointParts;
+/**
+ * Answers one `POST /admin/oauth/access_token` to `shop` and logs it in the shop's token log;
+ * never rejects (a simulator error is an HTTP 500). `forStore`: the request names this shop (or
+ * none); a request a simulator got for another host is logged and answered 404.
+ */
+export async function answerTokenRequest(req: IncomingMessage, res: ServerResponse, shop: ShopState, forStore = true): Promise<void> {
+  const started = performance.now();
+  const entry = shop.tokenLog.open();
+  try {
+    await serve(req, res, shop, entry, forStore);
+  } catch (err) {
+    if (!res.headersSent && !res.destroyed) send(res, entry, 500, JSON.stringify({ error: 'server_error', error_description: `Simulator error: ${err instanceof Error ? err.message : String(err)}` }));
+  } finally {
+    entry.durationMs = Math.round(performance.now() - started);
+    shop.tokenLog.close(entry);
+  }
+}
 
-  constructor(parts: TokenEndpointParts) {
-    this.#p = parts;
+async function serve(req: IncomingMessage, res: ServerResponse, shop: ShopState, entry: TokenRequestEntry, forStore: boolean): Promise<void> {
+  const { config, tokenFaults: faults } = shop;
+  // 1. route
+  if (req.method !== 'POST') return send(res, entry, 405, '{"errors":"Method Not Allowed"}', { Allow: 'POST' });
+  if (!forStore) return send(res, entry, 404, NOT_FOUND_BODY);
+
+  // 2. body
+  const raw = await readBody(req, config.maxBodyBytes);
+  if (raw === null) return send(res, entry, 413, '{"errors":"Request Entity Too Large"}');
+
+  // 3. fault (before the grant)
+  const fault = faults.next([]);
+  if (fault) entry.fault = fault.kind;
+  await delay(latencyMs(config.latency, 0));
+  if (fault && !fault.afterExecute) return faults.fail(fault.kind, req, res, entry, HEADERS, '{"error":"temporarily_unavailable"}');
+
+  // 4. grant
+  const outcome = grant(shop.grants, req.headers['content-type'], raw, entry);
+  if (outcome.presented) entry.refreshToken = outcome.presented;
+  let status: number;
+  let text: string;
+  if (outcome.ok) {
+    entry.issued = outcome.issued;
+    status = 200;
+    text = JSON.stringify(outcome.body);
+  } else {
+    entry.error = outcome.error.error;
+    status = outcome.error.status;
+    text = JSON.stringify({ error: outcome.error.error, error_description: outcome.error.description });
   }
 
-  /** Answers one request and logs it; never rejects (a simulator error is an HTTP 500). */
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = performance.now();
-    const entry = this.#p.log.open();
-    try {
-      await this.#serve(req, res, entry);
-    } catch (err) {
-      if (!res.headersSent && !res.destroyed) send(res, entry, 500, JSON.stringify({ error: 'server_error', error_description: `Simulator error: ${err instanceof Error ? err.message : String(err)}` }));
-    } finally {
-      entry.durationMs = Math.round(performance.now() - started);
-      this.#p.log.close(entry);
-    }
+  // 3. fault (after the grant): it happened, the answer is lost.
+  if (fault) return faults.fail(fault.kind, req, res, entry, HEADERS, text);
+  // 5. answer
+  return send(res, entry, status, text, HEADERS);
+}
+
+/** Reads the parameters, authenticates the client and applies its grant. */
+function grant(grants: AppGrants, contentType: string | undefined, raw: string, entry: TokenRequestEntry): GrantOutcome {
+  const params = tokenParams(contentType, raw);
+  if (!(params instanceof Map)) return { ok: false, error: params };
+  const clientId = params.get('client_id');
+  if (clientId !== undefined) entry.clientId = grants.has(clientId) ? clientId : `unknown:${tokenHash(clientId)}`;
+  const grantType = params.get('grant_type');
+  const known = grantType !== undefined && Object.hasOwn(GRANT_PARAMS, grantType);
+  if (grantType !== undefined) entry.grantType = known ? (grantType as GrantType) : 'other';
+  if (!known) {
+    return { ok: false, error: error(400, 'unsupported_grant_type', 'The grant type must be refresh_token or client_credentials.') };
   }
-
-  async #serve(req: IncomingMessage, res: ServerResponse, entry: TokenRequestEntry): Promise<void> {
-    const { config, faults } = this.#p;
-    // 1. route
-    if (req.method !== 'POST') return send(res, entry, 405, '{"errors":"Method Not Allowed"}', { Allow: 'POST' });
-    if (!isForStore(req, config.shopDomain)) return send(res, entry, 404, NOT_FOUND_BODY);
-
-    // 2. body
-    const raw = await readBody(req, config.maxBodyBytes);
-    if (raw === null) return send(res, entry, 413, '{"errors":"Request Entity Too Large"}');
-
-    // 3. fault (before the grant)
-    const fault = faults.next([]);
-    if (fault) entry.fault = fault.kind;
-    await delay(latencyMs(config.latency, 0));
-    if (fault && !fault.afterExecute) return faults.fail(fault.kind, req, res, entry, HEADERS, '{"error":"temporarily_unavailable"}');
-
-    // 4. grant
-    const outcome = this.#grant(req.headers['content-type'], raw, entry);
-    if (outcome.presented) entry.refreshToken = outcome.presented;
-    let status: number;
-    let text: string;
-    if (outcome.ok) {
-      entry.issued = outcome.issued;
-      status = 200;
-      text = JSON.stringify(outcome.body);
-    } else {
-      entry.error = outcome.error.error;
-      status = outcome.error.status;
-      text = JSON.stringify({ error: outcome.error.error, error_description: outcome.error.description });
-    }
-
-    // 3. fault (after the grant): it happened, the answer is lost.
-    if (fault) return faults.fail(fault.kind, req, res, entry, HEADERS, text);
-    // 5. answer
-    return send(res, entry, status, text, HEADERS);
-  }
-
-  /** Reads the parameters, authenticates the client and applies its grant. */
-  #grant(contentType: string | undefined, raw: string, entry: TokenRequestEntry): GrantOutcome {
-    const { grants } = this.#p;
-    const params = tokenParams(contentType, raw);
-    if (!(params instanceof Map)) return { ok: false, error: params };
-    const clientId = params.get('client_id');
-    if (clientId !== undefined) entry.clientId = grants.has(clientId) ? clientId : `unknown:${tokenHash(clientId)}`;
-    const grantType = params.get('grant_type');
-    const known = grantType !== undefined && Object.hasOwn(GRANT_PARAMS, grantType);
-    if (grantType !== undefined) entry.grantType = known ? (grantType as GrantType) : 'other';
-    if (!known) {
-      return { ok: false, error: error(400, 'unsupported_grant_type', 'The grant type must be refresh_token or client_credentials.') };
-    }
-    const type = grantType as GrantType;
-    const missing = GRANT_PARAMS[type].filter((name) => !params.get(name));
-    if (missing.length) return { ok: false, error: error(400, 'invalid_request', `Missing required parameter${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`) };
-    const app = grants.authenticate(clientId!, params.get('client_secret')!);
-    if (!app) return { ok: false, error: error(401, 'invalid_client', 'Client authentication failed: unknown client id or wrong client secret.') };
-    return type === 'refresh_token' ? grants.refresh(app, params.get('refresh_token')!) : grants.clientCredentials(app);
-  }
+  const type = grantType as GrantType;
+  const missing = GRANT_PARAMS[type].filter((name) => !params.get(name));
+  if (missing.length) return { ok: false, error: error(400, 'invalid_request', `Missing required parameter${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.`) };
+  const app = grants.authenticate(clientId!, params.get('client_secret')!);
+  if (!app) return { ok: false, error: error(401, 'invalid_client', 'Client authentication failed: unknown client id or wrong client secret.') };
+  return type === 'refresh_token' ? grants.refresh(app, params.get('refresh_token')!) : grants.clientCredentials(app);
 }

@@ -65,17 +65,17 @@ export const shopLocaleSchema = z
 
 const lifetime = (seconds: number) => z.number().min(0.05, 'expected at least 0.05 seconds').max(10 * 365 * 86_400).default(seconds);
 
-/** The simulator's options, validated (`ShopifySimulator.start` throws a ValidationError naming a bad one). */
-export const simulatorOptionsSchema = z
+/** A shop's `*.myshopify.com` domain. */
+export const shopDomainSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'expected a store domain such as "my-store.myshopify.com"');
+
+/** The options' fields, before the checks across them (`checkShopOptions`); a fleet's options are made from them (fleet-options.ts). */
+export const simulatorObject = z
   .object({
     /** Loopback only: the simulator is never reachable from elsewhere. */
     host: z.literal('127.0.0.1').default('127.0.0.1'),
     /** 0 picks a free port. */
     port: z.number().int().min(0).max(65_535).default(0),
-    shopDomain: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, 'expected a store domain such as "my-store.myshopify.com"')
-      .default('shopsync-simulator.myshopify.com'),
+    shopDomain: shopDomainSchema.default('shopsync-simulator.myshopify.com'),
     shopName: z.string().min(1).max(255).default('Shopsync Simulator'),
     /**
      * Fixed access tokens the store accepts, each a legacy custom app's (its own rate-limit
@@ -180,31 +180,39 @@ export const simulatorOptionsSchema = z
       .max(100)
       .default(() => DEFAULT_LOCALES.map((l) => ({ ...l }))),
   })
-  .strict()
-  .superRefine((o, ctx) => {
-    if (o.accessTokens.length === 0 && o.apps.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['accessTokens'], message: 'expected at least one access token (or an app in options.apps)' });
-    }
-    o.publications.forEach((title, i) => {
-      if (o.publications.indexOf(title) !== i) ctx.addIssue({ code: 'custom', path: ['publications', i], message: 'expected each publication title once' });
-    });
-    if (o.locales.filter((l) => l.primary).length !== 1) ctx.addIssue({ code: 'custom', path: ['locales'], message: 'expected exactly one primary locale' });
-    o.locales.forEach((l, i) => {
-      if (o.locales.findIndex((x) => x.locale === l.locale) !== i) ctx.addIssue({ code: 'custom', path: ['locales', i, 'locale'], message: 'expected each locale once' });
-      if (l.primary && !l.published) ctx.addIssue({ code: 'custom', path: ['locales', i, 'published'], message: 'the primary locale is always published' });
-    });
-    // Every client id once; every fixed token belongs to one app (or to `accessTokens`) only.
-    const clientIds = new Set<string>();
-    const tokens = new Set(o.accessTokens);
-    o.apps.forEach((app, i) => {
-      if (clientIds.has(app.clientId)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'clientId'], message: 'expected each app’s client id once' });
-      clientIds.add(app.clientId);
-      app.offlineTokens.forEach((t, j) => {
-        if (tokens.has(t)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'offlineTokens', j], message: 'this token is already given (in accessTokens or another app)' });
-        tokens.add(t);
-      });
+  .strict();
+
+/** What `checkShopOptions` reads: the options one shop is made with. */
+export type ShopChecked = Pick<z.output<typeof simulatorObject>, 'accessTokens' | 'apps' | 'publications' | 'locales'>;
+
+/** The checks across a shop's options: a token or an app, publications and locales once each, one primary locale, every token given once. */
+export function checkShopOptions(o: ShopChecked, ctx: z.RefinementCtx): void {
+  if (o.accessTokens.length === 0 && o.apps.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['accessTokens'], message: 'expected at least one access token (or an app in options.apps)' });
+  }
+  o.publications.forEach((title, i) => {
+    if (o.publications.indexOf(title) !== i) ctx.addIssue({ code: 'custom', path: ['publications', i], message: 'expected each publication title once' });
+  });
+  if (o.locales.filter((l) => l.primary).length !== 1) ctx.addIssue({ code: 'custom', path: ['locales'], message: 'expected exactly one primary locale' });
+  o.locales.forEach((l, i) => {
+    if (o.locales.findIndex((x) => x.locale === l.locale) !== i) ctx.addIssue({ code: 'custom', path: ['locales', i, 'locale'], message: 'expected each locale once' });
+    if (l.primary && !l.published) ctx.addIssue({ code: 'custom', path: ['locales', i, 'published'], message: 'the primary locale is always published' });
+  });
+  // Every client id once; every fixed token belongs to one app (or to `accessTokens`) only.
+  const clientIds = new Set<string>();
+  const tokens = new Set(o.accessTokens);
+  o.apps.forEach((app, i) => {
+    if (clientIds.has(app.clientId)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'clientId'], message: 'expected each app’s client id once' });
+    clientIds.add(app.clientId);
+    app.offlineTokens.forEach((t, j) => {
+      if (tokens.has(t)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'offlineTokens', j], message: 'this token is already given (in accessTokens or another app)' });
+      tokens.add(t);
     });
   });
+}
+
+/** The simulator's options, validated (`ShopifySimulator.start` throws a ValidationError naming a bad one). */
+export const simulatorOptionsSchema = simulatorObject.superRefine(checkShopOptions);
 
 /** The options `ShopifySimulator.start` takes. */
 export type SimulatorOptions = z.input<typeof simulatorOptionsSchema>;

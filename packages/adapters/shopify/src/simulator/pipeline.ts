@@ -2,7 +2,9 @@
  * The HTTP request pipeline: every request goes through these steps in order, and the first that
  * refuses it answers it.
  *
- *   0. oauth     `/admin/oauth/access_token` goes to the token endpoint instead (oauth.ts, its own log)
+ *   0. shop      the shop the request names (http.ts `routeOf`: a `/shops/{domain}` prefix,
+ *                `X-Forwarded-Host`, `Host`), whose state the steps below work on;
+ *                `/admin/oauth/access_token` goes to the token endpoint instead (oauth.ts, its own log)
  *   1. route     `POST /admin/api/{version}/graphql.json` on the store's host (404, 405)
  *   2. version   the version that serves it (fall-forward), named on every answer from here on
  *   3. token     `X-Shopify-Access-Token`: unknown, expired or revoked 401; a public app's
@@ -15,7 +17,8 @@
  *   8. execute   graphql-js against the store, after the configured latency
  *   9. answer    data, errors and `extensions.cost`; the difference to the actual cost refunded
  *
- * Each request is logged (request-log.ts), whatever step from 1 on answered it.
+ * Each request is logged in its shop's log (request-log.ts), whatever step from 1 on answered it.
+ * One pipeline serves every shop of a fleet: it keeps nothing of its own per shop.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -24,61 +27,54 @@ import { actualCost } from '../cost.js';
 import { adminSchema } from '../schema/schema.js';
 import { featuresOf } from '../version.js';
 import type { LeakyBucket } from './bucket.js';
-import type { Faults } from './faults.js';
-import { delay, isForStore, latencyMs, NON_EXPIRING_BODY, NOT_FOUND_BODY, readBody, send, UNAUTHORIZED_BODY } from './http.js';
+import { delay, latencyMs, NON_EXPIRING_BODY, NOT_FOUND_BODY, readBody, send, UNAUTHORIZED_BODY } from './http.js';
 import type { SimulatorConfig } from './options.js';
 import { prepare } from './prepare.js';
-import type { RequestLog, RequestLogEntry } from './request-log.js';
+import type { RequestLogEntry } from './request-log.js';
 import { rootValue, type SimContext } from './resolvers.js';
-import type { SimStore } from './store.js';
-import { tokenHash, type TokenRegistry } from './tokens.js';
+import type { ShopState } from './shop-state.js';
+import { tokenHash } from './tokens.js';
 import { servedVersion, type VersionPolicy } from './versions.js';
 
 const DEPRECATION_URL = 'https://shopify.dev/api/usage/versioning#deprecation-practices';
 const BAD_QUERY_BODY = '{"errors":{"query":"Required parameter missing or invalid"}}';
 
-/** What the pipeline works with; the simulator owns all of it. */
-export interface PipelineParts {
-  config: SimulatorConfig;
-  policy: VersionPolicy;
-  store: SimStore;
-  tokens: TokenRegistry;
-  faults: Faults;
-  log: RequestLog;
-  /** Called after a request that ran mutations (the store may have changed). */
-  changed: () => void;
-}
-
-/** Answers the simulator's HTTP requests. */
+/** Answers the Admin API requests of every shop of a simulator or fleet. */
 export class RequestPipeline {
-  readonly #p: PipelineParts;
+  readonly #policy: VersionPolicy;
   readonly #root = rootValue();
 
-  constructor(parts: PipelineParts) {
-    this.#p = parts;
+  /** `policy`: the versions served, the same for every shop. */
+  constructor(policy: VersionPolicy) {
+    this.#policy = policy;
   }
 
-  /** Answers one request and logs it; never rejects (a simulator error is an HTTP 500). */
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /**
+   * Answers one request to `shop` at `path` (its path within the shop) and logs it in the shop's
+   * log; never rejects (a simulator error is an HTTP 500). `forStore`: the request names this
+   * shop (or none); a request a simulator got for another host is logged and answered 404.
+   */
+  async handle(req: IncomingMessage, res: ServerResponse, shop: ShopState, path: string, forStore = true): Promise<void> {
     const started = performance.now();
-    const entry = this.#p.log.open(req);
+    const entry = shop.log.open(req, path);
     try {
-      await this.#serve(req, res, entry);
+      await this.#serve(req, res, shop, entry, forStore);
     } catch (err) {
       if (!res.headersSent && !res.destroyed) send(res, entry, 500, JSON.stringify({ errors: `Simulator error: ${err instanceof Error ? err.message : String(err)}` }));
     } finally {
       entry.durationMs = Math.round(performance.now() - started);
-      this.#p.log.close(entry);
+      shop.log.close(entry);
     }
   }
 
-  async #serve(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry): Promise<void> {
-    const { config, policy, tokens, faults } = this.#p;
+  async #serve(req: IncomingMessage, res: ServerResponse, shop: ShopState, entry: RequestLogEntry, forStore: boolean): Promise<void> {
+    const { config, tokens, faults } = shop;
+    const policy = this.#policy;
     // 1. route
     const match = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(entry.path);
     if (!match) return send(res, entry, 404, NOT_FOUND_BODY);
     if (req.method !== 'POST') return send(res, entry, 405, '{"errors":"Method Not Allowed"}', { Allow: 'POST' });
-    if (!isForStore(req, config.shopDomain)) return send(res, entry, 404, NOT_FOUND_BODY);
+    if (!forStore) return send(res, entry, 404, NOT_FOUND_BODY);
 
     // 2. version
     entry.requestedVersion = match[1]!;
@@ -91,11 +87,11 @@ export class RequestPipeline {
     // 3. token
     const tokenHeader = req.headers['x-shopify-access-token'];
     const token = Array.isArray(tokenHeader) ? tokenHeader[0] : tokenHeader;
-    const check = tokens.check(token, this.#pastCutoff());
+    const check = tokens.check(token, pastCutoff(config));
     entry.token = token ? `${check.state}:${tokenHash(token)}` : 'missing';
     if (check.app !== undefined) entry.app = check.app;
     if (check.state !== 'valid' || check.key === undefined) {
-      await delay(this.#latency(0));
+      await delay(latencyMs(config.latency, 0));
       if (check.state === 'refused') return send(res, entry, 403, NON_EXPIRING_BODY, headers);
       return send(res, entry, 401, UNAUTHORIZED_BODY, headers);
     }
@@ -121,7 +117,7 @@ export class RequestPipeline {
     const prepared = prepare(served, body.query, variables, operationName);
     if ('errors' in prepared) {
       entry.errorCodes = prepared.errors.map((e) => String(e.extensions?.['code'] ?? 'GRAPHQL_VALIDATION_FAILED'));
-      await delay(this.#latency(0));
+      await delay(latencyMs(config.latency, 0));
       return send(res, entry, 200, JSON.stringify({ errors: prepared.errors }), headers);
     }
     entry.fields = prepared.fields;
@@ -131,7 +127,7 @@ export class RequestPipeline {
     const fault = faults.next(prepared.fields);
     if (fault) entry.fault = fault.kind;
     if (fault && !fault.afterExecute) {
-      await delay(this.#latency(0));
+      await delay(latencyMs(config.latency, 0));
       return faults.fail(fault.kind, req, res, entry, headers);
     }
     entry.requestedCost = prepared.requested;
@@ -146,31 +142,31 @@ export class RequestPipeline {
     const limit = Math.min(config.maxQueryCost, bucket.size);
     const now = performance.now();
     if (prepared.requested > limit) {
-      return this.#refuseForCost(res, entry, headers, bucket, prepared.requested, 'MAX_COST_EXCEEDED', {
+      return refuseForCost(res, entry, headers, bucket, config, prepared.requested, 'MAX_COST_EXCEEDED', {
         message: `Query cost is ${prepared.requested}, which exceeds the single query max cost limit (${limit}). See https://shopify.dev/docs/api/usage/rate-limits for how the cost of a query is calculated.`,
         extensions: { code: 'MAX_COST_EXCEEDED', cost: prepared.requested, maxCost: limit, documentation: 'https://shopify.dev/api/usage/rate-limits' },
       });
     }
     if (!bucket.take(prepared.requested, now)) {
       entry.throttled = true;
-      return this.#refuseForCost(res, entry, headers, bucket, prepared.requested, 'THROTTLED', {
+      return refuseForCost(res, entry, headers, bucket, config, prepared.requested, 'THROTTLED', {
         message: 'Throttled',
         extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' },
       });
     }
 
     // 8. execute: charged the requested cost; the work takes its time.
-    await delay(this.#latency(prepared.mutations));
+    await delay(latencyMs(config.latency, prepared.mutations));
     const schema = adminSchema(served);
     const context: SimContext = {
-      store: this.#p.store,
+      store: shop.store,
       features,
       maxVariants: config.maxVariantsPerProduct ?? features.maxVariantsPerProduct,
       shop: { name: config.shopName, myshopifyDomain: config.shopDomain },
       idempotency: tokens.idempotency(key),
     };
     const result = await execute({ schema, document: prepared.document, rootValue: this.#root, contextValue: context, variableValues: variables, operationName });
-    if (prepared.mutations > 0) this.#p.changed();
+    if (prepared.mutations > 0) shop.changed();
 
     // 9. answer: the difference to the actual cost is refunded.
     const actual = Math.min(prepared.requested, actualCost(schema, prepared.document, variables, result.data, operationName, served));
@@ -188,33 +184,28 @@ export class RequestPipeline {
     if (fault) return faults.fail(fault.kind, req, res, entry, headers, text);
     return send(res, entry, 200, text, headers);
   }
+}
 
-  /** A request refused for its cost, as Shopify answers one: HTTP 200, the error, and the bucket as it stands; nothing charged. */
-  async #refuseForCost(
-    res: ServerResponse,
-    entry: RequestLogEntry,
-    headers: Record<string, string>,
-    bucket: LeakyBucket,
-    requested: number,
-    code: 'MAX_COST_EXCEEDED' | 'THROTTLED',
-    error: { message: string; extensions: Record<string, unknown> },
-  ): Promise<void> {
-    entry.actualCost = null;
-    entry.errorCodes = [code];
-    entry.available = bucket.status(performance.now()).currentlyAvailable;
-    await delay(this.#latency(0));
-    const cost = { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status(performance.now()) };
-    send(res, entry, 200, JSON.stringify({ errors: [error], extensions: { cost } }), headers);
-  }
+/** A request refused for its cost, as Shopify answers one: HTTP 200, the error, and the bucket as it stands; nothing charged. */
+async function refuseForCost(
+  res: ServerResponse,
+  entry: RequestLogEntry,
+  headers: Record<string, string>,
+  bucket: LeakyBucket,
+  config: SimulatorConfig,
+  requested: number,
+  code: 'MAX_COST_EXCEEDED' | 'THROTTLED',
+  error: { message: string; extensions: Record<string, unknown> },
+): Promise<void> {
+  entry.actualCost = null;
+  entry.errorCodes = [code];
+  entry.available = bucket.status(performance.now()).currentlyAvailable;
+  await delay(latencyMs(config.latency, 0));
+  const cost = { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status(performance.now()) };
+  send(res, entry, 200, JSON.stringify({ errors: [error], extensions: { cost } }), headers);
+}
 
-  /** Whether public apps' non-expiring tokens are refused now (`nonExpiringCutoff`, read at `now` or the clock). */
-  #pastCutoff(): boolean {
-    const { nonExpiringCutoff, now } = this.#p.config;
-    return nonExpiringCutoff !== null && (now ?? new Date()).getTime() >= nonExpiringCutoff.getTime();
-  }
-
-  /** The configured latency: a base per request, time per mutation, random jitter. */
-  #latency(mutations: number): number {
-    return latencyMs(this.#p.config.latency, mutations);
-  }
+/** Whether public apps' non-expiring tokens are refused now (`nonExpiringCutoff`, read at `now` or the clock). */
+function pastCutoff({ nonExpiringCutoff, now }: SimulatorConfig): boolean {
+  return nonExpiringCutoff !== null && (now ?? new Date()).getTime() >= nonExpiringCutoff.getTime();
 }

@@ -54,13 +54,13 @@ export class RequestLog {
     this.#limit = limit;
   }
 
-  /** A new entry for a request that just arrived; the pipeline fills it in as it goes. */
-  open(req: IncomingMessage): RequestLogEntry {
+  /** A new entry for a request that just arrived, at `path` within the shop (routing took off a `/shops/{domain}` prefix); the pipeline fills it in as it goes. */
+  open(req: IncomingMessage, path: string): RequestLogEntry {
     return {
       seq: ++this.#seq,
       at: new Date().toISOString(),
       method: req.method ?? 'GET',
-      path: (req.url ?? '/').split('?')[0]!,
+      path,
       token: 'missing',
       fields: [],
       mutations: 0,
@@ -86,6 +86,11 @@ export class RequestLog {
   /** THROTTLED answers since the start or the last `clear`. */
   get throttledCount(): number {
     return this.#throttled;
+  }
+
+  /** Requests since the start, kept or not (`clear` does not reset it). */
+  get total(): number {
+    return this.#seq;
   }
 
   /** Forgets the entries and the THROTTLED count (sequence numbers go on). */

@@ -31,6 +31,15 @@ export function calendarPolicy(now: Date): VersionPolicy {
   return { supported, deprecated };
 }
 
+/** The versions a simulator or fleet serves: its `versions`, or Shopify's calendar at `now`. */
+export function policyOf(config: { versions: { supported?: string[] | undefined; deprecated?: Record<string, string> | undefined }; now?: Date | undefined }): VersionPolicy {
+  const calendar = calendarPolicy(config.now ?? new Date());
+  return {
+    supported: config.versions.supported ?? calendar.supported,
+    deprecated: config.versions.deprecated ?? (config.versions.supported ? {} : calendar.deprecated),
+  };
+}
+
 /**
  * The version that serves a request for `requested`: itself if supported; an older one falls
  * forward to the oldest supported, a newer one to the newest dated one. Null for a malformed one.
