@@ -17,9 +17,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import {
+  ConnectorRegistry,
   LocalSyncSource,
   ShopsyncError,
   SyncEngine,
+  connectorRecordSchema,
   itemStatusSchema,
   logEntrySchema,
   syncEventSchema,
@@ -47,6 +49,10 @@ async function seed(path: string): Promise<string[]> {
   await engine.enqueue([product('P4'), product('P13'), { entity: 'product', op: 'delete', ref: 'P2' }]);
   const second = await engine.start();
   await engine.enqueue([product('P5'), variant('V5', 'P5')]);
+  // In the registry, claimed once and let go with a throttle state: every column of the registry holds something to damage.
+  await new ConnectorRegistry(storage).create({ config: connector, schedule: { everyMs: 3_600_000 }, credentialsRef: 'vault:demo' });
+  await storage.claimConnectors({ worker: 'w1', now: Date.now(), leaseMs: 60_000, limit: 1 });
+  await storage.releaseConnector(C, 'w1', { now: Date.now(), open: true, throttle: { at: new Date().toISOString(), capacity: 2_000, available: 1_500, restoreRate: 100 }, nextRunAt: Date.now() });
   await engine.dispose();
   await storage.close();
   return [first.id, second.id];
@@ -145,6 +151,10 @@ async function readBack(source: SyncSource, storage: SqliteStorage, eventIds: re
   for (const status of [undefined, 'pending', 'complete', 'error'] as const) await call(`queryItems ${status}`, () => source.queryItems({ limit: 1_000, ...(status ? { status } : {}) }), items);
   await call('queryItems variant', () => source.queryItems({ entity: 'variant' }), items);
   await call('summarizeItemErrors', () => source.summarizeItemErrors());
+  await call('getConnector', () => storage.getConnector(C), (r) => r === undefined || connectorRecordSchema.parse(r));
+  await call('listConnectors', () => storage.listConnectors({ offset: 0, limit: 10 }), (p) => p.items.forEach((r) => connectorRecordSchema.parse(r)));
+  await call('fleetView', () => storage.fleetView(Date.now()));
+  await call('claimConnectors', () => storage.claimConnectors({ worker: 'w2', now: Date.now() + 3_600_000, leaseMs: 60_000, limit: 5 }), (cs) => cs.forEach((c) => connectorRecordSchema.parse(c.record)));
 
   const served = await serve(source);
   try {

@@ -13,6 +13,8 @@ export {
 export type { Entity, EntityCounts } from './schemas/common.js';
 export { connectorConfigSchema, apiVersionSchema, languageSchema, connectorIdSchema } from './schemas/connector.js';
 export type { ConnectorConfig, ConnectorConfigInput } from './schemas/connector.js';
+export { connectorRecordSchema, newConnectorSchema, connectorPatchSchema, connectorScheduleSchema, credentialsRefSchema } from './schemas/registry.js';
+export type { ConnectorRecord, NewConnector, ConnectorPatch, ConnectorSchedule } from './schemas/registry.js';
 export {
   changeSchema,
   changeBatchSchema,
@@ -83,7 +85,21 @@ export { bucketOf } from './queue/order.js';
 export { planLease, runLeasePlan, runLeasePlanAsync, LEASE_ORDER } from './queue/lease-plan.js';
 export type { LeasePlan, LeaseRead } from './queue/lease-plan.js';
 export { parseItemQuery, parsePageQuery } from './storage/queries.js';
-export type { StorageAdapter, NewQueueEntry, Lease, LeaseOptions, AckCommit, Page, PageQuery, ItemQuery } from './storage/adapter.js';
+export type { StorageAdapter, NewQueueEntry, Lease, LeaseOptions, AckCommit, Page, PageQuery, ItemQuery, ClaimRequest, ConnectorClaim, ClaimRelease, FleetEntry } from './storage/adapter.js';
+export {
+  fleetStateSchema,
+  throttleStateSchema,
+  newFleetState,
+  isClaimed,
+  hasWork,
+  isClaimable,
+  compareClaimOrder,
+  claimedState,
+  renewedState,
+  releasedState,
+  fleetEntry,
+} from './storage/registry-rules.js';
+export type { FleetState } from './storage/registry-rules.js';
 export {
   coalesce,
   mergeReturned,
@@ -149,3 +165,6 @@ export type {
   ItemErrorSummary,
   LogDownload,
 } from './source/sync-source.js';
+
+// Fleet: the connector registry, and runners that drive many connectors.
+export { ConnectorRegistry } from './fleet/registry.js';

@@ -50,3 +50,41 @@ export class StorageClosedError extends ShopsyncError {
     super('storage_closed', `The shopsync database "${dbName}" is closed: ${reason}`);
   }
 }
+
+/** Where a damaged record was read: the object store, the record's key (as a person finds it) and the field path. */
+export interface DamagedRecord {
+  store: string;
+  /** E.g. `connector "store-1"`. */
+  key: string;
+  /** E.g. `record.config.shopDomain`. */
+  field: string;
+  /** What is wrong with it, e.g. `expected an object, found 42`. */
+  problem: string;
+}
+
+/**
+ * A record read from the database does not have the shape shopsync wrote (changed by hand in
+ * DevTools, or by another program on the origin): `store`, `key` and `field` name it. Nothing
+ * damaged is used: the operation that met it is refused and changes nothing.
+ */
+export class StorageCorruptError extends ShopsyncError {
+  override name = 'StorageCorruptError';
+  readonly store: string;
+  readonly key: string;
+  readonly field: string;
+  constructor(
+    readonly dbName: string,
+    record: DamagedRecord,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'storage_corrupt',
+      `The shopsync database "${dbName}" holds a damaged record: store ${record.store}, ${record.key}, field ${record.field}: ${record.problem}. shopsync did not use it and changed nothing. ` +
+        'Correct or delete that record (a connector of the registry: deleteConnector, then create it again), or clear the site data and sync again.',
+      options,
+    );
+    this.store = record.store;
+    this.key = record.key;
+    this.field = record.field;
+  }
+}

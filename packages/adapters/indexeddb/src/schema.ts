@@ -1,5 +1,5 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { Entity, ItemState, LogEntry, QueueEntry, StoredItem, SyncEvent } from '@shopsync/core';
+import type { ConnectorRecord, Entity, FleetState, ItemState, LogEntry, QueueEntry, StoredItem, SyncEvent } from '@shopsync/core';
 
 /**
  * One row per item key: the item's pending change while it has one and its last outcome once it
@@ -58,6 +58,16 @@ export interface LogRow {
   entry: LogEntry;
 }
 
+/**
+ * A connector of the registry (version 4): its record, and what the fleet keeps beside it (who
+ * claims it, until when, what the last runner left). Its pending counts are its `meta` row's.
+ */
+export interface ConnectorRow {
+  c: string;
+  record: ConnectorRecord;
+  fleet: FleetState;
+}
+
 /** The database's stores and indexes, as idb types them. `c` is the connector id everywhere. */
 export interface ShopsyncDB extends DBSchema {
   leases: { key: [string, string]; value: LeaseRow; indexes: { byExpiry: [string, number] } };
@@ -77,6 +87,7 @@ export interface ShopsyncDB extends DBSchema {
   targetIds: { key: [string, string]; value: { c: string; key: string; id: string } };
   events: { key: [string, string]; value: EventRow; indexes: { byStart: [string, number, string] } };
   logs: { key: number; value: LogRow; indexes: { byEvent: [string, string] } };
+  connectors: { key: string; value: ConnectorRow };
 }
 
 type UpgradeTx = IDBPTransaction<ShopsyncDB, StoreNames<ShopsyncDB>[], 'versionchange'>;
@@ -85,7 +96,8 @@ type UpgradeTx = IDBPTransaction<ShopsyncDB, StoreNames<ShopsyncDB>[], 'versionc
  * Schema migrations, one per version, applied in order on open (idb's `upgrade`). Version 1
  * created the stores and the drain-order index; version 2 added the indexes of the item tab's
  * status and type filters; version 3 added `byParent`, the pending variant upserts by product,
- * which a lease reads to take a product with its variants (see lease-reads.ts).
+ * which a lease reads to take a product with its variants (see lease-reads.ts); version 4 added
+ * the connector registry's store (see registry.ts).
  * Creating an index indexes the rows already stored, so no migration rewrites rows.
  * A database is never changed by a migration it does not need.
  */
@@ -108,6 +120,10 @@ export const MIGRATIONS: ReadonlyArray<(db: IDBPDatabase<ShopsyncDB>, tx: Upgrad
     // Only a variant upsert's change has a `parentRef`: a row is in this index exactly while it
     // holds one pending, under its product. The rows already queued are indexed as it is created.
     tx.objectStore('items').createIndex('byParent', ['c', 'pending.change.parentRef']);
+  },
+  (db) => {
+    // The registry starts empty: a connector that already has a queue joins it when created (its counts are in `meta`).
+    db.createObjectStore('connectors', { keyPath: 'c' });
   },
 ];
 

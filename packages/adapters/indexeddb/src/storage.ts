@@ -15,6 +15,11 @@ import {
   zeroCounts,
   ENTITY_PLURAL,
   type AckCommit,
+  type ClaimRelease,
+  type ClaimRequest,
+  type ConnectorClaim,
+  type ConnectorRecord,
+  type FleetEntry,
   type EntityCounts,
   type ItemQuery,
   type ItemStatus,
@@ -31,6 +36,7 @@ import {
 } from '@shopsync/core';
 import { StorageBlockedError, StorageClosedError, StorageQuotaError, StorageVersionChangedError, StorageVersionError } from './errors.js';
 import { LeaseReads } from './lease-reads.js';
+import { IdbRegistry } from './registry.js';
 import { DB_VERSION, MIGRATIONS, type EventRow, type ItemRow, type LeaseRow, type MetaRow, type ShopsyncDB } from './schema.js';
 
 export interface IndexedDbStorageOptions {
@@ -88,15 +94,18 @@ function toRow(c: string, item: StoredItem): ItemRow {
  * `byParent`) and its last outcome (the item tab, indexed for its filters); a lease row holding
  * the changes it handed out, so that leasing writes one row and finishing an item writes its
  * row once; exact pending counts in a meta row. What a lease takes is core's `planLease`,
- * answered by `LeaseReads` (lease-reads.ts) inside the lease's transaction.
+ * answered by `LeaseReads` (lease-reads.ts) inside the lease's transaction. The connector
+ * registry and the fleet's claims: one record per connector (`IdbRegistry`, registry.ts).
  */
 export class IndexedDbStorage implements StorageAdapter {
   readonly name: string;
   #db: IDBPDatabase<ShopsyncDB> | undefined;
   #closedBecause: ShopsyncError | undefined;
+  readonly #registry: IdbRegistry;
 
   private constructor(name: string) {
     this.name = name;
+    this.#registry = new IdbRegistry(name, (stores, mode, fn) => this.#tx(stores, mode, fn));
   }
 
   /** Opens (creating or upgrading) the database. Rejects with a typed error if it cannot. */
@@ -408,6 +417,44 @@ export class IndexedDbStorage implements StorageAdapter {
       const store = tx.objectStore('targetIds');
       for (const { key, id } of entries) void (id === null ? store.delete([connectorId, key]) : store.put({ c: connectorId, key, id }));
     });
+  }
+
+  // ——— the connector registry and the fleet's claims (registry.ts) ———
+
+  createConnector(record: ConnectorRecord): Promise<boolean> {
+    return this.#registry.create(record);
+  }
+
+  updateConnector(record: ConnectorRecord): Promise<boolean> {
+    return this.#registry.update(record);
+  }
+
+  deleteConnector(connectorId: string): Promise<boolean> {
+    return this.#registry.delete(connectorId);
+  }
+
+  getConnector(connectorId: string): Promise<ConnectorRecord | undefined> {
+    return this.#registry.get(connectorId);
+  }
+
+  listConnectors(query: PageQuery): Promise<Page<ConnectorRecord>> {
+    return this.#registry.list(query);
+  }
+
+  claimConnectors(request: ClaimRequest): Promise<ConnectorClaim[]> {
+    return this.#registry.claim(request);
+  }
+
+  renewConnectorClaim(connectorId: string, worker: string, now: number, leaseMs: number): Promise<boolean> {
+    return this.#registry.renew(connectorId, worker, now, leaseMs);
+  }
+
+  releaseConnector(connectorId: string, worker: string, release: ClaimRelease): Promise<void> {
+    return this.#registry.release(connectorId, worker, release);
+  }
+
+  fleetView(now: number): Promise<FleetEntry[]> {
+    return this.#registry.view(now);
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDB } from 'idb';
 import { SCHEMA_VERSION, toQueueEntries, type Change, type ItemStatus } from '@shopsync/core';
+import { connectorRecord } from '@shopsync/core/testing';
 import { DB_VERSION, IndexedDbStorage, StorageBlockedError, StorageVersionChangedError, StorageVersionError } from '@shopsync/indexeddb';
 import { MIGRATIONS, type ShopsyncDB } from '../src/schema.js';
 import { dropDb, uniqueDbName } from './helpers.js';
@@ -68,7 +69,7 @@ describe('IndexedDB schema versions', () => {
       await raw.put('leases', { c: C, id: 'lease-v2', expiresAt: T0 + 60_000, entries: [v0] });
       raw.close();
 
-      const current = await IndexedDbStorage.open({ name });
+      const current = await IndexedDbStorage.open({ name, version: 3 });
       assert.equal(current.version, 3);
       assert.deepEqual(await current.pendingCounts(C), { categories: 0, products: 1, variants: 5 });
       const lease = await current.lease(C, { limit: 10, leaseMs: 60_000, now: T0 + 1 });
@@ -89,6 +90,25 @@ describe('IndexedDB schema versions', () => {
       const reopened = await openDB<ShopsyncDB>(name);
       assert.deepEqual(await reopened.getAllFromIndex('items', 'byParent', IDBKeyRange.bound([C, ''], [C, '\uffff'])), [], 'finished items leave the index');
       reopened.close();
+    } finally {
+      await dropDb(name);
+    }
+  });
+
+  it('version 3 to 4: the registry starts empty, and a connector created over a queue kept from before is claimed for it', async () => {
+    const name = uniqueDbName('upgrade-v3-v4');
+    try {
+      const old = await IndexedDbStorage.open({ name, version: 3 });
+      await old.enqueue(C, toQueueEntries([{ entity: 'product', op: 'upsert', ref: 'P1', data: { title: 'One' } }]).entries, T0);
+      await old.close();
+
+      const current = await IndexedDbStorage.open({ name, version: 4 });
+      assert.deepEqual(await current.listConnectors({ offset: 0, limit: 10 }), { items: [], total: 0 });
+      assert.equal(await current.createConnector(connectorRecord(C)), true);
+      const claims = await current.claimConnectors({ worker: 'w1', now: T0 + 1, leaseMs: 60_000, limit: 10 });
+      assert.deepEqual(claims.map((c) => c.record.config.id), [C], 'its pending count, kept in meta since version 1, says it has work');
+      assert.deepEqual(await current.pendingCounts(C), { categories: 0, products: 1, variants: 0 });
+      await current.close();
     } finally {
       await dropDb(name);
     }

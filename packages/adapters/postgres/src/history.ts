@@ -80,9 +80,9 @@ export async function queryItems(ctx: QueueContext, db: Db, schema: string, c: s
   return { items: rows.map((r) => storedView(toHeld(ctx.database, c, r).item)), total: n?.n ?? 0 };
 }
 
-/** A connector's registry row: whether it is enabled, and since when. */
-export async function getConnector(ctx: QueueContext, db: Db, c: string): Promise<{ enabled: boolean; updatedAt: string } | undefined> {
-  const [r] = await db.query<{ enabled: unknown; updated_at: unknown }>(ctx.sql.getConnector, [c]);
+/** A connector's enabled flag, and since when. */
+export async function getConnectorFlag(ctx: QueueContext, db: Db, c: string): Promise<{ enabled: boolean; updatedAt: string } | undefined> {
+  const [r] = await db.query<{ enabled: unknown; updated_at: unknown }>(ctx.sql.getConnectorFlag, [c]);
   if (!r) return undefined;
   const at = rowAt(ctx.database, 'connector', c);
   if (typeof r.enabled !== 'boolean') throw corrupt(at, 'enabled', 'expected true or false');

@@ -18,4 +18,4 @@ export type { AttachWorkerOptions, AttachedWorker } from './live/worker.js';
 export { NotificationHub } from './live/notification-hub.js';
 export type { NotificationHandler, NotificationHubOptions, Listening } from './live/notification-hub.js';
 /** What the live side needs of a storage (`PostgresStorage` is one). */
-export type { LiveStorage, ConnectorRecord } from './live/live-storage.js';
+export type { LiveStorage, ConnectorFlag } from './live/live-storage.js';

@@ -130,8 +130,23 @@ const V2: Migration = (s) => `
   ALTER TABLE ${s}.items DROP COLUMN lease_id, DROP COLUMN lease_seq, DROP COLUMN flying;
 `;
 
+/**
+ * Version 3: the connector registry and the fleet's claims (issue #18), in `connector`, whose
+ * rows so far held only an enabled flag. `record`: the registry's record (JSON; null for a
+ * connector whose flag alone was set); `claimed_by`/`claim_until`: the worker whose claim holds
+ * it; `open`: a run may be under way; `last_claim_at` (claim order), `last_release_at`,
+ * `next_run_at` (not claimed before), `throttle` (JSON: the store's rate limit as the last runner
+ * left it). The claim index serves the claim's order over the registered, enabled connectors.
+ */
+const V3: Migration = (s) => `
+  ALTER TABLE ${s}.connector ADD COLUMN record text, ADD COLUMN claimed_by text COLLATE "C", ADD COLUMN claim_until bigint,
+    ADD COLUMN open boolean NOT NULL DEFAULT false, ADD COLUMN last_claim_at bigint, ADD COLUMN last_release_at bigint,
+    ADD COLUMN next_run_at bigint, ADD COLUMN throttle text;
+  CREATE INDEX connector_claim ON ${s}.connector (last_claim_at NULLS FIRST, id) WHERE record IS NOT NULL AND enabled;
+`;
+
 /** The migrations in order: MIGRATIONS[n - 1] brings a schema from version n - 1 to n. */
-export const MIGRATIONS: readonly Migration[] = [V1, V2];
+export const MIGRATIONS: readonly Migration[] = [V1, V2, V3];
 
 /** The schema version this code writes and reads (the number of migrations). */
 export const DB_VERSION = MIGRATIONS.length;

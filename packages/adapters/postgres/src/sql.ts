@@ -88,11 +88,43 @@ export function statements(schema: string) {
     readLogs: `SELECT seq, body FROM ${s}.logs WHERE connector = $1 AND event_id = $2 ORDER BY seq`,
 
     // the connector registry
-    getConnector: `SELECT enabled, updated_at FROM ${s}.connector WHERE id = $1`,
+    getConnectorFlag: `SELECT enabled, updated_at FROM ${s}.connector WHERE id = $1`,
     /** Returns a row only when something changed. */
     setConnectorEnabled: `INSERT INTO ${s}.connector AS c (id, enabled, updated_at) VALUES ($1, $2, $3)
-      ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at WHERE c.enabled IS DISTINCT FROM excluded.enabled
+      ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at,
+        record = CASE WHEN c.record IS NULL THEN NULL ELSE jsonb_set(jsonb_set(c.record::jsonb, '{config,enabled}', to_jsonb(excluded.enabled)), '{updatedAt}', to_jsonb($4::text))::text END
+      WHERE c.enabled IS DISTINCT FROM excluded.enabled
       RETURNING id`,
+
+    // the registry's records and the fleet's claims (registry.ts)
+    createConnector: `INSERT INTO ${s}.connector AS c (id, enabled, updated_at, record) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at, record = excluded.record WHERE c.record IS NULL
+      RETURNING id`,
+    /** Returns whether the flag was set before (null when the row is new to the registry). */
+    updateConnector: `UPDATE ${s}.connector AS c SET enabled = $2, updated_at = $3, record = $4 FROM (SELECT id, enabled FROM ${s}.connector WHERE id = $1 FOR UPDATE) AS o
+      WHERE c.id = o.id AND c.record IS NOT NULL RETURNING o.enabled AS was`,
+    deleteConnector: `DELETE FROM ${s}.connector WHERE id = $1 AND record IS NOT NULL RETURNING id`,
+    getRecord: `SELECT id, record FROM ${s}.connector WHERE id = $1 AND record IS NOT NULL`,
+    listRecords: `SELECT id, record FROM ${s}.connector WHERE record IS NOT NULL ORDER BY id LIMIT $1 OFFSET $2`,
+    countRecords: `SELECT count(*) AS n FROM ${s}.connector WHERE record IS NOT NULL`,
+    /**
+     * Claims for $1 up to $4 connectors with work, least recently claimed first: registered,
+     * enabled, no live claim, a run open or changes pending (meta), not held back. Rows another
+     * worker is claiming are skipped (SKIP LOCKED: here rows are independent jobs).
+     */
+    claimConnectors: `WITH c AS (
+        SELECT k.id, k.last_claim_at AS prev FROM ${s}.connector AS k LEFT JOIN ${s}.meta AS m ON m.connector = k.id
+        WHERE k.record IS NOT NULL AND k.enabled AND (k.claimed_by IS NULL OR k.claim_until <= $2)
+          AND (k.open OR coalesce(m.categories + m.products + m.variants, 0) > 0) AND (k.next_run_at IS NULL OR k.next_run_at <= $2)
+        ORDER BY k.last_claim_at NULLS FIRST, k.id LIMIT $4 FOR UPDATE OF k SKIP LOCKED)
+      UPDATE ${s}.connector AS k SET claimed_by = $1, claim_until = $2 + $3, last_claim_at = $2, open = true FROM c WHERE k.id = c.id
+      RETURNING k.id, k.record, k.claim_until, k.throttle, c.prev`,
+    renewClaim: `UPDATE ${s}.connector SET claim_until = $3 WHERE id = $1 AND claimed_by = $2 RETURNING id`,
+    releaseClaim: `UPDATE ${s}.connector SET claimed_by = NULL, claim_until = NULL, open = $3, last_release_at = $4, throttle = coalesce($5, throttle), next_run_at = $6
+      WHERE id = $1 AND claimed_by = $2`,
+    fleetRows: `SELECT k.id, k.record, k.claimed_by, k.claim_until, k.open, k.last_claim_at, k.last_release_at, k.next_run_at, k.throttle,
+        coalesce(m.categories + m.products + m.variants, 0) AS pending
+      FROM ${s}.connector AS k LEFT JOIN ${s}.meta AS m ON m.connector = k.id WHERE k.record IS NOT NULL`,
 
     notify: 'SELECT pg_notify($1, $2)',
   };

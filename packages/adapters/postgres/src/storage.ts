@@ -4,6 +4,11 @@ import {
   connectorIdSchema,
   parseOrThrow,
   type AckCommit,
+  type ClaimRelease,
+  type ClaimRequest,
+  type ConnectorClaim,
+  type ConnectorRecord,
+  type FleetEntry,
   type EntityCounts,
   type ItemQuery,
   type ItemStatus,
@@ -17,11 +22,12 @@ import {
   type SyncEvent,
 } from '@shopsync/core';
 import { StorageVersionError } from './errors.js';
-import { getConnector, getEvent, getItems, listEvents, pick, queryItems, readLogs } from './history.js';
+import { getConnectorFlag, getEvent, getItems, listEvents, pick, queryItems, readLogs } from './history.js';
 import { DB_VERSION, migrate, quoted, versionOf } from './migrations.js';
 import { notifyChange, notifyCommand, type ConnectorCommand } from './notify.js';
 import { clientConfigOf, describeDatabase, resolveOptions, type PostgresStorageOptions } from './options.js';
 import * as queue from './queue.js';
+import * as registry from './registry.js';
 import { statements } from './sql.js';
 import { Transactions, type Db, type TxSpec } from './transaction.js';
 
@@ -229,9 +235,49 @@ export class PostgresStorage implements StorageAdapter {
     });
   }
 
-  /** Whether a connector is enabled, and since when (ISO); undefined if it was never set. Not part of StorageAdapter. */
-  async getConnector(connectorId: string): Promise<{ enabled: boolean; updatedAt: string } | undefined> {
-    return this.#run({ name: 'getConnector', mode: 'read' }, (db) => getConnector(this.#ctx, db, connectorId));
+  // ——— the connector registry and the fleet's claims (registry.ts) ———
+
+  /** Not repeated after an unanswered COMMIT (a repeat would find the connector and say false). */
+  async createConnector(record: ConnectorRecord): Promise<boolean> {
+    return this.#run({ name: 'createConnector', mode: 'write' }, (db) => registry.createConnector(this.#ctx, db, record));
+  }
+
+  async updateConnector(record: ConnectorRecord): Promise<boolean> {
+    return this.#run({ name: 'updateConnector', mode: 'write', repeatable: true }, (db) => registry.updateConnector(this.#ctx, db, record));
+  }
+
+  async deleteConnector(connectorId: string): Promise<boolean> {
+    return this.#run({ name: 'deleteConnector', mode: 'write' }, (db) => registry.deleteConnector(this.#ctx, db, connectorId));
+  }
+
+  async getConnector(connectorId: string): Promise<ConnectorRecord | undefined> {
+    return this.#run({ name: 'getConnector', mode: 'read' }, (db) => registry.getConnector(this.#ctx, db, connectorId));
+  }
+
+  async listConnectors(query: PageQuery): Promise<Page<ConnectorRecord>> {
+    return this.#run({ name: 'listConnectors', mode: 'snapshot' }, (db) => registry.listConnectors(this.#ctx, db, query));
+  }
+
+  /** One statement: connectors with work are locked with FOR UPDATE SKIP LOCKED and marked claimed (registry.ts). Not repeated after an unanswered COMMIT: a claim made then expires by itself. */
+  async claimConnectors(request: ClaimRequest): Promise<ConnectorClaim[]> {
+    return this.#run({ name: 'claimConnectors', mode: 'write' }, (db) => registry.claimConnectors(this.#ctx, db, request));
+  }
+
+  async renewConnectorClaim(connectorId: string, worker: string, now: number, leaseMs: number): Promise<boolean> {
+    return this.#run({ name: 'renewConnectorClaim', mode: 'write', repeatable: true }, (db) => registry.renewConnectorClaim(this.#ctx, db, connectorId, worker, now, leaseMs));
+  }
+
+  async releaseConnector(connectorId: string, worker: string, release: ClaimRelease): Promise<void> {
+    await this.#run({ name: 'releaseConnector', mode: 'write', repeatable: true }, (db) => registry.releaseConnector(this.#ctx, db, connectorId, worker, release));
+  }
+
+  async fleetView(now: number): Promise<FleetEntry[]> {
+    return this.#run({ name: 'fleetView', mode: 'read' }, (db) => registry.fleetView(this.#ctx, db, now));
+  }
+
+  /** Whether a connector is enabled, and since when (ISO); undefined if it was never set (the registry's record, or a flag set alone). Not part of StorageAdapter. */
+  async getConnectorFlag(connectorId: string): Promise<{ enabled: boolean; updatedAt: string } | undefined> {
+    return this.#run({ name: 'getConnectorFlag', mode: 'read' }, (db) => getConnectorFlag(this.#ctx, db, connectorId));
   }
 
   /**
@@ -242,7 +288,7 @@ export class PostgresStorage implements StorageAdapter {
     parseOrThrow(connectorIdSchema, connectorId, 'connectorId');
     parseOrThrow(z.boolean(), enabled, 'enabled');
     await this.#run({ name: 'setConnectorEnabled', mode: 'write', repeatable: true }, async (db) => {
-      const changed = await db.query(this.#ctx.sql.setConnectorEnabled, [connectorId, enabled, now]);
+      const changed = await db.query(this.#ctx.sql.setConnectorEnabled, [connectorId, enabled, now, new Date(now).toISOString()]);
       if (changed.length > 0) await notifyChange(db, this.#ctx.sql.notify, { c: connectorId, t: 'connector' });
     });
   }

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SCHEMA_VERSION, bucketOf, toQueueEntries, type ItemStatus } from '@shopsync/core';
 import { PostgresStorage, StorageVersionError } from '@shopsync/postgres';
+import { connectorRecord } from '@shopsync/core/testing';
 import { DB_VERSION, MIGRATIONS, migrate, migrationLockKey, quoted } from '../src/migrations.js';
 import { PG_URL, dumpSchema, newPool, pgDescribe, pgFixture } from './helpers.js';
 
@@ -43,8 +44,21 @@ const V1_ROWS = (s: string) => `
     ('${C}', 'product:P3', '${JSON.stringify(product('P3', 'Three'))}', false, ${T0}, ${bucketOf('product', 'upsert')}, 3, NULL, NULL, ${T0}, 'pending', NULL, NULL, NULL);
 `;
 
+/** The same, as version 2 wrote them (what the lease handed out in its row), and the connector's flag, set alone (disabled). */
+const V2_ROWS = (s: string) => `
+  INSERT INTO ${s}.connector VALUES ('${C}', false, ${T0});
+  INSERT INTO ${s}.meta VALUES ('${C}', 4, 0, 3, 0);
+  INSERT INTO ${s}.items (connector, key, pending, force, enqueued_at, ob, os, vp, outcome, u, st) VALUES
+    ('${C}', 'product:P1', '${JSON.stringify(product('P1', 'One'))}', false, ${T0}, ${bucketOf('product', 'upsert')}, 1, NULL, NULL, ${T0}, 'pending'),
+    ('${C}', 'product:P2', '${JSON.stringify(product('P2', 'Two, newer'))}', false, ${T0}, ${bucketOf('product', 'upsert')}, 4, NULL, NULL, ${T0}, 'pending'),
+    ('${C}', 'product:P3', '${JSON.stringify(product('P3', 'Three'))}', false, ${T0}, ${bucketOf('product', 'upsert')}, 3, NULL, NULL, ${T0}, 'pending');
+  INSERT INTO ${s}.leases (connector, id, expires_at, ids, keys, seqs, superseded)
+    SELECT '${C}', 'L1', ${T0 + 60_000}, array_agg(id ORDER BY key), array_agg(key ORDER BY key), '{1,2}', '[${JSON.stringify(entry('P2', 'Two', 2))}]'
+    FROM ${s}.items WHERE key IN ('product:P1', 'product:P2');
+`;
+
 /** Rows in each version's format, written after migrating to it (index: version - 1). */
-const ROWS_AT: ReadonlyArray<(s: string) => string> = [V1_ROWS];
+const ROWS_AT: ReadonlyArray<(s: string) => string> = [V1_ROWS, V2_ROWS];
 
 /** A schema brought to `version` by the migrations of that time, holding rows in that version's format. */
 async function atVersion(schema: string, version: number): Promise<void> {
@@ -93,6 +107,13 @@ pgDescribe('PostgreSQL schema migrations', () => {
       assert.equal(p2!.status, 'pending');
       const next = await s.lease(C, { limit: 10, leaseMs: 60_000, now: T0 + 2000 });
       assert.deepEqual(next?.items.map((e) => [e.key, e.change.op === 'upsert' && e.change.entity === 'product' ? e.change.data.title : '']), [['product:P2', 'Two, newer']]);
+      if (from >= 2) {
+        // The flag set alone survives; the connector is not in the registry until a host registers it.
+        assert.deepEqual(await s.getConnectorFlag(C), { enabled: false, updatedAt: new Date(T0).toISOString() });
+        assert.equal(await s.getConnector(C), undefined);
+        assert.equal(await s.createConnector(connectorRecord(C, { enabled: false })), true);
+        assert.equal((await s.getConnector(C))?.config.enabled, false);
+      }
       await s.close();
     });
   }

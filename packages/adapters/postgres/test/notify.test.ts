@@ -2,7 +2,7 @@
  * NOTIFY: every committed change is announced on `shopsync_changes` with a tiny payload (ids
  * only), at commit and never for a write rolled back; commands go on `shopsync_commands`. The
  * listener is a dedicated client made from `connectionConfig()`, as a live source makes it. Also
- * the connector registry (`getConnector`, `setConnectorEnabled`) and the options' validation.
+ * the connector registry (`getConnectorFlag`, `setConnectorEnabled`) and the options' validation.
  */
 import { randomBytes } from 'node:crypto';
 import { it } from 'node:test';
@@ -98,13 +98,13 @@ pgDescribe('PostgreSQL NOTIFY and the connector registry', () => {
 
   it('the connector registry: undefined until set, then the flag and when it changed', async () => {
     const s = await PostgresStorage.open({ pool: fixture.pool, schema: fixture.schema() });
-    assert.equal(await s.getConnector('store-1'), undefined);
+    assert.equal(await s.getConnectorFlag('store-1'), undefined);
     await s.setConnectorEnabled('store-1', false, T0);
-    assert.deepEqual(await s.getConnector('store-1'), { enabled: false, updatedAt: new Date(T0).toISOString() });
+    assert.deepEqual(await s.getConnectorFlag('store-1'), { enabled: false, updatedAt: new Date(T0).toISOString() });
     await s.setConnectorEnabled('store-1', false, T0 + 5);
-    assert.deepEqual(await s.getConnector('store-1'), { enabled: false, updatedAt: new Date(T0).toISOString() }, 'unchanged: not rewritten');
+    assert.deepEqual(await s.getConnectorFlag('store-1'), { enabled: false, updatedAt: new Date(T0).toISOString() }, 'unchanged: not rewritten');
     await s.setConnectorEnabled('store-1', true, T0 + 9);
-    assert.deepEqual(await s.getConnector('store-1'), { enabled: true, updatedAt: new Date(T0 + 9).toISOString() });
+    assert.deepEqual(await s.getConnectorFlag('store-1'), { enabled: true, updatedAt: new Date(T0 + 9).toISOString() });
     await assert.rejects(s.sendCommand('store-1', { type: 'stop' } as never), ValidationError);
     await s.close();
   });

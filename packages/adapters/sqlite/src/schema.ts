@@ -4,7 +4,8 @@ import type { Database } from 'better-sqlite3';
  * Schema migrations, applied in order inside one transaction on open; `PRAGMA user_version`
  * records the version reached. Version 1 created the tables and the drain-order index; version 2
  * added the indexes of the item tab's status and type filters; version 3 cut the writes per item;
- * version 4 finds a product's pending variant upserts (a lease takes a product with its variants).
+ * version 4 finds a product's pending variant upserts (a lease takes a product with its variants);
+ * version 5 keeps the connector registry and the fleet's claims.
  *
  * Version 3 layout. `items` has one row per item key, with a stable `id`: its pending change while
  * it has one, stored as its parts (`pending` is the change's JSON, `os` its seq, `ob` its drain
@@ -18,6 +19,8 @@ import type { Database } from 'better-sqlite3';
  * a variant upsert (drain bucket 2), else NULL; and `items_parent` on (connector, vp) for the rows
  * that have one. A pending variant upsert is thus in two partial indexes (`items_order` and
  * `items_parent`), every other row in at most one, as in version 3.
+ *
+ * Version 5 adds the connector registry and the fleet's claims: `registry` (registry.ts).
  */
 export const MIGRATIONS: ReadonlyArray<string> = [
   `
@@ -129,16 +132,45 @@ export const MIGRATIONS: ReadonlyArray<string> = [
     WHERE ob = 2;
   CREATE INDEX items_parent ON items (connector, vp) WHERE vp IS NOT NULL;
   `,
+  // Version 5. The connector registry: one row per registered connector, keyed by its name (as
+  // `meta`, whose exact pending counts a claim joins). `record` is the ConnectorRecord's JSON;
+  // `enabled` (0 or 1) repeats its `config.enabled` for the claim's SQL, written with it and
+  // checked against it on every read. The rest is the fleet state (core's FleetState), one
+  // column per field (`open` 0 or 1, times in epoch ms, `throttle` JSON), as the claim's SQL
+  // reads it. `registry_claim` walks enabled connectors in claim order (least recently claimed
+  // first, never claimed (NULL) before all, then by name), so a claim stops after `limit`.
+  // Existing connectors are not registered: their queues and counts stay as they are.
+  `
+  CREATE TABLE registry (
+    connector TEXT PRIMARY KEY,
+    record TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    open INTEGER NOT NULL DEFAULT 0,
+    claimed_by TEXT,
+    claim_until INTEGER,
+    last_claim_at INTEGER,
+    last_release_at INTEGER,
+    next_run_at INTEGER,
+    throttle TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX registry_claim ON registry (last_claim_at, connector) WHERE enabled = 1;
+  `,
 ];
 
 /** The schema version this code writes and reads (the number of migrations). */
 export const DB_VERSION = MIGRATIONS.length;
 
-/** Brings `db` from its recorded version up to `target`, in one transaction. */
+/**
+ * Brings `db` from its recorded version up to `target`, in one transaction. The version is read
+ * again once the transaction holds the write lock: processes opening one file at once (a fleet's
+ * workers) each find what the one before them left, and only the first migrates.
+ */
 export function migrate(db: Database, target = DB_VERSION): void {
-  const from = db.pragma('user_version', { simple: true }) as number;
-  if (from >= target) return;
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  if (version() >= target) return;
   db.transaction(() => {
+    const from = version();
+    if (from >= target) return;
     for (let v = from; v < target; v++) db.exec(MIGRATIONS[v]!);
     db.pragma(`user_version = ${target}`);
   }).immediate();

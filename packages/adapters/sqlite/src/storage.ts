@@ -22,7 +22,12 @@ import {
   zeroCounts,
   ENTITY_PLURAL,
   type AckCommit,
+  type ClaimRelease,
+  type ClaimRequest,
+  type ConnectorClaim,
+  type ConnectorRecord,
   type EntityCounts,
+  type FleetEntry,
   type ItemQuery,
   type ItemStatus,
   type Lease,
@@ -39,6 +44,7 @@ import {
 import { StorageClosedError, StorageCorruptError, StorageReadOnlyError, StorageVersionError } from './errors.js';
 import { LeaseReads, prepareLeaseReads } from './lease.js';
 import { corrupt, count, fail, instant, itemAt, json, record, rowOf, shaped, text, toEntry, type At } from './records.js';
+import { SqliteRegistry, prepareRegistry } from './registry.js';
 import { DB_VERSION, migrate } from './schema.js';
 
 export interface SqliteStorageOptions {
@@ -191,6 +197,8 @@ export class SqliteStorage implements StorageAdapter {
   readonly #db: Database;
   #closed = false;
   readonly #s: ReturnType<typeof prepare>;
+  /** The connector registry and the fleet's claims (registry.ts). */
+  readonly #registry: SqliteRegistry;
   /** One transaction wrapper, made once: `immediate(fn)` runs `fn` as a writer from the start. */
   readonly #transaction: Transaction<(fn: () => unknown) => unknown>;
   readonly #queries = new Map<string, { page: Statement; count: Statement }>();
@@ -203,6 +211,7 @@ export class SqliteStorage implements StorageAdapter {
     this.path = path;
     this.#db = db;
     this.#s = prepare(db);
+    this.#registry = new SqliteRegistry(prepareRegistry(db), path);
     this.#transaction = db.transaction((fn: () => unknown) => fn());
   }
 
@@ -239,11 +248,14 @@ export class SqliteStorage implements StorageAdapter {
     return this.#db;
   }
 
-  /** Runs `fn` in one immediate transaction (a writer from the start), translating SQLite's errors. */
-  #tx<T>(fn: () => T): T {
+  /**
+   * Runs `fn` in one transaction, translating SQLite's errors: immediate (a writer from the start)
+   * unless said otherwise; `deferred` for reads that must see one state (a page and its total).
+   */
+  #tx<T>(fn: () => T, mode: 'immediate' | 'deferred' = 'immediate'): T {
     this.#conn();
     try {
-      return this.#transaction.immediate(fn) as T;
+      return this.#transaction[mode](fn) as T;
     } catch (err) {
       // A connector numbered in the failed transaction was rolled back with it.
       this.#cids.clear();
@@ -270,8 +282,8 @@ export class SqliteStorage implements StorageAdapter {
 
   /** The number of connector `name` in `connectors`; with `create`, numbered now if it has none. */
   #cid(name: string, create = false): number | undefined {
-    let id = this.#cids.get(name) ?? (this.#s.getConnector.get(name) as number | undefined);
-    if (id === undefined && create) id = Number(this.#s.addConnector.run(name).lastInsertRowid);
+    let id = this.#cids.get(name) ?? (this.#s.getCid.get(name) as number | undefined);
+    if (id === undefined && create) id = Number(this.#s.addCid.run(name).lastInsertRowid);
     if (id !== undefined) this.#cids.set(name, id);
     return id;
   }
@@ -636,6 +648,45 @@ export class SqliteStorage implements StorageAdapter {
     });
   }
 
+  // ——— the connector registry and the fleet's claims: registry.ts, each one transaction ———
+
+  async createConnector(record: ConnectorRecord): Promise<boolean> {
+    return this.#tx(() => this.#registry.create(record));
+  }
+
+  async updateConnector(record: ConnectorRecord): Promise<boolean> {
+    return this.#tx(() => this.#registry.update(record));
+  }
+
+  async deleteConnector(connectorId: string): Promise<boolean> {
+    return this.#tx(() => this.#registry.delete(connectorId));
+  }
+
+  async getConnector(connectorId: string): Promise<ConnectorRecord | undefined> {
+    return this.#tx(() => this.#registry.get(connectorId), 'deferred');
+  }
+
+  async listConnectors(query: PageQuery): Promise<Page<ConnectorRecord>> {
+    return this.#tx(() => this.#registry.list(query), 'deferred');
+  }
+
+  /** Immediate: two storages on one file (two processes) never claim the same connector. */
+  async claimConnectors(request: ClaimRequest): Promise<ConnectorClaim[]> {
+    return this.#tx(() => this.#registry.claim(request));
+  }
+
+  async renewConnectorClaim(connectorId: string, worker: string, now: number, leaseMs: number): Promise<boolean> {
+    return this.#tx(() => this.#registry.renew(connectorId, worker, now, leaseMs));
+  }
+
+  async releaseConnector(connectorId: string, worker: string, release: ClaimRelease): Promise<void> {
+    this.#tx(() => this.#registry.release(connectorId, worker, release));
+  }
+
+  async fleetView(now: number): Promise<FleetEntry[]> {
+    return this.#tx(() => this.#registry.view(now), 'deferred');
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -652,8 +703,9 @@ export const PRAGMAS: readonly string[] = ['journal_mode = WAL', 'synchronous = 
 
 function prepare(db: Database) {
   return {
-    getConnector: db.prepare('SELECT id FROM connectors WHERE name = ?').pluck(),
-    addConnector: db.prepare('INSERT INTO connectors (name) VALUES (?)'),
+    // A connector's number in `connectors` (items name their connector by it); the registry is registry.ts.
+    getCid: db.prepare('SELECT id FROM connectors WHERE name = ?').pluck(),
+    addCid: db.prepare('INSERT INTO connectors (name) VALUES (?)'),
     getMeta: db.prepare('SELECT seq, categories, products, variants FROM meta WHERE connector = ?'),
     putMeta: db.prepare(
       'INSERT INTO meta (connector, seq, categories, products, variants) VALUES (?, ?, ?, ?, ?) ' +

@@ -2,11 +2,13 @@
  * Damaged records: one cell of each kind of table damaged behind the adapter's back; the read
  * that meets it is a StorageCorruptError naming the table, the row and the field, and says what
  * to do. Nothing is used or changed. (Random damage of every cell: test/security/stored-records.test.ts.)
+ * The connector registry's rows too: record, `enabled`, and each column of the fleet state.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Sqlite from 'better-sqlite3';
 import { SCHEMA_VERSION, toQueueEntries, type Change, type ItemStatus, type LogEntry, type SyncEvent } from '@shopsync/core';
+import { connectorRecord } from '@shopsync/core/testing';
 import { SqliteStorage, StorageCorruptError } from '@shopsync/sqlite';
 import { tempDir } from './helpers.js';
 
@@ -180,5 +182,74 @@ describe('SQLite damaged records', () => {
     raw.close();
     await refused(storage.ack(C, lease.id, { items: [done('P2')], now: NOW }), 'leases', new RegExp(`id "${lease.id}"`), 'keys[1]');
     await storage.close();
+  });
+
+  /**
+   * A registry of two connectors, then `sql`: store-1 (its two changes queued) claimed by w1;
+   * store-2 (one change queued) claimed and released by w1, open, with a throttle state.
+   */
+  async function registry(sql: string): Promise<SqliteStorage> {
+    const { storage } = await damaged('');
+    await storage.createConnector(connectorRecord(C, {}, { schedule: { everyMs: 600_000 }, credentialsRef: 'vault:shops/1' }));
+    await storage.createConnector(connectorRecord('store-2'));
+    await storage.enqueue('store-2', toQueueEntries([product('Q1')]).entries, NOW);
+    assert.equal((await storage.claimConnectors({ worker: 'w1', now: NOW, leaseMs: 60_000, limit: 2 })).length, 2);
+    await storage.releaseConnector('store-2', 'w1', { now: NOW + 1, open: true, throttle: { at: AT, capacity: 2000, available: 1500, restoreRate: 100 } });
+    const raw = new Sqlite(storage.path);
+    raw.exec(sql);
+    raw.close();
+    return storage;
+  }
+
+  it('a registry row of the wrong shape: the read, claim, renewal or release that meets it is refused, naming the field, and changes nothing', async () => {
+    type Op = (s: SqliteStorage) => Promise<unknown>;
+    const get: Op = (s) => s.getConnector('store-2');
+    const list: Op = (s) => s.listConnectors({ offset: 0, limit: 10 });
+    const claim: Op = (s) => s.claimConnectors({ worker: 'w2', now: NOW + 2, leaseMs: 60_000, limit: 10 });
+    const view: Op = (s) => s.fleetView(NOW + 2);
+    const cases: Array<[string, Op[], string, string]> = [
+      // The record: JSON, as core's connectorRecordSchema accepts it, of the row's connector.
+      ["record = '{oops'", [get, list, claim, view], 'registry', 'record'],
+      ["record = json_set(record, '$.config.shopDomain', 'not a domain')", [get, list, claim], 'registry', 'record.config.shopDomain'],
+      ["record = json_set(record, '$.config.id', 'store-9')", [get, claim], 'registry', 'record.config.id'],
+      ["record = json_set(record, '$.credentialsRef', 'shpat_0123456789')", [get], 'registry', 'record.credentialsRef'],
+      ["record = json_remove(record, '$.createdAt')", [get, view], 'registry', 'record.createdAt'],
+      // The column a claim filters on must say what the record says.
+      ['enabled = 0', [get, list], 'registry', 'enabled'],
+      // The fleet state, column by column (core's fleetStateSchema).
+      ['open = 7', [claim, view], 'registry', 'open'],
+      ["throttle = 'x'", [claim], 'registry', 'throttle'],
+      ['throttle = json_set(throttle, \'$.at\', \'yesterday\')', [claim], 'registry', 'throttle.at'],
+      ['throttle = json_set(throttle, \'$.capacity\', -1)', [claim], 'registry', 'throttle.capacity'],
+      ['last_claim_at = 1.5', [claim, (s) => s.renewConnectorClaim('store-2', 'w1', NOW, 60_000)], 'registry', 'last_claim_at'],
+      ['last_release_at = -1', [view, (s) => s.releaseConnector('store-2', 'w1', { now: NOW, open: false })], 'registry', 'last_release_at'],
+      ["next_run_at = 'soon'", [(s) => s.renewConnectorClaim('store-2', 'w1', NOW, 60_000)], 'registry', 'next_run_at'],
+      // The pending counts a claim reads are checked as every read of meta checks them.
+      ["UPDATE meta SET products = 1.5 WHERE connector = 'store-2'", [claim, view], 'meta', 'products'],
+    ];
+    for (const [set, ops, table, field] of cases) {
+      const where = set.startsWith('UPDATE') ? set : `UPDATE registry SET ${set} WHERE connector = 'store-2'`;
+      const storage = await registry(where);
+      const rows = () => {
+        const raw = new Sqlite(storage.path, { readonly: true });
+        const all = raw.prepare('SELECT * FROM registry ORDER BY connector').all();
+        raw.close();
+        return all;
+      };
+      const before = rows();
+      for (const op of ops) await refused(op(storage), table, /^connector "store-2"$/, field);
+      assert.deepEqual(rows(), before, `${set}: nothing changed`);
+      await storage.close();
+    }
+    // The connector that holds a claim: its renewal and release read its claim.
+    for (const [set, field] of [
+      ['claim_until = 1.5', 'claim_until'],
+      ["claimed_by = ''", 'claimed_by'],
+    ]) {
+      const storage = await registry(`UPDATE registry SET ${set} WHERE connector = '${C}'`);
+      await refused(storage.renewConnectorClaim(C, 'w1', NOW, 60_000), 'registry', /^connector "store-1"$/, field!);
+      await refused(storage.releaseConnector(C, 'w1', { now: NOW, open: false }), 'registry', /^connector "store-1"$/, field!);
+      await storage.close();
+    }
   });
 });

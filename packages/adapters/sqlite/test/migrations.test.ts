@@ -3,7 +3,8 @@
  * written here with raw SQL as that version's code wrote them) is upgraded on open, keeping its
  * queue, leases, item statuses and mappings, with the current indexes in place. A version 3
  * database is also written with version 3's own layout, to check that version 4 finds the
- * variants it already held (a lease takes a product with them).
+ * variants it already held (a lease takes a product with them). From version 5 on, connectors
+ * registered after the upgrade are claimed for the changes their queues already held.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +20,7 @@ import {
   type QueueEntry,
   type StoredItem,
 } from '@shopsync/core';
+import { connectorRecord } from '@shopsync/core/testing';
 import { DB_VERSION, SqliteStorage, StorageCorruptError, migrate } from '@shopsync/sqlite';
 import { tempDir } from './helpers.js';
 
@@ -130,20 +132,46 @@ describe('SQLite schema versions', () => {
         'queue entries come back whole, in lease order (products, the variants of P2, categories)',
       );
       assert.deepEqual((await s.queryItems(OTHER, { offset: 0, limit: 10 })).items.map((i) => [i.ref, i.status]), [['P1', 'pending']]);
+
+      // The registry (version 5) starts empty. Connectors registered now are claimed for what their
+      // queues already hold: a claim reads the pending counts the upgrade kept.
+      assert.deepEqual(await s.listConnectors({ offset: 0, limit: 10 }), { items: [], total: 0 });
+      for (const id of [C, OTHER, 'store-3']) await s.createConnector(connectorRecord(id));
+      assert.deepEqual((await s.claimConnectors({ worker: 'w1', now: T0 + 6_000, leaseMs: 60_000, limit: 10 })).map((c) => c.record.config.id), [C, OTHER], 'store-3 has nothing queued');
+      assert.deepEqual(await s.pendingCounts(OTHER), { categories: 0, products: 1, variants: 0 });
       await s.close();
 
       const db = new Sqlite(path, { readonly: true });
       assert.deepEqual(indexesOf(db, 'items'), ['items_done', 'items_key', 'items_order', 'items_parent']);
       assert.deepEqual(db.prepare('SELECT key, vp FROM items WHERE vp IS NOT NULL').raw().all(), [['variant:V2', 'P2']], "only the pending variant upsert names its product (V1's finished)");
       assert.deepEqual(indexesOf(db, 'leases'), []);
+      assert.deepEqual(indexesOf(db, 'registry'), ['registry_claim']);
       assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
       const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((r) => r.detail).join('; ');
       assert.match(plan('SELECT id FROM items WHERE connector = 1 AND ob IS NOT NULL ORDER BY ob, os LIMIT 10'), /INDEX items_order/);
       assert.match(plan("SELECT key FROM items WHERE connector = 1 AND st <> 'pending' AND st = 'error' ORDER BY u DESC LIMIT 10"), /INDEX items_done \(connector=\? AND st=\?\)/);
       assert.match(plan("SELECT id FROM items WHERE connector = 1 AND vp = 'P2'"), /INDEX items_parent \(connector=\? AND vp=\?\)/);
+      assert.match(plan('SELECT connector FROM registry WHERE enabled = 1 ORDER BY last_claim_at, connector'), /^SCAN registry USING (COVERING )?INDEX registry_claim$/);
       db.close();
     });
   }
+
+  it('a migration that another connection finished meanwhile is not run again (workers opening one file at once)', () => {
+    const path = tmp.file('raced.sqlite');
+    const db = new Sqlite(path);
+    migrate(db, DB_VERSION - 1);
+    const other = new Sqlite(path);
+    // This connection read the old version; before its transaction began, another one migrated.
+    let stale = true;
+    const racing = Object.create(db, {
+      pragma: { value: (source: string, options?: { simple: boolean }) => (source === 'user_version' && stale ? ((stale = false), migrate(other), DB_VERSION - 1) : db.pragma(source, options)) },
+    }) as Database;
+    assert.doesNotThrow(() => migrate(racing));
+    assert.equal(db.pragma('user_version', { simple: true }), DB_VERSION);
+    assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+    other.close();
+    db.close();
+  });
 
   it('upgrades a version 3 database: the variants it held are leased with their product, counts intact', async () => {
     const path = tmp.file('v3-groups.sqlite');

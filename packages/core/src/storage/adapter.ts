@@ -4,6 +4,8 @@ import type { ItemState, ItemStatus } from '../schemas/item.js';
 import type { LogEntry } from '../schemas/log.js';
 import type { QueueEntry } from '../schemas/queue.js';
 import type { Change } from '../schemas/change.js';
+import type { ConnectorRecord } from '../schemas/registry.js';
+import type { ThrottleState } from '../target.js';
 
 /** A validated change on its way into the queue; storage assigns `seq` and `enqueuedAt`. */
 export interface NewQueueEntry {
@@ -120,5 +122,69 @@ export interface StorageAdapter {
   /** Sets (string) or forgets (null) target ids. */
   setTargetIds(connectorId: string, entries: ReadonlyArray<{ key: string; id: string | null }>): Promise<void>;
 
+  // ——— the connector registry and the fleet's claims (fleet/) ———
+
+  /** Adds a connector to the registry. False (nothing written) when one of that id exists. */
+  createConnector(record: ConnectorRecord): Promise<boolean>;
+  /** Replaces a connector's record (its claim and fleet state stay). False when there is none. */
+  updateConnector(record: ConnectorRecord): Promise<boolean>;
+  /** Removes a connector from the registry (its queue and history stay). False when there was none. */
+  deleteConnector(connectorId: string): Promise<boolean>;
+  getConnector(connectorId: string): Promise<ConnectorRecord | undefined>;
+  /** By id. */
+  listConnectors(query: PageQuery): Promise<Page<ConnectorRecord>>;
+  /**
+   * Claims for `worker` up to `limit` enabled connectors that have work and no live claim: a run
+   * may be open (`open`) or changes are pending, and no release held it back until later
+   * (`nextRunAt`: a schedule's next turn, a pause after a failure). Least recently claimed first. Each claim lasts `leaseMs` from `now` unless renewed; while it lives
+   * no other worker can claim the connector. The connector is marked open.
+   */
+  claimConnectors(request: ClaimRequest): Promise<ConnectorClaim[]>;
+  /** Extends `worker`'s claim to `now + leaseMs`. False when the claim was lost (another worker holds the connector). */
+  renewConnectorClaim(connectorId: string, worker: string, now: number, leaseMs: number): Promise<boolean>;
+  /** Ends `worker`'s claim, recording what the next runner needs. Nothing happens if `worker` no longer holds it. */
+  releaseConnector(connectorId: string, worker: string, release: ClaimRelease): Promise<void>;
+  /** Connectors that have work, claimed or waiting (for a host's view of the fleet). */
+  fleetView(now: number): Promise<FleetEntry[]>;
+
   close(): Promise<void>;
+}
+
+/** What a worker asks of `claimConnectors`. */
+export interface ClaimRequest {
+  /** The claiming worker's id (unique per process). */
+  worker: string;
+  now: number;
+  leaseMs: number;
+  limit: number;
+}
+
+/** A claimed connector: its record, and what the last runner left for the next. */
+export interface ConnectorClaim {
+  record: ConnectorRecord;
+  /** Epoch ms until which the claim holds unless renewed. */
+  claimUntil: number;
+  /** The store's rate limit as the last runner left it. */
+  throttle?: ThrottleState;
+}
+
+/** What a worker records as it lets a connector go. */
+export interface ClaimRelease {
+  now: number;
+  /** A run is still under way (its event In Progress, or Paused): claim the connector again even with nothing pending. */
+  open: boolean;
+  throttle?: ThrottleState;
+  /** Not claimed again before this (epoch ms): a schedule's next turn, or a pause after a failure. Absent: as soon as it has work. */
+  nextRunAt?: number;
+}
+
+/** A connector with work, as `fleetView` sees it. */
+export interface FleetEntry {
+  connectorId: string;
+  /** `running`: a live claim holds it; `waiting`: it has work and nobody runs it. */
+  state: 'running' | 'waiting';
+  /** The worker holding it (running). */
+  worker?: string;
+  /** Epoch ms: since when it runs (its claim), or since when it waits (its last release, else its creation). */
+  since: number;
 }

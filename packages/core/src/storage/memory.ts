@@ -8,7 +8,9 @@ import type { SyncEvent } from '../schemas/event.js';
 import type { ItemStatus } from '../schemas/item.js';
 import type { LogEntry } from '../schemas/log.js';
 import type { QueueEntry } from '../schemas/queue.js';
-import type { AckCommit, ItemQuery, Lease, LeaseOptions, NewQueueEntry, Page, PageQuery, StorageAdapter } from './adapter.js';
+import type { AckCommit, ClaimRelease, ClaimRequest, ConnectorClaim, FleetEntry, ItemQuery, Lease, LeaseOptions, NewQueueEntry, Page, PageQuery, StorageAdapter } from './adapter.js';
+import type { ConnectorRecord } from '../schemas/registry.js';
+import { MemoryRegistry } from './memory-registry.js';
 import { coalesce, compareEvents, compareItems, matchesItemQuery, mergeReturned, pendingItemStatus, settledItemStatus } from './rules.js';
 
 interface HeldLease {
@@ -168,7 +170,16 @@ function setOrForget(map: Map<string, string>, entries: ReadonlyArray<{ key: str
  */
 export class MemoryStorage implements StorageAdapter {
   readonly #connectors = new Map<string, ConnectorData>();
+  readonly #registry = new MemoryRegistry((id) => {
+    const c = this.#connectors.get(id)?.counts;
+    return c ? c.categories + c.products + c.variants : 0;
+  });
   #closed = false;
+
+  #open(): MemoryRegistry {
+    if (this.#closed) throw new ShopsyncError('storage_closed', 'This storage has been closed.');
+    return this.#registry;
+  }
 
   #data(connectorId: string): ConnectorData {
     if (this.#closed) throw new ShopsyncError('storage_closed', 'This storage has been closed.');
@@ -310,8 +321,45 @@ export class MemoryStorage implements StorageAdapter {
     setOrForget(this.#data(connectorId).targetIds, entries.map(({ key, id }) => ({ key, value: id })));
   }
 
+  async createConnector(record: ConnectorRecord): Promise<boolean> {
+    return this.#open().create(record);
+  }
+
+  async updateConnector(record: ConnectorRecord): Promise<boolean> {
+    return this.#open().update(record);
+  }
+
+  async deleteConnector(connectorId: string): Promise<boolean> {
+    return this.#open().delete(connectorId);
+  }
+
+  async getConnector(connectorId: string): Promise<ConnectorRecord | undefined> {
+    return this.#open().get(connectorId);
+  }
+
+  async listConnectors(query: PageQuery): Promise<Page<ConnectorRecord>> {
+    return this.#open().list(query);
+  }
+
+  async claimConnectors(request: ClaimRequest): Promise<ConnectorClaim[]> {
+    return this.#open().claim(request);
+  }
+
+  async renewConnectorClaim(connectorId: string, worker: string, now: number, leaseMs: number): Promise<boolean> {
+    return this.#open().renew(connectorId, worker, now, leaseMs);
+  }
+
+  async releaseConnector(connectorId: string, worker: string, release: ClaimRelease): Promise<void> {
+    this.#open().release(connectorId, worker, release);
+  }
+
+  async fleetView(now: number): Promise<FleetEntry[]> {
+    return this.#open().view(now);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     this.#connectors.clear();
+    this.#registry.clear();
   }
 }

@@ -6,6 +6,7 @@ import type { ItemStatus } from '../schemas/item.js';
 import type { LogEntry } from '../schemas/log.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { deepEqual, equal, ok, rejects } from './assert.js';
+import { registryConformance } from './registry-conformance.js';
 
 /** The test functions of whatever runner hosts the suite (node:test, mocha, web-test-runner). */
 export interface SuiteHost {
@@ -525,6 +526,8 @@ export function runStorageConformance(host: SuiteHost, options: ConformanceOptio
         );
       });
     });
+
+    registryConformance(describe, test);
 
     describe('many connectors in one storage', () => {
       test('nothing of one connector is seen by another', async (s) => {

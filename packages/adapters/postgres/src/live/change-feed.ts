@@ -12,7 +12,7 @@ import {
 import { CHANGES_CHANNEL } from '../notify.js';
 import { diffEvent } from './event-diff.js';
 import { ItemCursor } from './item-cursor.js';
-import type { ConnectorRecord, LiveStorage } from './live-storage.js';
+import type { ConnectorFlag, LiveStorage } from './live-storage.js';
 import type { Listening, NotificationHub } from './notification-hub.js';
 import { parseChangeNotice } from './notices.js';
 
@@ -61,7 +61,7 @@ function sameCounts(a: EntityCounts | undefined, b: EntityCounts): boolean {
 }
 
 /** The connector as a reader of the storage sees it: the registry's flag (enabled without a record) and the latest event. */
-export function connectorStateOf(connectorId: string, record: ConnectorRecord | undefined, latest: SyncEvent | undefined): ConnectorState {
+export function connectorStateOf(connectorId: string, record: ConnectorFlag | undefined, latest: SyncEvent | undefined): ConnectorState {
   const state: ConnectorState = { connectorId, enabled: record?.enabled ?? true, running: false };
   if (latest?.status === 'in_progress') {
     state.running = true;
@@ -73,7 +73,7 @@ export function connectorStateOf(connectorId: string, record: ConnectorRecord | 
 
 /** Reads the connector state from the storage (the registry and the latest event). */
 export async function readConnectorState(storage: LiveStorage, connectorId: string): Promise<ConnectorState> {
-  const [record, latest] = await Promise.all([storage.getConnector(connectorId), storage.listEvents(connectorId, { offset: 0, limit: 1 })]);
+  const [record, latest] = await Promise.all([storage.getConnectorFlag(connectorId), storage.listEvents(connectorId, { offset: 0, limit: 1 })]);
   return connectorStateOf(connectorId, record, latest.items[0]);
 }
 

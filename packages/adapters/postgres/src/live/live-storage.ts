@@ -2,8 +2,8 @@ import type { StorageAdapter } from '@shopsync/core';
 import type pg from 'pg';
 import type { ConnectorCommand } from '../notify.js';
 
-/** A connector as the registry keeps it: whether it is enabled, and since when. */
-export interface ConnectorRecord {
+/** A connector's enabled flag as storage keeps it, and since when. */
+export interface ConnectorFlag {
   enabled: boolean;
   updatedAt: string;
 }
@@ -13,7 +13,7 @@ export interface ConnectorRecord {
  * and how to open a connection of its own for LISTEN. `PostgresStorage` is one.
  */
 export interface LiveStorage extends StorageAdapter {
-  getConnector(connectorId: string): Promise<ConnectorRecord | undefined>;
+  getConnectorFlag(connectorId: string): Promise<ConnectorFlag | undefined>;
   /** Records the connector's enabled flag (NOTIFY `connector` when it changed). */
   setConnectorEnabled(connectorId: string, enabled: boolean, now: number): Promise<unknown>;
   /** NOTIFY `shopsync_commands` for the process that runs the connector. */

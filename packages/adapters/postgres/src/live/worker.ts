@@ -157,7 +157,7 @@ class Worker {
   }
 
   async #applyStoredFlag(): Promise<void> {
-    const record = await this.#storage.getConnector(this.#connectorId);
+    const record = await this.#storage.getConnectorFlag(this.#connectorId);
     if (record) await this.#setEnabled(record.enabled);
   }
 
