@@ -168,3 +168,5 @@ export type {
 
 // Fleet: the connector registry, and runners that drive many connectors.
 export { ConnectorRegistry } from './fleet/registry.js';
+export { FleetRunner } from './fleet/runner.js';
+export type { FleetRunnerOptions, FleetTuning, FleetSlot, FleetStatus, FleetEvents, SlotEnded } from './fleet/runner.js';
