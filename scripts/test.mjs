@@ -63,6 +63,8 @@ if (only !== 'browser') {
   const r = await run(process.execPath, ['--conditions=source', '--import', 'tsx', '--test', '--test-timeout=120000', ...files]);
   passed += Number(last(r.out, /^# pass (\d+)/gm)?.[1] ?? 0);
   failed += Number(last(r.out, /^# fail (\d+)/gm)?.[1] ?? 0);
+  // Tests cancelled because their suite's hook failed did not pass: counted as failed, not left out of the total.
+  failed += Number(last(r.out, /^# cancelled (\d+)/gm)?.[1] ?? 0);
   ok &&= r.code === 0;
 }
 
