@@ -42,6 +42,11 @@ class ItemAt implements At {
 /** The row of item `key` of connector `c` in `items`, for errors. */
 export const itemAt = (path: string, c: string, key: unknown): At => new ItemAt(path, c, key);
 
+/** A row of `table` in the file at `path`, for errors: connector `c`'s (meta), or one named by `name` = `value`. */
+export function rowAt(path: string, table: string, c: string, name?: string, value?: string | number): At {
+  return { path, table, row: () => (name === undefined ? `connector ${JSON.stringify(c)}` : rowOf(c, name, value!)) };
+}
+
 /** The queue entry a row holds, each part checked (core's `toEntry`), `force` stored as 0 or 1. */
 export function toEntry(at: At, key: string, pending: unknown, force: unknown, seq: unknown, enqueuedAt: unknown): ReturnType<typeof checks.toEntry> {
   const flag = force === 1 ? true : force === 0 ? false : fail(at, 'force', '0 or 1', force);
