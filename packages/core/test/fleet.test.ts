@@ -196,6 +196,33 @@ describe('FleetRunner', () => {
     assert.deepEqual(t2.seeds, [throttle], "the next runner's target started from the throttle state the last one left");
   });
 
+  it('stop() while a claim is on its way: what it claims is let go unrun, and stop() does not wait for a run', async () => {
+    const clock = new ManualClock();
+    const storage = new MemoryStorage();
+    await setup(storage, clock, { big: 20 });
+    let letClaimAnswer: () => void = () => undefined;
+    const held = new Promise<void>((r) => (letClaimAnswer = r));
+    const slow = new Proxy(storage, {
+      get(t, p) {
+        const v = Reflect.get(t, p, t) as unknown;
+        if (p === 'claimConnectors') return async (...args: unknown[]) => ((await held, (v as (...a: unknown[]) => unknown).apply(t, args)));
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+      },
+    });
+    const target = new ClockedTarget(clock, 1_000);
+    const runner = new FleetRunner({ storage: slow, clock, targetFor: () => target, pollMs: 100 });
+    const ended: SlotEnded[] = [];
+    runner.on('released', (e) => ended.push(e));
+    runner.start();
+    await flush();
+    const stopped = runner.stop();
+    letClaimAnswer();
+    await stopped;
+    assert.equal(target.pushes.length, 0, 'nothing ran');
+    assert.deepEqual(ended, [], 'no slot started');
+    assert.deepEqual(await storage.fleetView(clock.now()), [{ connectorId: 'big', state: 'waiting', since: clock.now() }], 'released, its work waiting');
+  });
+
   it('a slot that cannot run (no target) leaves its connector alone for a while, then tries again; a disabled connector is not run', async () => {
     const clock = new ManualClock();
     const storage = new MemoryStorage();

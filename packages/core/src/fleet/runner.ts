@@ -172,6 +172,11 @@ export class FleetRunner extends EventEmitter<FleetEvents> {
       if (free > 0) {
         try {
           const claims = await this.#storage.claimConnectors({ worker: this.worker, now: this.#clock.now(), leaseMs: this.#t.claimMs, limit: free });
+          // Claimed while stop() was called: let them go unrun (their work waits for the next runner).
+          if (this.#stop.signal.aborted) {
+            await this.#releaseUnrun(claims);
+            break;
+          }
           for (const claim of claims) this.#startSlot(claim);
           // Every slot taken, or more work than slots: look again as soon as one frees.
           if (claims.length === free) continue;
@@ -181,6 +186,17 @@ export class FleetRunner extends EventEmitter<FleetEvents> {
       }
       this.#wake = new AbortController();
       await sleep(this.#clock, this.#t.pollMs, this.#stop.signal, this.#wake.signal);
+    }
+  }
+
+  async #releaseUnrun(claims: readonly ConnectorClaim[]): Promise<void> {
+    const now = this.#clock.now();
+    for (const c of claims) {
+      try {
+        await this.#storage.releaseConnector(c.record.config.id, this.worker, { now, open: true, ...(c.throttle && { throttle: c.throttle }) });
+      } catch (error) {
+        this.emit('error', { error, connectorId: c.record.config.id });
+      }
     }
   }
 
@@ -204,7 +220,7 @@ export class FleetRunner extends EventEmitter<FleetEvents> {
   async #drive(slot: Slot, throttle: ThrottleState | undefined): Promise<void> {
     let target: Target | undefined;
     let engine: SyncEngine | undefined;
-    let ended: Omit<SlotEnded, 'heldMs' | 'connectorId' | 'worker'> = { outcome: 'failed' };
+    let ended: Omit<SlotEnded, 'heldMs' | 'connectorId' | 'worker'>;
     try {
       target = await this.#targetFor(slot.record);
       engine = new SyncEngine({ ...this.#engine, connector: slot.record.config, target, storage: this.#storage, clock: this.#clock });
