@@ -71,11 +71,12 @@ pgDescribe('the fleet on PostgreSQL', () => {
       await registry.create({ config: { id, shopDomain: `${id}.myshopify.com`, apiVersion: '2026-01' } });
       await a.enqueue(id, toQueueEntries(products(i === 0 ? 60 : 3, id)).entries, Date.now());
     }
-    const target = new FakeTarget({ latencyMs: 20 });
+    // The big store's 30 iterations take at least 1.5 s of pushes alone: more than its 1 s slice, however fast the machine.
+    const target = new FakeTarget({ latencyMs: 50 });
     const holders = new Map<string, string>();
     let overlaps = 0;
     const ended: SlotEnded[] = [];
-    const runners = [a, b].map((storage, i) => new FleetRunner({ storage, worker: `runner-${i}`, targetFor: () => target, concurrency: 3, sliceMs: 1_000, claimMs: 5_000, pollMs: 50, engine: { batchSize: 5 } }));
+    const runners = [a, b].map((storage, i) => new FleetRunner({ storage, worker: `runner-${i}`, targetFor: () => target, concurrency: 3, sliceMs: 1_000, claimMs: 5_000, pollMs: 50, engine: { batchSize: 2 } }));
     for (const r of runners) {
       r.on('claimed', (e) => {
         if (holders.has(e.connectorId)) overlaps++;
