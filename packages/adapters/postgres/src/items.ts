@@ -2,8 +2,8 @@
  * Item rows (migrations.ts, `items`) as core's StoredItem, read with every cell checked
  * (records.ts), and written back in batches (sql.ts: one statement per batch).
  */
-import { itemKey, itemStatusSchema, parseItemKey, storedKeys, type QueueEntry, type StoredItem } from '@shopsync/core';
-import { corrupt, fail, instant, itemAt, record, toEntry } from './records.js';
+import { storedKeys, type QueueEntry, type StoredItem } from '@shopsync/core';
+import { itemAt, storedItem } from './records.js';
 import type { Db } from './transaction.js';
 import type { Statements } from './sql.js';
 
@@ -30,20 +30,7 @@ export interface HeldItem {
 
 /** The row's pending change and/or last outcome as core's StoredItem: each cell checked. */
 export function toHeld(database: string, c: string, r: ItemRow): HeldItem & { id: number } {
-  const at = itemAt(database, c, r.key);
-  if (typeof r.key !== 'string') fail(at, 'key', 'an item key "type:ref"', r.key);
-  const item: StoredItem = { key: r.key, ...parseItemKey(r.key) };
-  if (r.pending !== null) {
-    item.pending = toEntry(at, r.key, r.pending, r.force, r.os, r.enqueued_at);
-    item.lastAt = instant(at, 'u', r.u);
-  }
-  if (r.outcome !== null) {
-    const outcome = record(at, 'outcome', r.outcome, itemStatusSchema);
-    if (itemKey(outcome.entity, outcome.ref) !== r.key) throw corrupt(at, 'outcome.ref', "expected the type and reference of the row's key");
-    item.outcome = outcome;
-  }
-  if (!item.pending && !item.outcome) throw corrupt(at, 'pending', 'expected a queued change or an outcome, found neither');
-  return { id: r.id, item };
+  return { id: r.id, item: storedItem(itemAt(database, c, r.key), r) };
 }
 
 /** The product a variant upsert belongs to (the `vp` column), else null. */

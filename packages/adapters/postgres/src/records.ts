@@ -22,7 +22,7 @@ export function corrupt(at: At, field: string, problem: string, cause?: unknown)
 }
 
 const checks = recordChecks<At>(corrupt);
-export const { json, record, shaped, count, instant, text, change, toEntry, drainColumns } = checks;
+export const { json, record, shaped, count, instant, text, change, toEntry, drainColumns, storedItem } = checks;
 /** Throws the error for a field that is not what was expected (typed here: TypeScript narrows after a call only to a function declared with its type). */
 export const fail: (at: At, field: string, expected: string, found: unknown, cause?: unknown) => never = checks.fail;
 

@@ -3,9 +3,9 @@
  * written back whole; and connectors' numbers in `connectors`, by which items name their
  * connector. Used by the queue (queue.ts) and the item tab's reads (history.ts).
  */
-import { itemKey, itemStatusSchema, parseItemKey, storedKeys, type QueueEntry, type StoredItem } from '@shopsync/core';
+import { storedKeys, type QueueEntry, type StoredItem } from '@shopsync/core';
 import type { StorageContext } from './context.js';
-import { corrupt, fail, instant, itemAt, record, toEntry } from './records.js';
+import { fail, itemAt, storedItem } from './records.js';
 
 /** An item row as read (statements.ts `ITEM_COLUMNS`): the pending change is stored as its parts (see schema.ts, versions 3 and 4). */
 export interface ItemDbRow {
@@ -21,20 +21,9 @@ export interface ItemDbRow {
 /** An item row as core's StoredItem: its pending change and/or its last outcome (core's itemStatusSchema), checked. */
 export function toStored(path: string, c: string, r: ItemDbRow): StoredItem {
   const at = itemAt(path, c, r.key);
-  if (typeof r.key !== 'string') fail(at, 'key', 'an item key "type:ref"', r.key);
-  const item: StoredItem = { key: r.key, ...parseItemKey(r.key) };
-  if (r.pending !== null) {
-    item.pending = toEntry(at, r.key, r.pending, r.force, r.os, r.enqueued_at);
-    item.lastAt = instant(at, 'u', r.u);
-  }
-  if (r.outcome !== null) {
-    const outcome = record(at, 'outcome', r.outcome, itemStatusSchema);
-    if (itemKey(outcome.entity, outcome.ref) !== r.key) throw corrupt(at, 'outcome.ref', "expected the type and reference of the row's key");
-    item.outcome = outcome;
-  } else if (r.pending === null) {
-    throw corrupt(at, 'pending', 'expected a queued change or an outcome, found neither');
-  }
-  return item;
+  // `force` is stored as 0 or 1 here.
+  const force = r.pending === null ? r.force : r.force === 1 ? true : r.force === 0 ? false : fail(at, 'force', '0 or 1', r.force);
+  return storedItem(at, { ...r, force });
 }
 
 /** The `vp` column of a pending change: a variant upsert's product, else null (schema.ts, version 4). */

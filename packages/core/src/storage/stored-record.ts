@@ -1,5 +1,8 @@
 import { ENTITIES, SCHEMA_VERSION } from '../schemas/common.js';
 import type { QueueEntry } from '../schemas/queue.js';
+import { itemStatusSchema } from '../schemas/item.js';
+import { itemKey, parseItemKey } from '../queue/keys.js';
+import type { StoredItem } from './stored-item.js';
 import { bucketOf } from '../queue/order.js';
 import { formatPath } from '../validate.js';
 
@@ -164,7 +167,29 @@ export function recordChecks<A extends RecordPlace>(corrupt: (at: A, field: stri
     if (vp !== parent) fail(at, 'vp', parent === null ? `null (its ${c.entity} ${c.op} is not a variant upsert)` : `${JSON.stringify(parent)}, the parentRef of its change`, vp);
   }
 
-  return { json, record, shaped, fail, count, instant, text, change, toEntry, drainColumns };
+  /**
+   * An item row as a StoredItem: its pending change (if any, with `lastAt` from `u`) and its last
+   * outcome (if any, core's itemStatusSchema, for the row's key); a row with neither is damaged.
+   */
+  function storedItem(at: A, r: { key: unknown; pending: unknown; force: unknown; os: unknown; enqueued_at: unknown; u: unknown; outcome: unknown }): StoredItem {
+    if (typeof r.key !== 'string') fail(at, 'key', 'an item key "type:ref"', r.key);
+    const key = r.key as string;
+    const item: StoredItem = { key, ...parseItemKey(key) };
+    if (r.pending !== null) {
+      item.pending = toEntry(at, key, r.pending, r.force, r.os, r.enqueued_at);
+      item.lastAt = instant(at, 'u', r.u);
+    }
+    if (r.outcome !== null) {
+      const outcome = record(at, 'outcome', r.outcome, itemStatusSchema);
+      if (itemKey(outcome.entity, outcome.ref) !== key) throw corrupt(at, 'outcome.ref', "expected the type and reference of the row's key");
+      item.outcome = outcome;
+    } else if (r.pending === null) {
+      throw corrupt(at, 'pending', 'expected a queued change or an outcome, found neither');
+    }
+    return item;
+  }
+
+  return { json, record, shaped, fail, count, instant, text, change, toEntry, drainColumns, storedItem };
 }
 
 /** The checks of an adapter (see `recordChecks`). */
