@@ -60,6 +60,7 @@ export class ConnectorRegistry {
     return this.#storage.deleteConnector(parseOrThrow(connectorIdSchema, connectorId, 'connectorId'));
   }
 
+  /** A connector's record, or undefined. */
   async get(connectorId: string): Promise<ConnectorRecord | undefined> {
     return this.#storage.getConnector(parseOrThrow(connectorIdSchema, connectorId, 'connectorId'));
   }

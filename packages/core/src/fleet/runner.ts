@@ -39,6 +39,7 @@ const fleetTuningSchema = z.strictObject({
 /** How a runner paces its claims and slots (see each field). */
 export type FleetTuning = z.input<typeof fleetTuningSchema>;
 
+/** What a FleetRunner needs: the shared storage, how to reach a claimed store, and its pacing (FleetTuning). */
 export interface FleetRunnerOptions extends FleetTuning {
   storage: StorageAdapter;
   /**

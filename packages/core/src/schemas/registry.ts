@@ -12,6 +12,7 @@ const SECRET_PREFIXES = ['shpat_', 'shpca_', 'shppa_', 'shpss_', 'shpua_', 'atkn
 export const connectorScheduleSchema = z.strictObject({
   everyMs: z.number().int().min(60_000, 'expected at least 60000 (one minute)').max(604_800_000, 'expected at most 604800000 (one week)'),
 });
+/** When a connector runs by itself (see connectorScheduleSchema). */
 export type ConnectorSchedule = z.infer<typeof connectorScheduleSchema>;
 
 /**
@@ -35,6 +36,7 @@ export const connectorRecordSchema = z.strictObject({
   createdAt: isoDate,
   updatedAt: isoDate,
 });
+/** A connector as the registry keeps it (see connectorRecordSchema). */
 export type ConnectorRecord = z.infer<typeof connectorRecordSchema>;
 
 /** What a host gives to create a connector (its configuration with defaults, schedule, credentials reference). */
@@ -43,6 +45,7 @@ export const newConnectorSchema = z.strictObject({
   schedule: connectorScheduleSchema.optional(),
   credentialsRef: credentialsRefSchema.optional(),
 });
+/** What ConnectorRegistry.create takes (see newConnectorSchema). */
 export type NewConnector = z.input<typeof newConnectorSchema>;
 
 /**
@@ -54,4 +57,5 @@ export const connectorPatchSchema = z.strictObject({
   schedule: connectorScheduleSchema.nullable().optional(),
   credentialsRef: credentialsRefSchema.nullable().optional(),
 });
+/** What ConnectorRegistry.update takes (see connectorPatchSchema). */
 export type ConnectorPatch = z.input<typeof connectorPatchSchema>;

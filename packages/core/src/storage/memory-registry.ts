@@ -6,6 +6,7 @@ import type { ConnectorRecord } from '../schemas/registry.js';
 import type { ClaimRelease, ClaimRequest, ConnectorClaim, FleetEntry, Page, PageQuery } from './adapter.js';
 import { claimedState, compareClaimOrder, fleetEntry, isClaimable, newFleetState, releasedState, renewedState, type FleetState } from './registry-rules.js';
 
+/** The registry and claims of one MemoryStorage (its pending counts come from the storage). */
 export class MemoryRegistry {
   readonly #entries = new Map<string, { record: ConnectorRecord; fleet: FleetState }>();
   /** Pending items of a connector (queued or leased). */
