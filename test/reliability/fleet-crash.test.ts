@@ -30,7 +30,7 @@ import { SimulatorFleet, type SimShop } from '@shopsync/shopify/simulator';
 import { SqliteStorage } from '@shopsync/sqlite';
 import { PG_URL, pgFixture, unreachable } from '../../packages/adapters/postgres/test/helpers.js';
 import type { FleetWorkerConfig } from './fixtures/fleet-crash-worker.js';
-import { TOKEN, totals } from './harness.js';
+import { readWorkerLines, TOKEN, totals } from './harness.js';
 
 const WORKER = fileURLToPath(new URL('./fixtures/fleet-crash-worker.ts', import.meta.url));
 const VERSION = '2026-01';
@@ -177,14 +177,7 @@ class Workers {
       go: () => void child.stdin!.write('go\n'),
     };
     child.once('exit', () => (w.exitHr = process.hrtime.bigint()));
-    let partial = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      w.output += d;
-      const parts = (partial + d.toString()).split('\n');
-      partial = parts.pop()!;
-      for (const p of parts) if (p.startsWith('{')) w.lines.push(JSON.parse(p) as Line);
-    });
-    child.stderr!.on('data', (d: Buffer) => (w.output += d));
+    readWorkerLines<Line>(child, w);
     this.all.push(w);
     return w;
   }

@@ -2,6 +2,7 @@
  * Shared by the reliability tests (docs/reliability.md): the store as a comparable value, the
  * item statuses as one record, and engines wired to the simulator with short, fast settings.
  */
+import type { ChildProcess } from 'node:child_process';
 import { SyncEngine, type EngineTuning, type StorageAdapter, type SyncEvent } from '@shopsync/core';
 import type { ShopifyTarget, ShopifyTargetOptions } from '@shopsync/shopify';
 import type { ShopifySimulator, SimulatorOptions } from '@shopsync/shopify/simulator';
@@ -98,4 +99,20 @@ export const generalErrors = (e: SyncEvent): Array<[string, number | undefined]>
 export function totals(e: SyncEvent): { synced: number; failed: number; skipped: number } {
   const sum = (k: 'synced' | 'failed' | 'skipped') => e.iterations.reduce((n, it) => n + it[k].categories + it[k].products + it[k].variants, 0);
   return { synced: sum('synced'), failed: sum('failed'), skipped: sum('skipped') };
+}
+
+/**
+ * Reads a worker process's output as the crash tests' workers print it: every stdout line that
+ * starts with `{` is a JSON record pushed to `into.lines`; stdout and stderr are kept whole in
+ * `into.output`, for failure messages.
+ */
+export function readWorkerLines<L>(child: ChildProcess, into: { lines: L[]; output: string }): void {
+  let partial = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    into.output += d;
+    const parts = (partial + d.toString()).split('\n');
+    partial = parts.pop()!;
+    for (const p of parts) if (p.startsWith('{')) into.lines.push(JSON.parse(p) as L);
+  });
+  child.stderr!.on('data', (d: Buffer) => (into.output += d));
 }

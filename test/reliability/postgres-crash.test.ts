@@ -21,7 +21,7 @@ import { PostgresStorage } from '@shopsync/postgres';
 import type { ShopifySimulator } from '@shopsync/shopify/simulator';
 import { PG_URL, pgFixture, unreachable } from '../../packages/adapters/postgres/test/helpers.js';
 import type { CrashWorkerConfig } from './fixtures/postgres-crash-worker.js';
-import { simulator, storeView, TOKEN, totals, type StoreView } from './harness.js';
+import { readWorkerLines, simulator, storeView, TOKEN, totals, type StoreView } from './harness.js';
 
 const WORKER = fileURLToPath(new URL('./fixtures/postgres-crash-worker.ts', import.meta.url));
 const CONNECTOR = 'pg-crash';
@@ -138,14 +138,7 @@ describe('reliability: an engine process killed with SIGKILL mid-iteration, on P
       closed: new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal }))),
       has: (t) => w.lines.some((l) => l.t === t),
     };
-    let partial = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      w.output += d;
-      const parts = (partial + d.toString()).split('\n');
-      partial = parts.pop()!;
-      for (const p of parts) if (p.startsWith('{')) w.lines.push(JSON.parse(p) as Line);
-    });
-    child.stderr!.on('data', (d: Buffer) => (w.output += d));
+    readWorkerLines<Line>(child, w);
     workers.push(w);
     return w;
   }
