@@ -239,6 +239,20 @@ describe('npm start: the demo in a real browser', { skip: !existsSync(CHROME) &&
     await page.locator('#locale').selectOption('es');
     await page.locator('#theme').selectOption('dark');
     await until('Spanish', statusText, (s) => s.includes('Completado'));
+    const look = await page.evaluate(() => {
+      const panel = document.querySelector('shopsync-panel')!;
+      return {
+        attribute: panel.getAttribute('theme'),
+        scheme: getComputedStyle(panel).colorScheme,
+        page: document.documentElement.dataset.theme,
+        background: getComputedStyle(document.body).backgroundColor,
+        surface: getComputedStyle(panel.shadowRoot!.querySelector('[part="base"]')!).backgroundColor,
+      };
+    });
+    const { surface, ...rest } = look;
+    assert.deepEqual(rest, { attribute: 'dark', scheme: 'dark', page: 'dark', background: 'rgb(18, 20, 23)' }, 'the panel and the page are dark');
+    const channels = (surface.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+    assert.ok(channels.length === 3 && channels.every((v) => v < 80), `the panel's surface is drawn dark (${surface})`);
     await screenshot('spanish-dark');
   });
 
