@@ -111,6 +111,7 @@ export {
 } from './storage/rules.js';
 export { MemoryStorage } from './storage/memory.js';
 export { queueInto, finishLeased, storedView, storedKeys } from './storage/stored-item.js';
+export { LazyQueueEntry } from './storage/lazy-entry.js';
 export type { StoredItem } from './storage/stored-item.js';
 export { recordChecks, rowOf } from './storage/stored-record.js';
 export type { RecordChecks, RecordPlace, RecordSchema } from './storage/stored-record.js';

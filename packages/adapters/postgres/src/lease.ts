@@ -10,7 +10,7 @@
  * its products name (one query), and a product's variants are read with those of the next
  * products of the page (one query per 64 products).
  */
-import { SCHEMA_VERSION, bucketOf, type LeaseRead, type QueueEntry } from '@shopsync/core';
+import { LazyQueueEntry, bucketOf, type LeaseRead, type QueueEntry } from '@shopsync/core';
 import { count, drainColumns, fail, itemAt, toEntry, type At } from './records.js';
 import type { ItemRow } from './items.js';
 import type { Statements } from './sql.js';
@@ -22,58 +22,38 @@ const PRODUCT = 'product:';
 /** Products whose variants one query reads. */
 const VARIANT_CHUNK = 64;
 
+/** The key of a row the plan reads, checked. */
+function keyOf(at: At, key: unknown): string {
+  if (typeof key !== 'string') fail(at, 'key', 'an item key "type:ref"', key);
+  return key as string;
+}
+
 /**
- * A row's pending change as the plan sees it. `key` and `seq` are read and checked at once (the
- * plan steps over keys and pages by seq); the change and the rest are parsed and checked when
- * first looked at, or when the lease hands the entry out.
+ * A row's pending change as the plan sees it (core's LazyQueueEntry): the change and the rest are
+ * parsed and checked only when first looked at, or when the lease hands the entry out.
  */
-class RowEntry implements QueueEntry {
-  readonly v = SCHEMA_VERSION;
-  readonly key: string;
-  readonly seq: number;
+class RowEntry extends LazyQueueEntry {
   /** The row's id (the lease names its rows by id). */
   readonly id: number;
   /** The product a product or variant upsert belongs to, as its columns file it (checked against the change at hand-out). */
   readonly group: string | undefined;
-  #row: ItemRow | undefined;
+  #row: ItemRow;
   #at: At;
-  #entry: QueueEntry | undefined;
 
   constructor(at: At, row: ItemRow) {
-    if (typeof row.key !== 'string') fail(at, 'key', 'an item key "type:ref"', row.key);
-    this.key = row.key;
-    this.seq = count(at, 'os', row.os);
+    super(keyOf(at, row.key), count(at, 'os', row.os));
     this.id = row.id;
     this.group = row.ob === PRODUCT_UPSERTS && row.key.startsWith(PRODUCT) ? row.key.slice(PRODUCT.length) : row.ob === VARIANT_UPSERTS && typeof row.vp === 'string' ? row.vp : undefined;
     this.#row = row;
     this.#at = at;
   }
 
-  /** The entry, checked whole (records.ts: its change, and its drain columns against the change). */
-  get entry(): QueueEntry {
-    if (!this.#entry) {
-      const r = this.#row!;
-      const entry = toEntry(this.#at, r.key, r.pending, r.force, r.os, r.enqueued_at);
-      drainColumns(this.#at, entry, r.ob, r.vp);
-      this.#entry = entry;
-      this.#row = undefined;
-    }
-    return this.#entry;
-  }
-  get entity(): QueueEntry['entity'] {
-    return this.entry.entity;
-  }
-  get ref(): string {
-    return this.entry.ref;
-  }
-  get change(): QueueEntry['change'] {
-    return this.entry.change;
-  }
-  get force(): boolean {
-    return this.entry.force;
-  }
-  get enqueuedAt(): string {
-    return this.entry.enqueuedAt;
+  /** Its change, and its drain columns against the change (records.ts). */
+  protected load(): QueueEntry {
+    const r = this.#row;
+    const entry = toEntry(this.#at, r.key, r.pending, r.force, r.os, r.enqueued_at);
+    drainColumns(this.#at, entry, r.ob, r.vp);
+    return entry;
   }
 }
 

@@ -5,7 +5,7 @@
  * transaction (better-sqlite3: nothing is awaited there).
  */
 import type { Database, Statement } from 'better-sqlite3';
-import { SCHEMA_VERSION, bucketOf, type LeaseRead, type QueueEntry } from '@shopsync/core';
+import { LazyQueueEntry, bucketOf, type LeaseRead, type QueueEntry } from '@shopsync/core';
 import { count, drainColumns, fail, itemAt, toEntry, type At } from './records.js';
 
 /** What every lease read selects, as a raw row: [id, key, pending, force, enqueued_at, os, ob, vp]. */
@@ -36,57 +36,36 @@ export function prepareLeaseReads(db: Database): LeaseStatements {
   };
 }
 
+/** The key of a row the plan reads, checked. */
+function keyOf(at: At, key: unknown): string {
+  if (typeof key !== 'string') fail(at, 'key', 'an item key "type:ref"', key);
+  return key as string;
+}
+
 /**
- * A row's pending change as the plan sees it. `key` and `seq` are read and checked at once (the
- * plan steps over keys in flight and pages by seq); the change and the rest are parsed and
- * checked when first looked at, or when the lease hands the entry out. A page holds more rows
- * than a lease takes: the rows the plan does not reach are not parsed.
+ * A row's pending change as the plan sees it (core's LazyQueueEntry): the change and the rest are
+ * parsed and checked only when first looked at. A page holds more rows than a lease takes: the
+ * rows the plan does not reach are not parsed.
  */
-class RowEntry implements QueueEntry {
-  readonly v = SCHEMA_VERSION;
-  readonly key: string;
-  readonly seq: number;
+class RowEntry extends LazyQueueEntry {
   /** The item's row id (a lease row names its rows by id). */
   readonly id: number;
-  #row: LeaseRow | undefined;
+  #row: LeaseRow;
   #at: At;
-  #entry: QueueEntry | undefined;
 
   constructor(at: At, row: LeaseRow) {
-    const [id, key, , , , seq] = row;
-    if (typeof key !== 'string') fail(at, 'key', 'an item key "type:ref"', key);
-    this.key = key;
-    this.seq = count(at, 'os', seq);
-    this.id = id;
+    super(keyOf(at, row[1]), count(at, 'os', row[5]));
+    this.id = row[0];
     this.#row = row;
     this.#at = at;
   }
 
-  /** The entry, checked whole (records.ts: its change, and its drain columns against the change). */
-  get entry(): QueueEntry {
-    if (!this.#entry) {
-      const [, key, pending, force, enqueuedAt, seq, ob, vp] = this.#row!;
-      const entry = toEntry(this.#at, key, pending, force, seq, enqueuedAt);
-      drainColumns(this.#at, entry, ob, vp);
-      this.#entry = entry;
-      this.#row = undefined;
-    }
-    return this.#entry;
-  }
-  get entity(): QueueEntry['entity'] {
-    return this.entry.entity;
-  }
-  get ref(): string {
-    return this.entry.ref;
-  }
-  get change(): QueueEntry['change'] {
-    return this.entry.change;
-  }
-  get force(): boolean {
-    return this.entry.force;
-  }
-  get enqueuedAt(): string {
-    return this.entry.enqueuedAt;
+  /** Its change, and its drain columns against the change (records.ts). */
+  protected load(): QueueEntry {
+    const [, key, pending, force, enqueuedAt, seq, ob, vp] = this.#row;
+    const entry = toEntry(this.#at, key, pending, force, seq, enqueuedAt);
+    drainColumns(this.#at, entry, ob, vp);
+    return entry;
   }
 }
 
