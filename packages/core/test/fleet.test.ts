@@ -223,6 +223,28 @@ describe('FleetRunner', () => {
     assert.deepEqual(await storage.fleetView(clock.now()), [{ connectorId: 'big', state: 'waiting', since: clock.now() }], 'released, its work waiting');
   });
 
+  it('a connector with a schedule: after a run completes, changes that arrive wait for its next turn', async () => {
+    const clock = new ManualClock();
+    const storage = new MemoryStorage();
+    const registry = await setup(storage, clock, { timed: 2 });
+    await registry.update('timed', { schedule: { everyMs: 600_000 } });
+    const target = new ClockedTarget(clock, 100);
+    const runner = new FleetRunner({ storage, clock, targetFor: () => target, pollMs: 1_000 });
+    const ended: SlotEnded[] = [];
+    runner.on('released', (e) => ended.push(e));
+    runner.start();
+    await runUntil(clock, () => ended.length === 1);
+    const doneAt = clock.now();
+    await storage.enqueue('timed', toQueueEntries(products(1, 'later')).entries, clock.now());
+    await clock.advance(300_000);
+    assert.equal(ended.length, 1, 'not before its next turn');
+    await runUntil(clock, () => ended.length === 2);
+    await runner.stop();
+    assert.ok(clock.now() - doneAt >= 600_000, 'run at its next turn');
+    assert.deepEqual(ended.map((e) => e.outcome), ['completed', 'completed']);
+    assert.equal(target.store.size, 3);
+  });
+
   it('a slot that cannot run (no target) leaves its connector alone for a while, then tries again; a disabled connector is not run', async () => {
     const clock = new ManualClock();
     const storage = new MemoryStorage();
