@@ -18,7 +18,11 @@ import { LAST_EVENT_ID_PARAM, PATHS, STREAM_EVENTS, type QueuedBody, type Stream
 import { errorFromResponse, HttpSourceError } from './http-source-error.js';
 
 export interface HttpSyncSourceOptions {
-  /** Where the server mounted `createSyncHandler` (its `basePath`), absolute or relative to the page. */
+  /**
+   * Where the server mounted `createSyncHandler` (its `basePath`), absolute or relative to the
+   * page. Query parameters it carries (say, `?token=…`, a short-lived embed token from
+   * `shopsync serve`) go along with every request and the stream.
+   */
   url: string | URL;
   /** The connector's id when known; otherwise learnt from the first answer that names it. */
   connectorId?: string;
@@ -71,8 +75,10 @@ export class HttpSyncSource implements SyncSource {
     return source;
   }
 
-  /** The base URL, absolute, without a trailing slash. */
+  /** The base URL, absolute, without a trailing slash, query or fragment. */
   readonly url: string;
+  /** The base URL's query parameters, sent with every request. */
+  readonly #baseQuery: ReadonlyArray<[string, string]>;
   #connectorId: string;
   readonly #fetch: typeof fetch;
   readonly #EventSource: typeof EventSource | undefined;
@@ -96,6 +102,7 @@ export class HttpSyncSource implements SyncSource {
 
   constructor(options: HttpSyncSourceOptions) {
     const base = new URL(String(options.url), typeof location === 'undefined' ? undefined : location.href);
+    this.#baseQuery = [...base.searchParams];
     base.search = '';
     base.hash = '';
     this.url = base.href.replace(/\/+$/, '');
@@ -223,7 +230,7 @@ export class HttpSyncSource implements SyncSource {
         };
       });
     }
-    const url = this.url + PATHS.stream + (this.#lastEventId ? `?${LAST_EVENT_ID_PARAM}=${encodeURIComponent(this.#lastEventId)}` : '');
+    const url = this.url + PATHS.stream + queryString(this.#baseQuery, this.#lastEventId ? { [LAST_EVENT_ID_PARAM]: this.#lastEventId } : undefined);
     const stream = new ES(url, { withCredentials: this.#credentials === 'include' });
     this.#stream = stream;
     stream.addEventListener('open', () => {
@@ -313,7 +320,7 @@ export class HttpSyncSource implements SyncSource {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let res: Response;
     try {
-      res = await this.#fetch(this.url + path + queryString(query), {
+      res = await this.#fetch(this.url + path + queryString(this.#baseQuery, query), {
         method,
         headers,
         credentials: this.#credentials,
@@ -344,8 +351,8 @@ function filterQuery(f: ItemFilterQuery): Record<string, string | undefined> {
   return { ref: f.ref || undefined, status: f.status, entity: f.entity, since: f.since };
 }
 
-function queryString(query: Query | undefined): string {
-  const params = new URLSearchParams();
+function queryString(base: ReadonlyArray<[string, string]>, query: Query | undefined): string {
+  const params = new URLSearchParams([...base]);
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') params.set(k, String(v));
   const s = params.toString();
   return s ? `?${s}` : '';
