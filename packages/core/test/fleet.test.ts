@@ -76,8 +76,19 @@ describe('FleetRunner', () => {
     const runner = new FleetRunner({ storage, clock, targetFor: () => target, concurrency: 1, sliceMs: 3_000, pollMs: 100, engine: { batchSize: 2 } });
     const ended: SlotEnded[] = [];
     runner.on('released', (e) => ended.push(e));
+    // engineCreated hands out each slot's engine before its run: its events can be watched from the start.
+    const watched: string[] = [];
+    runner.on('engineCreated', ({ connectorId, engine }) => {
+      assert.equal(engine.running, false, 'handed out before its run starts');
+      engine.on('statusChanged', (c) => watched.push(`${connectorId}:${c.status}`));
+    });
     runner.start();
     await runUntil(clock, () => ended.filter((e) => e.connectorId === 'a-big').at(-1)?.outcome === 'completed');
+    assert.deepEqual(
+      watched.filter((w) => !w.endsWith(':in_progress')),
+      ['b-small:completed', 'c-small:completed', 'a-big:completed'],
+      'every run watched through engineCreated, to its end',
+    );
     await runner.stop();
     const order = ended.map((e) => `${e.connectorId}:${e.outcome}`);
     assert.deepEqual(order.slice(0, 3), ['a-big:yielded', 'b-small:completed', 'c-small:completed'], 'the small stores ran while the big one waited its turn');

@@ -88,6 +88,11 @@ export interface SlotEnded {
 /** Events of a runner (eventemitter3), for logs and metrics. */
 export interface FleetEvents {
   claimed: (e: { connectorId: string; worker: string; at: number }) => void;
+  /**
+   * A slot made the engine that drives its connector, before starting it: subscribe to its
+   * events here (webhooks, a live view). It is disposed before `released`.
+   */
+  engineCreated: (e: { connectorId: string; worker: string; engine: SyncEngine }) => void;
   released: (e: SlotEnded) => void;
   /** Storage failed while claiming or renewing: the runner goes on and tries again. */
   error: (e: { error: unknown; connectorId?: string }) => void;
@@ -226,6 +231,7 @@ export class FleetRunner extends EventEmitter<FleetEvents> {
       target = await this.#targetFor(slot.record);
       engine = new SyncEngine({ ...this.#engine, connector: slot.record.config, target, storage: this.#storage, clock: this.#clock });
       engine.on('statusChanged', (c) => (slot.eventId = c.eventId));
+      this.emit('engineCreated', { connectorId: slot.connectorId, worker: this.worker, engine });
       const latest = await engine.latestEvent();
       const resume = latest?.status === 'in_progress' || latest?.status === 'paused';
       const pending = await this.#storage.pendingCounts(slot.connectorId);
