@@ -97,6 +97,7 @@ export {
   claimedState,
   renewedState,
   releasedState,
+  requestedState,
   fleetEntry,
 } from './storage/registry-rules.js';
 export type { FleetState } from './storage/registry-rules.js';

@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConnectorRegistry, FleetRunner, MemoryStorage, ValidationError, sleep, toQueueEntries, type Change, type ConnectContext, type SlotEnded, type StorageAdapter, type ThrottleState } from '@shopsync/core';
+import { ConnectorRegistry, FleetRunner, MemoryStorage, ValidationError, sleep, toQueueEntries, type Change, type ConnectContext, type SlotEnded, type StorageAdapter, type Target, type ThrottleState } from '@shopsync/core';
 import { FakeTarget, ManualClock, flush } from '@shopsync/core/testing';
 
 const products = (n: number, prefix = 'P'): Change[] => Array.from({ length: n }, (_, i) => ({ entity: 'product', op: 'upsert', ref: `${prefix}${i + 1}`, data: { title: `${prefix} ${i + 1}` } }));
@@ -256,6 +256,77 @@ describe('FleetRunner', () => {
     assert.equal(target.store.size, 3);
   });
 
+  describe('a run requested (StorageAdapter.requestRun, a host\'s "sync now")', () => {
+    /** A runner over `queued` products queued for connector `c` (none: nothing to do until asked). */
+    async function requested(queued: number, targetFor?: () => Target) {
+      const clock = new ManualClock();
+      const storage = new MemoryStorage();
+      const registry = new ConnectorRegistry(storage, { clock });
+      await registry.create({ config: { id: 'c', shopDomain: 'c.myshopify.com', apiVersion: '2026-01' } });
+      if (queued > 0) await storage.enqueue('c', toQueueEntries(products(queued)).entries, clock.now());
+      const target = new ClockedTarget(clock, 1_000);
+      const runner = new FleetRunner({ storage, clock, targetFor: targetFor ?? (() => target), pollMs: 1_000, engine: { batchSize: 2 } });
+      const ended: SlotEnded[] = [];
+      runner.on('released', (e) => ended.push(e));
+      const events = async () => (await storage.listEvents('c', { offset: 0, limit: 10 })).items.reverse().map((e) => `${e.trigger}:${e.status}`);
+      return { clock, storage, target, runner, ended, events };
+    }
+
+    it('with nothing queued: the runner starts a manual run, which completes, and runs nothing more', async () => {
+      const { clock, storage, runner, ended, events } = await requested(0);
+      runner.start();
+      await clock.advance(5_000);
+      assert.equal(ended.length, 0, 'nothing queued, nothing asked: not claimed');
+      assert.equal(await storage.requestRun('c', clock.now()), true);
+      await runUntil(clock, () => ended.length === 1);
+      await clock.advance(5_000);
+      await runner.stop();
+      assert.deepEqual(ended.map((e) => e.outcome), ['completed'], 'run once: the release handled the request');
+      assert.deepEqual(await events(), ['manual:completed']);
+      assert.deepEqual(await storage.fleetView(clock.now()), []);
+    });
+
+    it('with changes queued: the run it starts is manual, and sends them', async () => {
+      const { clock, storage, target, runner, ended, events } = await requested(3);
+      await storage.requestRun('c', clock.now());
+      runner.start();
+      await runUntil(clock, () => ended.length === 1);
+      await runner.stop();
+      assert.deepEqual(await events(), ['manual:completed']);
+      assert.equal(target.store.size, 3);
+    });
+
+    it('asked again while it runs: another run follows the one under way, then no more', async () => {
+      const { clock, storage, target, runner, ended, events } = await requested(6);
+      await storage.requestRun('c', clock.now());
+      runner.start();
+      await runUntil(clock, () => target.pushes.length === 1);
+      assert.equal(await storage.requestRun('c', clock.now()), true);
+      await runUntil(clock, () => ended.length === 2, 30_000);
+      await clock.advance(5_000);
+      await runner.stop();
+      assert.deepEqual(ended.map((e) => e.outcome), ['completed', 'completed'], 'its release handled the first request only');
+      assert.deepEqual(await events(), ['manual:completed', 'manual:completed'], 'the run asked for, then the one asked for meanwhile');
+      assert.equal(target.store.size, 6);
+    });
+
+    it('a slot that could not run keeps the request: after its pause, the run asked for happens', async () => {
+      let calls = 0;
+      const { clock, storage, runner, ended, events } = await requested(0, () => {
+        if (++calls === 1) throw new Error('no credentials yet');
+        return new ClockedTarget(clock, 1_000);
+      });
+      await storage.requestRun('c', clock.now());
+      runner.start();
+      await clock.advance(29_000);
+      assert.deepEqual(ended.map((e) => e.outcome), ['failed'], 'paused after the failure');
+      await runUntil(clock, () => ended.length === 2, 60_000, 1_000);
+      await runner.stop();
+      assert.deepEqual(ended.map((e) => e.outcome), ['failed', 'completed']);
+      assert.deepEqual(await events(), ['manual:completed']);
+    });
+  });
+
   it('a slot that cannot run (no target) leaves its connector alone for a while, then tries again; a disabled connector is not run', async () => {
     const clock = new ManualClock();
     const storage = new MemoryStorage();
@@ -283,5 +354,24 @@ describe('FleetRunner', () => {
     await runner.stop();
     assert.deepEqual(ended.map((e) => `${e.connectorId}:${e.outcome}`), ['flaky:failed', 'flaky:completed']);
     assert.deepEqual(await storage.pendingCounts('off'), { categories: 0, products: 2, variants: 0 }, 'the disabled connector was left alone');
+  });
+
+  it('a run that cannot start (the store refuses the credentials) ends in Error once, then waits before the connector is tried again', async () => {
+    const clock = new ManualClock();
+    const storage = new MemoryStorage();
+    await setup(storage, clock, { refused: 2 });
+    const target = new ClockedTarget(clock, 100);
+    target.options.connectError = 'auth';
+    const runner = new FleetRunner({ storage, clock, pollMs: 100, targetFor: () => target });
+    const ended: SlotEnded[] = [];
+    runner.on('released', (e) => ended.push(e));
+    runner.start();
+    await clock.advance(10_000);
+    assert.deepEqual(ended.map((e) => e.outcome), ['error'], 'one Error event in 10 s, not one per poll');
+    target.options.connectError = undefined;
+    await runUntil(clock, () => ended.length === 2);
+    await runner.stop();
+    assert.deepEqual(ended.map((e) => e.outcome), ['error', 'completed'], 'tried again after the pause, and the changes went');
+    assert.deepEqual((await storage.listEvents('refused', { offset: 0, limit: 10 })).items.map((e) => e.status), ['completed', 'error']);
   });
 });

@@ -10,6 +10,7 @@ import {
   newFleetState,
   releasedState,
   renewedState,
+  requestedState,
   type ClaimRelease,
   type ClaimRequest,
   type ConnectorClaim,
@@ -126,6 +127,7 @@ export class IdbRegistry {
         void store.put({ ...e.row, fleet });
         const claim: ConnectorClaim = { record: e.record, claimUntil: fleet.claimUntil! };
         if (fleet.throttle) claim.throttle = { ...fleet.throttle };
+        if (fleet.runRequestedAt !== undefined) claim.runRequestedAt = fleet.runRequestedAt;
         return claim;
       });
     });
@@ -137,6 +139,10 @@ export class IdbRegistry {
 
   async release(connectorId: string, worker: string, release: ClaimRelease): Promise<void> {
     await this.#change(connectorId, (fleet) => releasedState(fleet, worker, release));
+  }
+
+  requestRun(connectorId: string, now: number): Promise<boolean> {
+    return this.#change(connectorId, (fleet) => requestedState(fleet, now));
   }
 
   view(now: number): Promise<FleetEntry[]> {
@@ -169,10 +175,10 @@ export class IdbRegistry {
 
   /**
    * Pending items (queued or leased) of the connectors whose claim depends on them (enabled,
-   * unclaimed, no run open), from their `meta` rows; a connector without one has none.
+   * unclaimed, no run open nor requested), from their `meta` rows; a connector without one has none.
    */
   async #pending(tx: Tx<IDBTransactionMode>, entries: readonly Entry[], now: number): Promise<Map<string, number>> {
-    const ids = entries.filter((e) => e.record.config.enabled && !e.fleet.open && !isClaimed(e.fleet, now)).map((e) => e.id);
+    const ids = entries.filter((e) => e.record.config.enabled && !e.fleet.open && e.fleet.runRequestedAt === undefined && !isClaimed(e.fleet, now)).map((e) => e.id);
     const meta = tx.objectStore('meta');
     const rows = await Promise.all(ids.map((id) => meta.get(id)));
     return new Map(ids.map((id, i) => [id, this.#counted(id, rows[i])]));

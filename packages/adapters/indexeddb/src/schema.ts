@@ -60,7 +60,9 @@ export interface LogRow {
 
 /**
  * A connector of the registry (version 4): its record, and what the fleet keeps beside it (who
- * claims it, until when, what the last runner left). Its pending counts are its `meta` row's.
+ * claims it, until when, what the last runner left, a host's run request). Its pending counts are
+ * its `meta` row's. Fleet fields added later (`runRequestedAt`) are optional and in no index: a
+ * record written before them reads as having none, with no new version.
  */
 export interface ConnectorRow {
   c: string;

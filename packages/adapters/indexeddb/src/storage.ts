@@ -453,6 +453,10 @@ export class IndexedDbStorage implements StorageAdapter {
     return this.#registry.release(connectorId, worker, release);
   }
 
+  requestRun(connectorId: string, now: number): Promise<boolean> {
+    return this.#registry.requestRun(connectorId, now);
+  }
+
   fleetView(now: number): Promise<FleetEntry[]> {
     return this.#registry.view(now);
   }

@@ -55,6 +55,11 @@ describe('IndexedDB connector registry', () => {
       await refused(s.renewConnectorClaim('bad', 'w1', T0, MIN), 'connectors', 'connector "bad"', 'fleet.claimUntil');
       assert.equal((await s.getConnector('bad'))?.config.id, 'bad', 'reading the record does not need its fleet state');
 
+      await raw.put('connectors', { ...sound, fleet: { ...sound.fleet, runRequestedAt: -1 } });
+      await refused(s.claimConnectors({ worker: 'w1', now: T0, leaseMs: MIN, limit: 10 }), 'connectors', 'connector "bad"', 'fleet.runRequestedAt');
+      await refused(s.fleetView(T0), 'connectors', 'connector "bad"', 'fleet.runRequestedAt');
+      await refused(s.requestRun('bad', T0), 'connectors', 'connector "bad"', 'fleet.runRequestedAt');
+
       await raw.put('connectors', sound);
       const meta = (await raw.get('meta', 'bad'))!;
       await raw.put('meta', { ...meta, products: -1 });

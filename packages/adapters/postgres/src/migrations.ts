@@ -145,8 +145,18 @@ const V3: Migration = (s) => `
   CREATE INDEX connector_claim ON ${s}.connector (last_claim_at NULLS FIRST, id) WHERE record IS NOT NULL AND enabled;
 `;
 
+/**
+ * Version 4: a host's run requests (core's StorageAdapter.requestRun). `run_requested_at`: epoch
+ * ms of the newest request no run has handled yet, else null. A requested connector has work (the
+ * claim statement); `connector_claim` serves its claim as before. Rows keep their fleet state and
+ * have no request.
+ */
+const V4: Migration = (s) => `
+  ALTER TABLE ${s}.connector ADD COLUMN run_requested_at bigint;
+`;
+
 /** The migrations in order: MIGRATIONS[n - 1] brings a schema from version n - 1 to n. */
-export const MIGRATIONS: readonly Migration[] = [V1, V2, V3];
+export const MIGRATIONS: readonly Migration[] = [V1, V2, V3, V4];
 
 /** The schema version this code writes and reads (the number of migrations). */
 export const DB_VERSION = MIGRATIONS.length;

@@ -1,6 +1,6 @@
 /**
  * The connector registry and the fleet's claims (core's StorageAdapter: createConnector …
- * fleetView) in the `connector` table (migrations.ts version 3), each inside the transaction
+ * fleetView) in the `connector` table (migrations.ts versions 3 and 4), each inside the transaction
  * storage.ts opens. A claim is one statement: the connectors with work are picked and locked
  * with FOR UPDATE SKIP LOCKED (two workers claiming at once take different ones) and marked
  * claimed. The registry's `enabled` is also the row's flag column, which the live side reads and
@@ -49,6 +49,7 @@ function fleetOf(ctx: QueueContext, r: Record<string, unknown>): FleetState {
     ['last_claim_at', 'lastClaimAt'],
     ['last_release_at', 'lastReleaseAt'],
     ['next_run_at', 'nextRunAt'],
+    ['run_requested_at', 'runRequestedAt'],
   ] as const) {
     if (!nullable(r[column])) f[field] = count(a, column, r[column]);
   }
@@ -87,12 +88,13 @@ export async function listConnectors(ctx: QueueContext, db: Db, q: PageQuery): P
 }
 
 export async function claimConnectors(ctx: QueueContext, db: Db, q: ClaimRequest): Promise<ConnectorClaim[]> {
-  const rows = await db.query<{ id: string; record: unknown; claim_until: unknown; throttle: unknown; prev: number | null }>(ctx.sql.claimConnectors, [q.worker, q.now, q.leaseMs, q.limit]);
+  const rows = await db.query<{ id: string; record: unknown; claim_until: unknown; throttle: unknown; run_requested_at: unknown; prev: number | null }>(ctx.sql.claimConnectors, [q.worker, q.now, q.leaseMs, q.limit]);
   // In claim order (RETURNING has none of its own).
   rows.sort((a, b) => (a.prev ?? -1) - (b.prev ?? -1) || (a.id < b.id ? -1 : 1));
   return rows.map((r) => {
     const claim: ConnectorClaim = { record: recordOf(ctx, r), claimUntil: count(at(ctx, r.id), 'claim_until', r.claim_until) };
     if (!nullable(r.throttle)) claim.throttle = record(at(ctx, r.id), 'throttle', r.throttle, throttleStateSchema);
+    if (!nullable(r.run_requested_at)) claim.runRequestedAt = count(at(ctx, r.id), 'run_requested_at', r.run_requested_at);
     return claim;
   });
 }
@@ -102,7 +104,11 @@ export async function renewConnectorClaim(ctx: QueueContext, db: Db, id: string,
 }
 
 export async function releaseConnector(ctx: QueueContext, db: Db, id: string, worker: string, r: ClaimRelease): Promise<void> {
-  await db.query(ctx.sql.releaseClaim, [id, worker, r.open, r.now, r.throttle ? JSON.stringify(r.throttle) : null, r.nextRunAt ?? null]);
+  await db.query(ctx.sql.releaseClaim, [id, worker, r.open, r.now, r.throttle ? JSON.stringify(r.throttle) : null, r.nextRunAt ?? null, r.runRequestHandled ?? null]);
+}
+
+export async function requestRun(ctx: QueueContext, db: Db, id: string, now: number): Promise<boolean> {
+  return (await db.query(ctx.sql.requestRun, [id, now])).length > 0;
 }
 
 export async function fleetView(ctx: QueueContext, db: Db, now: number): Promise<FleetEntry[]> {

@@ -109,20 +109,28 @@ export function statements(schema: string) {
     countRecords: `SELECT count(*) AS n FROM ${s}.connector WHERE record IS NOT NULL`,
     /**
      * Claims for $1 up to $4 connectors with work, least recently claimed first: registered,
-     * enabled, no live claim, a run open or changes pending (meta), not held back. Rows another
-     * worker is claiming are skipped (SKIP LOCKED: here rows are independent jobs).
+     * enabled, no live claim, a run open, a run requested or changes pending (meta), not held
+     * back. Rows another worker is claiming are skipped (SKIP LOCKED: here rows are independent jobs).
      */
     claimConnectors: `WITH c AS (
         SELECT k.id, k.last_claim_at AS prev FROM ${s}.connector AS k LEFT JOIN ${s}.meta AS m ON m.connector = k.id
         WHERE k.record IS NOT NULL AND k.enabled AND (k.claimed_by IS NULL OR k.claim_until <= $2)
-          AND (k.open OR coalesce(m.categories + m.products + m.variants, 0) > 0) AND (k.next_run_at IS NULL OR k.next_run_at <= $2)
+          AND (k.open OR k.run_requested_at IS NOT NULL OR coalesce(m.categories + m.products + m.variants, 0) > 0) AND (k.next_run_at IS NULL OR k.next_run_at <= $2)
         ORDER BY k.last_claim_at NULLS FIRST, k.id LIMIT $4 FOR UPDATE OF k SKIP LOCKED)
       UPDATE ${s}.connector AS k SET claimed_by = $1, claim_until = $2 + $3, last_claim_at = $2, open = true FROM c WHERE k.id = c.id
-      RETURNING k.id, k.record, k.claim_until, k.throttle, c.prev`,
+      RETURNING k.id, k.record, k.claim_until, k.throttle, k.run_requested_at, c.prev`,
     renewClaim: `UPDATE ${s}.connector SET claim_until = $3 WHERE id = $1 AND claimed_by = $2 RETURNING id`,
-    releaseClaim: `UPDATE ${s}.connector SET claimed_by = NULL, claim_until = NULL, open = $3, last_release_at = $4, throttle = coalesce($5, throttle), next_run_at = $6
+    /**
+     * Core's `releasedState`: the run request stays unless handled ($7 at or after it); one made
+     * after the claim also lifts the release's hold ($6). SET reads the row as it was.
+     */
+    releaseClaim: `UPDATE ${s}.connector SET claimed_by = NULL, claim_until = NULL, open = $3, last_release_at = $4, throttle = coalesce($5, throttle),
+        run_requested_at = CASE WHEN run_requested_at <= $7::bigint THEN NULL ELSE run_requested_at END,
+        next_run_at = CASE WHEN run_requested_at > coalesce($7::bigint, -1) AND run_requested_at > coalesce(last_claim_at, -1) THEN NULL ELSE $6::bigint END
       WHERE id = $1 AND claimed_by = $2`,
-    fleetRows: `SELECT k.id, k.record, k.claimed_by, k.claim_until, k.open, k.last_claim_at, k.last_release_at, k.next_run_at, k.throttle,
+    /** Core's `requestedState`: the newest request kept (greatest ignores null), any hold lifted. Returns a row when the connector is registered. */
+    requestRun: `UPDATE ${s}.connector SET run_requested_at = greatest(run_requested_at, $2::bigint), next_run_at = NULL WHERE id = $1 AND record IS NOT NULL RETURNING id`,
+    fleetRows: `SELECT k.id, k.record, k.claimed_by, k.claim_until, k.open, k.last_claim_at, k.last_release_at, k.next_run_at, k.run_requested_at, k.throttle,
         coalesce(m.categories + m.products + m.variants, 0) AS pending
       FROM ${s}.connector AS k LEFT JOIN ${s}.meta AS m ON m.connector = k.id WHERE k.record IS NOT NULL`,
 

@@ -271,6 +271,11 @@ export class PostgresStorage implements StorageAdapter {
     await this.#run({ name: 'releaseConnector', mode: 'write', repeatable: true }, (db) => registry.releaseConnector(this.#ctx, db, connectorId, worker, release));
   }
 
+  /** One statement; repeated after an unanswered COMMIT (a request made twice is one request). */
+  async requestRun(connectorId: string, now: number): Promise<boolean> {
+    return this.#run({ name: 'requestRun', mode: 'write', repeatable: true }, (db) => registry.requestRun(this.#ctx, db, connectorId, now));
+  }
+
   async fleetView(now: number): Promise<FleetEntry[]> {
     return this.#run({ name: 'fleetView', mode: 'read' }, (db) => registry.fleetView(this.#ctx, db, now));
   }

@@ -6,6 +6,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SCHEMA_VERSION, toQueueEntries, type Change, type ItemStatus, type LogEntry, type SyncEvent } from '@shopsync/core';
+import { connectorRecord } from '@shopsync/core/testing';
 import { PostgresStorage, StorageCorruptError } from '@shopsync/postgres';
 import { pgDescribe, pgFixture } from './helpers.js';
 
@@ -167,6 +168,23 @@ pgDescribe('PostgreSQL damaged records', () => {
       const l = (await lease(s))!;
       await pg.pool.query(`UPDATE "${s.schema}".leases SET ${set} WHERE id = $1`, [l.id]);
       await refused(s.ack(C, l.id, { items: [done('P2')], now: NOW }), table, row, field);
+      await s.close();
+    }
+  });
+
+  it('a run request of the wrong shape: the claim and the fleet view that meet it are refused, naming the column, and nothing is claimed', async () => {
+    for (const value of ['-5', '9007199254740993']) {
+      const s = await damaged('');
+      await s.createConnector(connectorRecord('store-2'));
+      assert.equal(await s.requestRun('store-2', NOW), true);
+      await pg.pool.query(`UPDATE "${s.schema}".connector SET run_requested_at = ${value} WHERE id = 'store-2'`);
+      const claim = () => s.claimConnectors({ worker: 'w1', now: NOW + 1, leaseMs: 60_000, limit: 10 });
+      await refused(claim(), 'connector', /^connector "store-2"$/, 'run_requested_at');
+      await refused(s.fleetView(NOW + 1), 'connector', /^connector "store-2"$/, 'run_requested_at');
+      const { rows } = await pg.pool.query(`SELECT claimed_by FROM "${s.schema}".connector WHERE id = 'store-2'`);
+      assert.deepEqual(rows, [{ claimed_by: null }], `${value}: the refused claim was rolled back`);
+      await pg.pool.query(`UPDATE "${s.schema}".connector SET run_requested_at = ${NOW} WHERE id = 'store-2'`);
+      assert.deepEqual((await claim()).map((c) => c.runRequestedAt), [NOW], 'claimed once mended');
       await s.close();
     }
   });

@@ -57,8 +57,21 @@ const V2_ROWS = (s: string) => `
     FROM ${s}.items WHERE key IN ('product:P1', 'product:P2');
 `;
 
+const REGISTERED = connectorRecord('store-2', {}, { schedule: { everyMs: 600_000 } });
+const THROTTLE = { at: new Date(T0 + 5).toISOString(), capacity: 2000, available: 1500.5, restoreRate: 100 };
+
+/**
+ * The same as version 3 wrote them, and a connector of the registry, store-2: it ran, and was
+ * released until its schedule's next turn, with the store's throttle state.
+ */
+const V3_ROWS = (s: string) => `
+  ${V2_ROWS(s)}
+  INSERT INTO ${s}.connector (id, enabled, updated_at, record, open, last_claim_at, last_release_at, next_run_at, throttle)
+    VALUES ('${REGISTERED.config.id}', true, ${T0}, '${JSON.stringify(REGISTERED)}', false, ${T0}, ${T0 + 10}, ${T0 + 600_010}, '${JSON.stringify(THROTTLE)}');
+`;
+
 /** Rows in each version's format, written after migrating to it (index: version - 1). */
-const ROWS_AT: ReadonlyArray<(s: string) => string> = [V1_ROWS, V2_ROWS];
+const ROWS_AT: ReadonlyArray<(s: string) => string> = [V1_ROWS, V2_ROWS, V3_ROWS];
 
 /** A schema brought to `version` by the migrations of that time, holding rows in that version's format. */
 async function atVersion(schema: string, version: number): Promise<void> {
@@ -113,6 +126,13 @@ pgDescribe('PostgreSQL schema migrations', () => {
         assert.equal(await s.getConnector(C), undefined);
         assert.equal(await s.createConnector(connectorRecord(C, { enabled: false })), true);
         assert.equal((await s.getConnector(C))?.config.enabled, false);
+      }
+      if (from >= 3) {
+        // A registered connector keeps its record and fleet state, with no run requested; a request lifts its hold.
+        assert.deepEqual(await s.getConnector('store-2'), REGISTERED);
+        assert.deepEqual(await s.claimConnectors({ worker: 'w1', now: T0 + 3000, leaseMs: 60_000, limit: 10 }), [], 'held until its next turn, nothing requested');
+        assert.equal(await s.requestRun('store-2', T0 + 3000), true);
+        assert.deepEqual(await s.claimConnectors({ worker: 'w1', now: T0 + 3001, leaseMs: 60_000, limit: 10 }), [{ record: REGISTERED, claimUntil: T0 + 63_001, throttle: THROTTLE, runRequestedAt: T0 + 3000 }]);
       }
       await s.close();
     });

@@ -1,5 +1,5 @@
 /**
- * The connector registry and the fleet's claims on SQLite (schema.ts, version 5): one `registry`
+ * The connector registry and the fleet's claims on SQLite (schema.ts, versions 5 and 6): one `registry`
  * row per connector, under core's shared rules (registry-rules.ts). Every statement is here, named;
  * `SqliteRegistry`'s methods are synchronous and run inside the storage's transaction (claims,
  * renewals and releases in an immediate one: a writer from the start, so that a claim's read and
@@ -21,6 +21,7 @@ import {
   isClaimable,
   releasedState,
   renewedState,
+  requestedState,
   throttleStateSchema,
   type ClaimRelease,
   type ClaimRequest,
@@ -48,6 +49,7 @@ interface FleetRow extends RecordRow {
   last_claim_at: unknown;
   last_release_at: unknown;
   next_run_at: unknown;
+  run_requested_at: unknown;
   throttle: unknown;
   categories: unknown;
   products: unknown;
@@ -62,18 +64,21 @@ const COLUMN_OF: Record<keyof FleetState, string> = {
   lastClaimAt: 'last_claim_at',
   lastReleaseAt: 'last_release_at',
   nextRunAt: 'next_run_at',
+  runRequestedAt: 'run_requested_at',
   throttle: 'throttle',
 };
 
 const RECORD_COLUMNS = 'r.connector, r.record, r.enabled';
-const FLEET_COLUMNS = `${RECORD_COLUMNS}, r.open, r.claimed_by, r.claim_until, r.last_claim_at, r.last_release_at, r.next_run_at, r.throttle, m.categories, m.products, m.variants`;
+const FLEET_COLUMNS = `${RECORD_COLUMNS}, r.open, r.claimed_by, r.claim_until, r.last_claim_at, r.last_release_at, r.next_run_at, r.run_requested_at, r.throttle, m.categories, m.products, m.variants`;
 /** registry-rules' `isClaimed`, in SQL (at `@now`). */
 const CLAIMED = 'r.claimed_by IS NOT NULL AND coalesce(r.claim_until, 0) > @now';
 /**
  * registry-rules' `hasWork`, in SQL (at `@now`): enabled (the condition of `registry_claim`), a run
- * open or changes pending (`meta`'s exact counts; none without a row), and not held back.
+ * open, a run requested or changes pending (`meta`'s exact counts; none without a row), and not
+ * held back.
  */
-const HAS_WORK = 'r.enabled = 1 AND (r.open = 1 OR coalesce(m.categories + m.products + m.variants, 0) > 0) AND (r.next_run_at IS NULL OR r.next_run_at <= @now)';
+const HAS_WORK =
+  'r.enabled = 1 AND (r.open = 1 OR r.run_requested_at IS NOT NULL OR coalesce(m.categories + m.products + m.variants, 0) > 0) AND (r.next_run_at IS NULL OR r.next_run_at <= @now)';
 
 /** The registry's statements: the SQL of every registry operation (prepareRegistry). */
 export interface RegistryStatements {
@@ -107,7 +112,7 @@ export function prepareRegistry(db: Database): RegistryStatements {
     busy: db.prepare(`SELECT ${FLEET_COLUMNS} FROM registry AS r LEFT JOIN meta AS m ON m.connector = r.connector WHERE (${CLAIMED}) OR (${HAS_WORK})`),
     /** Writes a connector's whole fleet state. */
     putFleet: db.prepare(
-      'UPDATE registry SET open = @open, claimed_by = @claimedBy, claim_until = @claimUntil, last_claim_at = @lastClaimAt, last_release_at = @lastReleaseAt, next_run_at = @nextRunAt, throttle = @throttle WHERE connector = @connector',
+      'UPDATE registry SET open = @open, claimed_by = @claimedBy, claim_until = @claimUntil, last_claim_at = @lastClaimAt, last_release_at = @lastReleaseAt, next_run_at = @nextRunAt, run_requested_at = @runRequestedAt, throttle = @throttle WHERE connector = @connector',
     ),
   };
 }
@@ -172,6 +177,7 @@ export class SqliteRegistry {
       this.#putFleet(connector, fleet);
       const claim: ConnectorClaim = { record: e.record, claimUntil: fleet.claimUntil! };
       if (fleet.throttle) claim.throttle = fleet.throttle;
+      if (fleet.runRequestedAt !== undefined) claim.runRequestedAt = fleet.runRequestedAt;
       return claim;
     });
   }
@@ -188,6 +194,13 @@ export class SqliteRegistry {
     const fleet = this.#fleetOf(connectorId);
     const next = fleet && releasedState(fleet, worker, release);
     if (next) this.#putFleet(connectorId, next);
+  }
+
+  requestRun(connectorId: string, now: number): boolean {
+    const fleet = this.#fleetOf(connectorId);
+    if (!fleet) return false;
+    this.#putFleet(connectorId, requestedState(fleet, now));
+    return true;
   }
 
   /** Connectors claimed or with work: oldest first (running since its claim, waiting since its last release or creation), then by id. */
@@ -224,7 +237,7 @@ export class SqliteRegistry {
     const at = this.#at('registry', row.connector);
     const open = row.open === 1 ? true : row.open === 0 ? false : fail(at, 'open', '0 or 1', row.open);
     const state: Record<string, unknown> = { open };
-    const optional = { claimedBy: row.claimed_by, claimUntil: row.claim_until, lastClaimAt: row.last_claim_at, lastReleaseAt: row.last_release_at, nextRunAt: row.next_run_at };
+    const optional = { claimedBy: row.claimed_by, claimUntil: row.claim_until, lastClaimAt: row.last_claim_at, lastReleaseAt: row.last_release_at, nextRunAt: row.next_run_at, runRequestedAt: row.run_requested_at };
     for (const [field, cell] of Object.entries(optional)) if (cell !== null) state[field] = cell;
     if (row.throttle !== null) state.throttle = record(at, 'throttle', row.throttle, throttleStateSchema);
     const parsed = fleetStateSchema.safeParse(state);
@@ -261,6 +274,7 @@ export class SqliteRegistry {
       lastClaimAt: f.lastClaimAt ?? null,
       lastReleaseAt: f.lastReleaseAt ?? null,
       nextRunAt: f.nextRunAt ?? null,
+      runRequestedAt: f.runRequestedAt ?? null,
       throttle: f.throttle ? JSON.stringify(f.throttle) : null,
     });
   }

@@ -5,7 +5,8 @@ import type { Database } from 'better-sqlite3';
  * records the version reached. Version 1 created the tables and the drain-order index; version 2
  * added the indexes of the item tab's status and type filters; version 3 cut the writes per item;
  * version 4 finds a product's pending variant upserts (a lease takes a product with its variants);
- * version 5 keeps the connector registry and the fleet's claims.
+ * version 5 keeps the connector registry and the fleet's claims; version 6 keeps a host's run
+ * requests.
  *
  * Version 3 layout. `items` has one row per item key, with a stable `id`: its pending change while
  * it has one, stored as its parts (`pending` is the change's JSON, `os` its seq, `ob` its drain
@@ -21,6 +22,9 @@ import type { Database } from 'better-sqlite3';
  * `items_parent`), every other row in at most one, as in version 3.
  *
  * Version 5 adds the connector registry and the fleet's claims: `registry` (registry.ts).
+ *
+ * Version 6 adds `run_requested_at` to `registry`: when a host last asked for a run (core's
+ * FleetState.runRequestedAt; NULL: none waiting).
  */
 export const MIGRATIONS: ReadonlyArray<string> = [
   `
@@ -154,6 +158,13 @@ export const MIGRATIONS: ReadonlyArray<string> = [
     throttle TEXT
   ) WITHOUT ROWID;
   CREATE INDEX registry_claim ON registry (last_claim_at, connector) WHERE enabled = 1;
+  `,
+  // Version 6. A host's run request (StorageAdapter.requestRun): epoch ms of the newest request no
+  // run has handled yet, else NULL. A requested connector has work (the claim's SQL), and
+  // `registry_claim`, over the enabled connectors, serves its claim as before. Rows keep their
+  // fleet state and have no request.
+  `
+  ALTER TABLE registry ADD COLUMN run_requested_at INTEGER;
   `,
 ];
 

@@ -243,6 +243,10 @@ export class SqliteStorage implements StorageAdapter {
     this.#tx(() => this.#registry.release(connectorId, worker, release));
   }
 
+  async requestRun(connectorId: string, now: number): Promise<boolean> {
+    return this.#tx(() => this.#registry.requestRun(connectorId, now));
+  }
+
   async fleetView(now: number): Promise<FleetEntry[]> {
     return this.#tx(() => this.#registry.view(now), 'deferred');
   }

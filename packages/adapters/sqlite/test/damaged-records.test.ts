@@ -201,7 +201,7 @@ describe('SQLite damaged records', () => {
     return storage;
   }
 
-  it('a registry row of the wrong shape: the read, claim, renewal or release that meets it is refused, naming the field, and changes nothing', async () => {
+  it('a registry row of the wrong shape: the read, claim, renewal, release or run request that meets it is refused, naming the field, and changes nothing', async () => {
     type Op = (s: SqliteStorage) => Promise<unknown>;
     const get: Op = (s) => s.getConnector('store-2');
     const list: Op = (s) => s.listConnectors({ offset: 0, limit: 10 });
@@ -223,7 +223,8 @@ describe('SQLite damaged records', () => {
       ['throttle = json_set(throttle, \'$.capacity\', -1)', [claim], 'registry', 'throttle.capacity'],
       ['last_claim_at = 1.5', [claim, (s) => s.renewConnectorClaim('store-2', 'w1', NOW, 60_000)], 'registry', 'last_claim_at'],
       ['last_release_at = -1', [view, (s) => s.releaseConnector('store-2', 'w1', { now: NOW, open: false })], 'registry', 'last_release_at'],
-      ["next_run_at = 'soon'", [(s) => s.renewConnectorClaim('store-2', 'w1', NOW, 60_000)], 'registry', 'next_run_at'],
+      ["next_run_at = 'soon'", [(s) => s.renewConnectorClaim('store-2', 'w1', NOW, 60_000), (s) => s.requestRun('store-2', NOW + 2)], 'registry', 'next_run_at'],
+      ['run_requested_at = -5', [claim, view, (s) => s.requestRun('store-2', NOW + 2)], 'registry', 'run_requested_at'],
       // The pending counts a claim reads are checked as every read of meta checks them.
       ["UPDATE meta SET products = 1.5 WHERE connector = 'store-2'", [claim, view], 'meta', 'products'],
     ];

@@ -4,7 +4,8 @@
  * queue, leases, item statuses and mappings, with the current indexes in place. A version 3
  * database is also written with version 3's own layout, to check that version 4 finds the
  * variants it already held (a lease takes a product with them). From version 5 on, connectors
- * registered after the upgrade are claimed for the changes their queues already held.
+ * registered after the upgrade are claimed for the changes their queues already held. A version 5
+ * registry keeps its records and fleet state through version 6 (run requests).
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -230,6 +231,38 @@ describe('SQLite schema versions', () => {
 
     const raw = new Sqlite(path, { readonly: true });
     assert.deepEqual(raw.prepare('SELECT key, vp FROM items WHERE vp IS NOT NULL ORDER BY key').raw().all(), [['variant:V4', 'P9']], 'only the pending variant upsert left names its product');
+    assert.equal(raw.pragma('integrity_check', { simple: true }), 'ok');
+    raw.close();
+  });
+
+  it('upgrades a version 5 registry: records and fleet state kept, no run requested; a request then makes a held connector claimable', async () => {
+    const path = tmp.file('v5-registry.sqlite');
+    const db = new Sqlite(path);
+    migrate(db, 5);
+    const held = connectorRecord(C, { language: 'de' }, { schedule: { everyMs: 600_000 }, credentialsRef: 'vault:shops/1' });
+    const off = connectorRecord(OTHER, { enabled: false });
+    const throttle = { at: new Date(T0 + 5).toISOString(), capacity: 2000, available: 1500.5, restoreRate: 100 };
+    // As version 5's code wrote them: store-1 ran and was released until its schedule's next turn; store-2 never ran.
+    db.prepare('INSERT INTO registry (connector, record, enabled, open, last_claim_at, last_release_at, next_run_at, throttle) VALUES (?, ?, 1, 0, ?, ?, ?, ?)').run(C, JSON.stringify(held), T0, T0 + 10, T0 + 600_010, JSON.stringify(throttle));
+    db.prepare('INSERT INTO registry (connector, record, enabled) VALUES (?, ?, 0)').run(OTHER, JSON.stringify(off));
+    db.close();
+
+    const s = SqliteStorage.open({ path });
+    assert.equal(s.version, DB_VERSION);
+    assert.deepEqual(await s.listConnectors({ offset: 0, limit: 10 }), { items: [held, off], total: 2 });
+    assert.deepEqual(await s.claimConnectors({ worker: 'w1', now: T0 + 20, leaseMs: 60_000, limit: 10 }), [], 'held until its next turn, and nothing requested');
+    assert.deepEqual(await s.fleetView(T0 + 20), []);
+    assert.equal(await s.requestRun(C, T0 + 30), true);
+    assert.equal(await s.requestRun(OTHER, T0 + 30), true);
+    assert.deepEqual(await s.claimConnectors({ worker: 'w1', now: T0 + 40, leaseMs: 60_000, limit: 10 }), [{ record: held, claimUntil: T0 + 60_040, throttle, runRequestedAt: T0 + 30 }], 'the hold lifted; store-2 is disabled');
+    await s.close();
+
+    const raw = new Sqlite(path, { readonly: true });
+    assert.deepEqual(raw.prepare('SELECT connector, last_claim_at, run_requested_at FROM registry ORDER BY connector').raw().all(), [
+      [C, T0 + 40, T0 + 30],
+      [OTHER, null, T0 + 30],
+    ]);
+    assert.deepEqual(indexesOf(raw, 'registry'), ['registry_claim']);
     assert.equal(raw.pragma('integrity_check', { simple: true }), 'ok');
     raw.close();
   });

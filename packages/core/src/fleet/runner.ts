@@ -22,7 +22,7 @@ import { newId } from '../ids.js';
 import type { ConnectorRecord } from '../schemas/registry.js';
 import type { SyncEvent } from '../schemas/event.js';
 import type { ConnectorClaim, StorageAdapter } from '../storage/adapter.js';
-import type { Target, ThrottleState } from '../target.js';
+import type { Target } from '../target.js';
 import { parseOrThrow } from '../validate.js';
 
 const fleetTuningSchema = z.strictObject({
@@ -106,12 +106,16 @@ interface Slot extends FleetSlot {
   done: Promise<void>;
 }
 
-/** A slot that could not run waits this long before its connector is claimed again. */
+/**
+ * A slot that could not run, or whose run could not start (its event ended in Error: credentials
+ * refused, store unreachable), waits this long before its connector is claimed again: a store
+ * that refuses us is not asked again and again, nor an Error event recorded each time.
+ */
 const FAILED_PAUSE_MS = 30_000;
 
-/** When the connector may be claimed again: after a pause if its slot failed, at its schedule's next turn once its run completed, else as soon as it has work. */
+/** When the connector may be claimed again: after a pause if its slot failed or its run could not start, at its schedule's next turn once its run completed, else as soon as it has work. */
 function nextRun(outcome: SlotEnded['outcome'], record: ConnectorRecord, now: number): { nextRunAt?: number } {
-  if (outcome === 'failed') return { nextRunAt: now + FAILED_PAUSE_MS };
+  if (outcome === 'failed' || outcome === 'error') return { nextRunAt: now + FAILED_PAUSE_MS };
   if (outcome === 'completed' && record.schedule) return { nextRunAt: now + record.schedule.everyMs };
   return {};
 }
@@ -156,6 +160,11 @@ export class FleetRunner extends EventEmitter<FleetEvents> {
       running: [...this.#slots.values()].map((s) => ({ connectorId: s.connectorId, since: s.since, yieldsAt: s.yieldsAt, ...(s.eventId && { eventId: s.eventId }) })),
       stopping: this.#stop.signal.aborted,
     };
+  }
+
+  /** Looks for work now rather than at the next poll (a host that just queued changes or asked for a run). */
+  wake(): void {
+    this.#wake.abort();
   }
 
   /**
@@ -215,15 +224,19 @@ export class FleetRunner extends EventEmitter<FleetEvents> {
     slot.cancelYieldTimer = this.#clock.setTimer(() => yieldRun.abort(), this.#t.sliceMs);
     this.#slots.set(id, slot);
     this.emit('claimed', { connectorId: id, worker: this.worker, at: now });
-    slot.done = this.#drive(slot, claim.throttle).finally(() => {
+    slot.done = this.#drive(slot, claim).finally(() => {
       slot.cancelYieldTimer();
       this.#slots.delete(id);
       this.#wake.abort();
     });
   }
 
-  /** Runs one slot to its end, then releases the claim with what the next runner needs. */
-  async #drive(slot: Slot, throttle: ThrottleState | undefined): Promise<void> {
+  /**
+   * Runs one slot to its end, then releases the claim with what the next runner needs. A run
+   * requested (the claim's `runRequestedAt`) starts even with nothing pending; once a run started,
+   * the release says the request was handled (one made since survives: another run follows).
+   */
+  async #drive(slot: Slot, { throttle, runRequestedAt: requested }: ConnectorClaim): Promise<void> {
     let target: Target | undefined;
     let engine: SyncEngine | undefined;
     let ended: Omit<SlotEnded, 'heldMs' | 'connectorId' | 'worker'>;
@@ -235,9 +248,9 @@ export class FleetRunner extends EventEmitter<FleetEvents> {
       const latest = await engine.latestEvent();
       const resume = latest?.status === 'in_progress' || latest?.status === 'paused';
       const pending = await this.#storage.pendingCounts(slot.connectorId);
-      if (!resume && pending.categories + pending.products + pending.variants === 0) ended = { outcome: 'completed' };
+      if (!resume && requested === undefined && pending.categories + pending.products + pending.variants === 0) ended = { outcome: 'completed' };
       else {
-        const event = await engine.start({ trigger: resume ? 'resume' : 'changes', yieldSignal: slot.yieldRun.signal, ...(throttle && { throttle }) });
+        const event = await engine.start({ trigger: resume ? 'resume' : requested !== undefined ? 'manual' : 'changes', yieldSignal: slot.yieldRun.signal, ...(throttle && { throttle }) });
         ended = { outcome: slot.lost ? 'lost' : event.status === 'in_progress' ? 'yielded' : event.status, event };
       }
     } catch (error) {
@@ -254,6 +267,7 @@ export class FleetRunner extends EventEmitter<FleetEvents> {
           open,
           ...((last ?? throttle) && { throttle: last ?? throttle }),
           ...nextRun(ended.outcome, slot.record, now),
+          ...(ended.event && requested !== undefined && { runRequestHandled: requested }),
         });
       }
     } catch (error) {

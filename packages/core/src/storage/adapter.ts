@@ -135,15 +135,27 @@ export interface StorageAdapter {
   listConnectors(query: PageQuery): Promise<Page<ConnectorRecord>>;
   /**
    * Claims for `worker` up to `limit` enabled connectors that have work and no live claim: a run
-   * may be open (`open`) or changes are pending, and no release held it back until later
-   * (`nextRunAt`: a schedule's next turn, a pause after a failure). Least recently claimed first. Each claim lasts `leaseMs` from `now` unless renewed; while it lives
-   * no other worker can claim the connector. The connector is marked open.
+   * may be open (`open`), changes are pending or a run was requested (`requestRun`), and no
+   * release held it back until later (`nextRunAt`: a schedule's next turn, a pause after a
+   * failure). Least recently claimed first. Each claim lasts `leaseMs` from `now` unless renewed;
+   * while it lives no other worker can claim the connector. The connector is marked open.
    */
   claimConnectors(request: ClaimRequest): Promise<ConnectorClaim[]>;
   /** Extends `worker`'s claim to `now + leaseMs`. False when the claim was lost (another worker holds the connector). */
   renewConnectorClaim(connectorId: string, worker: string, now: number, leaseMs: number): Promise<boolean>;
-  /** Ends `worker`'s claim, recording what the next runner needs. Nothing happens if `worker` no longer holds it. */
+  /**
+   * Ends `worker`'s claim, recording what the next runner needs. Nothing happens if `worker` no
+   * longer holds it. The run request stays unless the release handled it (`runRequestHandled`).
+   */
   releaseConnector(connectorId: string, worker: string, release: ClaimRelease): Promise<void>;
+  /**
+   * Asks for a run of the connector now, even with nothing pending (a host's "sync now"): records
+   * the request (`ConnectorClaim.runRequestedAt`: the newest request is kept) and lifts any hold
+   * (`nextRunAt`), so that the connector is claimed as soon as it is enabled and unclaimed. A
+   * request made while a claim holds it survives that claim's release: another run follows.
+   * False (nothing written) when the connector is not in the registry.
+   */
+  requestRun(connectorId: string, now: number): Promise<boolean>;
   /** Connectors that have work, claimed or waiting (for a host's view of the fleet). */
   fleetView(now: number): Promise<FleetEntry[]>;
 
@@ -166,6 +178,8 @@ export interface ConnectorClaim {
   claimUntil: number;
   /** The store's rate limit as the last runner left it. */
   throttle?: ThrottleState;
+  /** Epoch ms of the run request the claim found (`requestRun`): run even with nothing pending, then say so in the release (`runRequestHandled`). */
+  runRequestedAt?: number;
 }
 
 /** What a worker records as it lets a connector go. */
@@ -174,14 +188,22 @@ export interface ClaimRelease {
   /** A run is still under way (its event In Progress, or Paused): claim the connector again even with nothing pending. */
   open: boolean;
   throttle?: ThrottleState;
-  /** Not claimed again before this (epoch ms): a schedule's next turn, or a pause after a failure. Absent: as soon as it has work. */
+  /**
+   * Not claimed again before this (epoch ms): a schedule's next turn, or a pause after a failure.
+   * Absent: as soon as it has work. A run requested after the claim is not held back.
+   */
   nextRunAt?: number;
+  /**
+   * The claim's `runRequestedAt`, once a run started for it: the stored request is cleared if it
+   * is not newer (one made during the run survives, and another run follows). Absent: it stays.
+   */
+  runRequestHandled?: number;
 }
 
 /** A connector with work, as `fleetView` sees it. */
 export interface FleetEntry {
   connectorId: string;
-  /** `running`: a live claim holds it; `waiting`: it has work and nobody runs it. */
+  /** `running`: a live claim holds it; `waiting`: it has work (a run open, changes pending or a run requested) and nobody runs it. */
   state: 'running' | 'waiting';
   /** The worker holding it (running). */
   worker?: string;

@@ -4,7 +4,7 @@
  */
 import type { ConnectorRecord } from '../schemas/registry.js';
 import type { ClaimRelease, ClaimRequest, ConnectorClaim, FleetEntry, Page, PageQuery } from './adapter.js';
-import { claimedState, compareClaimOrder, fleetEntry, isClaimable, newFleetState, releasedState, renewedState, type FleetState } from './registry-rules.js';
+import { claimedState, compareClaimOrder, fleetEntry, isClaimable, newFleetState, releasedState, renewedState, requestedState, type FleetState } from './registry-rules.js';
 
 /** The registry and claims of one MemoryStorage (its pending counts come from the storage). */
 export class MemoryRegistry {
@@ -51,6 +51,7 @@ export class MemoryRegistry {
       e.fleet = claimedState(e.fleet, r.worker, r.now, r.leaseMs);
       const claim: ConnectorClaim = { record: structuredClone(e.record), claimUntil: e.fleet.claimUntil! };
       if (e.fleet.throttle) claim.throttle = { ...e.fleet.throttle };
+      if (e.fleet.runRequestedAt !== undefined) claim.runRequestedAt = e.fleet.runRequestedAt;
       return claim;
     });
   }
@@ -67,6 +68,13 @@ export class MemoryRegistry {
     const e = this.#entries.get(connectorId);
     const next = e && releasedState(e.fleet, worker, release);
     if (next) e!.fleet = structuredClone(next);
+  }
+
+  requestRun(connectorId: string, now: number): boolean {
+    const e = this.#entries.get(connectorId);
+    if (!e) return false;
+    e.fleet = requestedState(e.fleet, now);
+    return true;
   }
 
   view(now: number): FleetEntry[] {

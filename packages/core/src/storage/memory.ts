@@ -353,6 +353,10 @@ export class MemoryStorage implements StorageAdapter {
     this.#open().release(connectorId, worker, release);
   }
 
+  async requestRun(connectorId: string, now: number): Promise<boolean> {
+    return this.#open().requestRun(connectorId, now);
+  }
+
   async fleetView(now: number): Promise<FleetEntry[]> {
     return this.#open().view(now);
   }

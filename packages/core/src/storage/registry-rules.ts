@@ -20,6 +20,8 @@ export interface FleetState {
   lastReleaseAt?: number;
   /** Not claimed before then: a schedule's next turn, or a pause after a slot that failed. */
   nextRunAt?: number;
+  /** A host asked for a run (StorageAdapter.requestRun) at this time, and no run has handled it yet: claim the connector even with nothing pending. */
+  runRequestedAt?: number;
   throttle?: ThrottleState;
 }
 
@@ -39,6 +41,7 @@ export const fleetStateSchema = z.strictObject({
   lastClaimAt: ms.optional(),
   lastReleaseAt: ms.optional(),
   nextRunAt: ms.optional(),
+  runRequestedAt: ms.optional(),
   throttle: throttleStateSchema.optional(),
 });
 
@@ -48,9 +51,9 @@ export const newFleetState = (): FleetState => ({ open: false });
 /** Whether a claim holds the connector at `now`. */
 export const isClaimed = (f: FleetState, now: number): boolean => f.claimedBy !== undefined && (f.claimUntil ?? 0) > now;
 
-/** Whether the connector has work now: enabled, a run open or changes pending, and not held back (`nextRunAt`). */
+/** Whether the connector has work now: enabled, a run open, changes pending or a run requested, and not held back (`nextRunAt`). */
 export function hasWork(record: ConnectorRecord, f: FleetState, pending: number, now: number): boolean {
-  return record.config.enabled && (f.open || pending > 0) && (f.nextRunAt === undefined || f.nextRunAt <= now);
+  return record.config.enabled && (f.open || pending > 0 || f.runRequestedAt !== undefined) && (f.nextRunAt === undefined || f.nextRunAt <= now);
 }
 
 /** Whether a worker may claim the connector now. */
@@ -71,14 +74,34 @@ export function renewedState(f: FleetState, worker: string, now: number, leaseMs
   return f.claimedBy === worker ? { ...f, claimUntil: now + leaseMs } : undefined;
 }
 
-/** The state once `worker` lets the connector go; undefined when it no longer holds it (nothing changes). */
+/**
+ * The state once a host asks for a run at `now`: the newest request is kept (a run that handles
+ * it handles every older one), and any hold is lifted (`nextRunAt`), whoever holds the claim.
+ */
+export function requestedState(f: FleetState, now: number): FleetState {
+  const next: FleetState = { ...f, runRequestedAt: Math.max(f.runRequestedAt ?? now, now) };
+  delete next.nextRunAt;
+  return next;
+}
+
+/**
+ * The state once `worker` lets the connector go; undefined when it no longer holds it (nothing
+ * changes). A run request survives unless the release handled it (`runRequestHandled` at or after
+ * it); one made after the claim (a host asked again while the run went on) also lifts the
+ * release's hold, as it would lift a hold made before it.
+ */
 export function releasedState(f: FleetState, worker: string, r: ClaimRelease): FleetState | undefined {
   if (f.claimedBy !== worker) return undefined;
   const next: FleetState = { open: r.open, lastReleaseAt: r.now };
   if (f.lastClaimAt !== undefined) next.lastClaimAt = f.lastClaimAt;
   const throttle = r.throttle ?? f.throttle;
   if (throttle) next.throttle = throttle;
-  if (r.nextRunAt !== undefined) next.nextRunAt = r.nextRunAt;
+  const request = f.runRequestedAt;
+  const survives = request !== undefined && (r.runRequestHandled === undefined || request > r.runRequestHandled);
+  if (survives) next.runRequestedAt = request;
+  // Made after the claim (not in the same millisecond: the claim may have seen it, and a slot that failed must keep its pause).
+  const askedSinceClaim = survives && (f.lastClaimAt === undefined || request > f.lastClaimAt);
+  if (r.nextRunAt !== undefined && !askedSinceClaim) next.nextRunAt = r.nextRunAt;
   return next;
 }
 

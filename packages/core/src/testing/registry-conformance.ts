@@ -119,6 +119,66 @@ export function registryConformance(describe: (name: string, fn: () => void) => 
       equal((await s.claimConnectors({ worker: 'w3', now: T0 + 4_000, leaseMs: MIN, limit: 1 }))[0]?.throttle?.available, 120.5, 'kept when the next release says nothing new');
     });
 
+    test('a run requested: claimed with nothing pending, the claim carries it; the release that handled it clears it, one made during the run survives', async (s) => {
+      await s.createConnector(connectorRecord('store-a'));
+      equal(await s.requestRun('store-z', T0), false, 'not in the registry');
+      equal(await s.getConnector('store-z'), undefined, 'a request creates nothing');
+      equal(await s.requestRun('store-a', T0 + 1), true);
+      deepEqual(await s.fleetView(T0 + 2), [{ connectorId: 'store-a', state: 'waiting', since: T0 }], 'waiting for a run, nothing pending');
+      const [first] = await s.claimConnectors({ worker: 'w1', now: T0 + 2, leaseMs: MIN, limit: 10 });
+      ok(first, 'claimed with nothing pending');
+      equal(first.runRequestedAt, T0 + 1);
+      await s.releaseConnector('store-a', 'w1', { now: T0 + 3, open: false, runRequestHandled: T0 + 1 });
+      deepEqual(await s.claimConnectors({ worker: 'w1', now: T0 + 4, leaseMs: MIN, limit: 10 }), [], 'handled: not claimed again');
+      deepEqual(await s.fleetView(T0 + 4), []);
+
+      equal(await s.requestRun('store-a', T0 + 5), true);
+      equal((await s.claimConnectors({ worker: 'w1', now: T0 + 6, leaseMs: MIN, limit: 10 }))[0]?.runRequestedAt, T0 + 5);
+      equal(await s.requestRun('store-a', T0 + 7), true, 'asked again while it runs');
+      // A schedule's next turn does not hold back a run asked for after the claim.
+      await s.releaseConnector('store-a', 'w1', { now: T0 + 8, open: false, runRequestHandled: T0 + 5, nextRunAt: T0 + 10 * MIN });
+      const [again] = await s.claimConnectors({ worker: 'w2', now: T0 + 9, leaseMs: MIN, limit: 10 });
+      equal(again?.runRequestedAt, T0 + 7, 'the request made during the run survived its release');
+      await s.releaseConnector('store-a', 'w2', { now: T0 + 10, open: false, runRequestHandled: T0 + 7 });
+      deepEqual(await s.claimConnectors({ worker: 'w1', now: T0 + 11, leaseMs: MIN, limit: 10 }), []);
+
+      // A release that ran nothing for it (no runRequestHandled) leaves the request, and another claim finds it.
+      await s.requestRun('store-a', T0 + 12);
+      await s.claimConnectors({ worker: 'w1', now: T0 + 13, leaseMs: MIN, limit: 10 });
+      await s.releaseConnector('store-a', 'w1', { now: T0 + 14, open: false });
+      equal((await s.claimConnectors({ worker: 'w2', now: T0 + 15, leaseMs: MIN, limit: 10 }))[0]?.runRequestedAt, T0 + 12);
+    });
+
+    test("a run request waits while its connector is disabled, lifts a hold, keeps the newest time, and outlasts a failed slot's pause", async (s) => {
+      await s.createConnector(connectorRecord('off', { enabled: false }));
+      equal(await s.requestRun('off', T0), true);
+      deepEqual(await s.claimConnectors({ worker: 'w1', now: T0 + 1, leaseMs: MIN, limit: 10 }), [], 'disabled');
+      deepEqual(await s.fleetView(T0 + 1), []);
+      const off = (await s.getConnector('off'))!;
+      await s.updateConnector({ ...off, config: { ...off.config, enabled: true } });
+      deepEqual((await s.claimConnectors({ worker: 'w1', now: T0 + 2, leaseMs: MIN, limit: 10 })).map((c) => [c.record.config.id, c.runRequestedAt]), [['off', T0]], 'enabled: its request is run');
+
+      await s.createConnector(connectorRecord('held'));
+      await s.enqueue('held', change('p1'), T0);
+      await s.claimConnectors({ worker: 'w1', now: T0 + 3, leaseMs: MIN, limit: 1 });
+      await s.releaseConnector('held', 'w1', { now: T0 + 4, open: false, nextRunAt: T0 + 10 * MIN });
+      deepEqual(await s.claimConnectors({ worker: 'w1', now: T0 + 5, leaseMs: MIN, limit: 10 }), [], 'held until its next turn');
+      equal(await s.requestRun('held', T0 + 200), true);
+      equal(await s.requestRun('held', T0 + 100), true, 'an older request (another clock) is covered by the newer');
+      const [lifted] = await s.claimConnectors({ worker: 'w1', now: T0 + 300, leaseMs: MIN, limit: 10 });
+      deepEqual([lifted?.record.config.id, lifted?.runRequestedAt], ['held', T0 + 200], 'the hold is lifted; the newest request kept');
+
+      // The slot failed (its run never started): the request stays, behind the pause the release sets.
+      await s.releaseConnector('held', 'w1', { now: T0 + 400, open: true, nextRunAt: T0 + 30_000 });
+      deepEqual(await s.claimConnectors({ worker: 'w1', now: T0 + 29_999, leaseMs: MIN, limit: 10 }), [], 'paused');
+      equal((await s.claimConnectors({ worker: 'w1', now: T0 + 30_000, leaseMs: MIN, limit: 10 }))[0]?.runRequestedAt, T0 + 200, 'then claimed with the request');
+      // A request in the claim's own millisecond counts as one the claim may have seen: a failed slot's pause holds it.
+      await s.requestRun('held', T0 + 30_000);
+      await s.releaseConnector('held', 'w1', { now: T0 + 30_001, open: true, nextRunAt: T0 + 60_000 });
+      deepEqual(await s.claimConnectors({ worker: 'w1', now: T0 + 59_999, leaseMs: MIN, limit: 10 }), [], 'paused');
+      equal((await s.claimConnectors({ worker: 'w1', now: T0 + 60_000, leaseMs: MIN, limit: 10 }))[0]?.runRequestedAt, T0 + 30_000);
+    });
+
     test('connectors are isolated: a claim, a release or a removal of one leaves the others as they were', async (s) => {
       await s.createConnector(connectorRecord('s1'));
       await s.createConnector(connectorRecord('s2'));
