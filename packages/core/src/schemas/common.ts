@@ -40,7 +40,9 @@ export const refSchema = z
   .string()
   .min(1, 'expected a non-empty reference')
   .max(255, 'expected at most 255 characters')
-  .regex(/^(?!\s)[\s\S]*(?<!\s)$/, 'expected no leading or trailing spaces');
+  .regex(/^(?!\s)[\s\S]*(?<!\s)$/, 'expected no leading or trailing spaces')
+  // NUL ends strings in C and is refused by PostgreSQL's text: never part of a reference.
+  .refine((s) => !s.includes('\0'), 'expected no NUL character');
 
 /**
  * A record (keys chosen by the host) that refuses a `__proto__` key by name. zod's record drops

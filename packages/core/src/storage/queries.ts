@@ -11,14 +11,17 @@ import type { ItemQuery, PageQuery } from './adapter.js';
 
 export const itemRefSchema = z.object({ entity: entitySchema, ref: refSchema }).strict();
 
+/** A reference substring to filter by (no NUL: no reference holds one, and PostgreSQL's text refuses it). */
+const refFilter = z.string().max(255).refine((s) => !s.includes('\0'), 'expected no NUL character');
+
 /** The Item tab's filter without a status (used to choose failed items). */
 export const itemFilterSchema = z
-  .object({ ref: z.string().max(255).optional(), entity: entitySchema.optional(), since: isoDate.optional() })
+  .object({ ref: refFilter.optional(), entity: entitySchema.optional(), since: isoDate.optional() })
   .strict();
 
 export const itemQuerySchema = z
   .object({
-    ref: z.string().max(255).optional(),
+    ref: refFilter.optional(),
     status: itemStateSchema.optional(),
     entity: entitySchema.optional(),
     since: isoDate.optional(),

@@ -16,7 +16,7 @@ const whole = (min: number, max: number) =>
     .pipe(z.number().int().min(min).max(max));
 
 const page = { offset: whole(0, Number.MAX_SAFE_INTEGER), limit: whole(1, 1_000) };
-const filter = { ref: z.string().max(255), status: itemStateSchema, entity: entitySchema, since: isoDate };
+const filter = { ref: z.string().max(255).refine((s) => !s.includes('\0'), 'expected no NUL character'), status: itemStateSchema, entity: entitySchema, since: isoDate };
 
 export const noQuery = z.object({}).strict();
 export const eventsQuery = z.object(page).partial().strict();
