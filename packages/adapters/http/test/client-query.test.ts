@@ -38,3 +38,18 @@ describe('HttpSyncSource: the base URL query', () => {
     source.close();
   });
 });
+
+describe('HttpSyncSource: errors from a server in front of the handler', () => {
+  it('reads RFC 9457 problem details (detail, code, errors) as well as its own error body', async () => {
+    const answers = [
+      new Response(JSON.stringify({ type: 'https://shopsync.dev/problems/forbidden', title: 'Not allowed', status: 403, code: 'forbidden', detail: 'This embed token allows reading only.' }), { status: 403, headers: { 'Content-Type': 'application/problem+json' } }),
+      new Response(JSON.stringify({ error: { code: 'invalid_input', message: 'Invalid query', issues: [{ path: 'query.limit', message: 'expected 1 to 1000' }] } }), { status: 400 }),
+      new Response('gateway down', { status: 502, statusText: 'Bad Gateway' }),
+    ];
+    const source = new HttpSyncSource({ url: 'https://sync.example.com/sync', connectorId: 'c1', fetch: async () => answers.shift()!, EventSource: undefined as unknown as typeof EventSource });
+    await assert.rejects(source.setEnabled(false), { status: 403, code: 'forbidden', message: 'This embed token allows reading only.' });
+    await assert.rejects(source.listEvents(), (e: { code: string; issues: Array<{ path: string }> }) => e.code === 'invalid_input' && e.issues[0]?.path === 'query.limit');
+    await assert.rejects(source.listEvents(), { status: 502, code: 'http_502', message: 'The server answered 502 Bad Gateway.' });
+    source.close();
+  });
+});

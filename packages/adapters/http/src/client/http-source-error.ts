@@ -21,7 +21,7 @@ export class HttpSourceError extends Error {
 
 const MAX_MESSAGE = 2_000;
 
-/** The error a non-2xx response stands for: the server's JSON error body when it sent one. */
+/** The error a non-2xx response stands for: the server's JSON error body (the handler's, or problem details) when it sent one. */
 export async function errorFromResponse(res: Response): Promise<HttpSourceError> {
   let body: unknown;
   try {
@@ -35,6 +35,14 @@ export async function errorFromResponse(res: Response): Promise<HttpSourceError>
       ? e.issues.flatMap((i: { path?: unknown; message?: unknown }) => (typeof i?.path === 'string' && typeof i.message === 'string' ? [{ path: i.path, message: i.message }] : []))
       : [];
     return new HttpSourceError(res.status, typeof e.code === 'string' ? e.code : `http_${res.status}`, e.message.slice(0, MAX_MESSAGE), { issues });
+  }
+  // RFC 9457 problem details, as a server in front of the handler answers (shopsync serve's 401 and 403).
+  const p = body as { detail?: unknown; code?: unknown; errors?: unknown } | undefined;
+  if (p && typeof p.detail === 'string') {
+    const issues = Array.isArray(p.errors)
+      ? p.errors.flatMap((i: { field?: unknown; message?: unknown }) => (typeof i?.field === 'string' && typeof i.message === 'string' ? [{ path: i.field, message: i.message }] : []))
+      : [];
+    return new HttpSourceError(res.status, typeof p.code === 'string' ? p.code : `http_${res.status}`, p.detail.slice(0, MAX_MESSAGE), { issues });
   }
   return new HttpSourceError(res.status, `http_${res.status}`, `The server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`);
 }
