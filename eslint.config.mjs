@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.mjs', 'scripts/**', '.ci/**'],
+    files: ['**/*.mjs', 'scripts/**', '.ci/**', 'packages/*/bin/**', 'packages/adapters/*/bin/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {

@@ -6,6 +6,7 @@
  * Neither is ever printed.
  */
 import { parseArgs } from 'node:util';
+import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ShopsyncError } from '@shopsync/core';
 import { PLAN_PRESETS, REALISTIC_LATENCY, type SimulatorOptions } from './options.js';
@@ -140,8 +141,8 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   return sim;
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isMain) {
+/** Runs the CLI as a program: starts the simulator from the command line and stops it on SIGINT/SIGTERM (the `shopsync-simulator` bin). */
+export function runAsProgram(): void {
   main(process.argv.slice(2), process.env, (line) => process.stdout.write(`${line}\n`)).then(
     (sim) => {
       if (!sim) return;
@@ -156,3 +157,6 @@ if (isMain) {
     },
   );
 }
+
+// Run as a program (`node …/simulator-cli.js`), not imported.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) runAsProgram();
