@@ -24,6 +24,8 @@ export async function readChanges(request: FastifyRequest, limits: { maxChanges:
   if (!ndjson && !JSON_TYPE.test(type)) throw new ApiProblem(415, 'Send changes as application/json (an array) or application/x-ndjson (one change per line).');
   const stream = request.body as AsyncIterable<Buffer> | undefined;
   const hash = createHash('sha256');
+  // NDJSON is parsed line by line as it arrives (no copy of the whole body, no string of it); a JSON array needs it whole.
+  const lines = ndjson ? new LineParser(limits.maxChanges) : undefined;
   const chunks: Buffer[] = [];
   let bytes = 0;
   if (stream && typeof (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator] === 'function') {
@@ -31,13 +33,68 @@ export async function readChanges(request: FastifyRequest, limits: { maxChanges:
       bytes += chunk.length;
       if (bytes > limits.maxBytes) throw new ApiProblem(413, `The body is larger than ${limits.maxBytes} bytes: send fewer changes per request.`);
       hash.update(chunk);
-      chunks.push(chunk);
+      if (lines) lines.push(chunk);
+      else chunks.push(chunk);
     }
   }
-  const text = Buffer.concat(chunks).toString('utf8');
   const raw = hash.digest('hex');
-  const changes = ndjson ? parseLines(text, limits.maxChanges) : parseArray(text, limits.maxChanges);
+  const changes = lines ? lines.end() : parseArray(Buffer.concat(chunks).toString('utf8'), limits.maxChanges);
   return { changes, raw };
+}
+
+/** NDJSON, one change per line, parsed from the chunks as they come; a line split across chunks is joined first. */
+class LineParser {
+  readonly changes: unknown[] = [];
+  readonly #problems: Array<{ field: string; message: string }> = [];
+  readonly #max: number;
+  /** The start of a line whose end has not come yet (kept as chunks: joined once, when its end comes). */
+  #rest: Buffer[] = [];
+  #line = 0;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    let nl = chunk.indexOf(10);
+    if (nl >= 0 && this.#rest.length > 0) {
+      const line = Buffer.concat([...this.#rest, chunk.subarray(0, nl)]);
+      this.#rest = [];
+      this.#parse(line, 0, line.length);
+      start = nl + 1;
+      nl = chunk.indexOf(10, start);
+    }
+    for (; nl >= 0; nl = chunk.indexOf(10, start)) {
+      this.#parse(chunk, start, nl);
+      start = nl + 1;
+    }
+    if (start < chunk.length) this.#rest.push(chunk.subarray(start));
+  }
+
+  end(): unknown[] {
+    if (this.#rest.length > 0) {
+      const last = Buffer.concat(this.#rest);
+      this.#rest = [];
+      this.#parse(last, 0, last.length);
+    }
+    const problems = this.#problems;
+    if (problems.length) throw new ApiProblem(400, `Invalid NDJSON: ${problems.slice(0, 5).map((p) => `${p.field} (${p.message})`).join('; ')}`, { errors: problems });
+    return this.changes;
+  }
+
+  #parse(buf: Buffer, start: number, end: number): void {
+    this.#line++;
+    const content = buf.toString('utf8', start, end).trim();
+    if (!content) return;
+    if (this.changes.length >= this.#max) throw tooMany(this.#max);
+    try {
+      this.changes.push(JSON.parse(content));
+    } catch {
+      this.changes.push(undefined);
+      if (this.#problems.length < 100) this.#problems.push({ field: `body[${this.changes.length - 1}]`, message: `line ${this.#line}: expected one change as JSON` });
+    }
+  }
 }
 
 function tooMany(max: number): ApiProblem {
@@ -54,29 +111,4 @@ function parseArray(text: string, max: number): unknown[] {
   if (!Array.isArray(value)) throw new ApiProblem(400, 'Expected a JSON array of changes.', { errors: [{ field: 'body', message: 'expected a JSON array of changes' }] });
   if (value.length > max) throw tooMany(max);
   return value;
-}
-
-function parseLines(text: string, max: number): unknown[] {
-  const changes: unknown[] = [];
-  const problems: Array<{ field: string; message: string }> = [];
-  let start = 0;
-  let line = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const content = text.slice(start, end).trim();
-    line++;
-    if (content) {
-      if (changes.length >= max) throw tooMany(max);
-      try {
-        changes.push(JSON.parse(content));
-      } catch {
-        changes.push(undefined);
-        if (problems.length < 100) problems.push({ field: `body[${changes.length - 1}]`, message: `line ${line}: expected one change as JSON` });
-      }
-    }
-    start = end + 1;
-  }
-  if (problems.length) throw new ApiProblem(400, `Invalid NDJSON: ${problems.slice(0, 5).map((p) => `${p.field} (${p.message})`).join('; ')}`, { errors: problems });
-  return changes;
 }
