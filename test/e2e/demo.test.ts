@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { deepText } from './page-text.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const BUNDLE = join(ROOT, 'packages/widget/dist/shopsync-panel.bundle.js');
@@ -66,21 +67,6 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => bool
   }
 }
 
-/** The text a person sees in an element, shadow roots included (no inner named functions: tsx would wrap them in a helper the page lacks). */
-const deepText = (locator: Locator): Promise<string> =>
-  locator.evaluate((root) => {
-    const out: string[] = [];
-    const stack: Node[] = [root];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.nodeType === Node.TEXT_NODE) out.push(n.textContent ?? '');
-      else if (!(n instanceof HTMLStyleElement || n instanceof HTMLScriptElement)) {
-        const kids = [...((n as Element).shadowRoot?.childNodes ?? []), ...n.childNodes];
-        for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k]!);
-      }
-    }
-    return out.join(' ').replace(/\s+/g, ' ').trim();
-  });
 
 const num = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
 

@@ -8,7 +8,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Locator } from 'playwright-core';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 const CLI = ['--conditions=source', '--import', 'tsx', 'packages/server/src/cli/main.ts'];
@@ -198,21 +197,6 @@ export async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) 
   }
 }
 
-/** The text a person sees in an element, shadow roots included (no inner named functions: tsx would wrap them in a helper the page lacks). */
-export const deepText = (locator: Locator): Promise<string> =>
-  locator.evaluate((root) => {
-    const out: string[] = [];
-    const stack: Node[] = [root];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.nodeType === Node.TEXT_NODE) out.push(n.textContent ?? '');
-      else if (!(n instanceof HTMLStyleElement || n instanceof HTMLScriptElement)) {
-        const kids = [...((n as Element).shadowRoot?.childNodes ?? []), ...n.childNodes];
-        for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k]!);
-      }
-    }
-    return out.join(' ').replace(/\s+/g, ' ').trim();
-  });
 
 /** A whole number shown as text ("1,234" → 1234). */
 export const num = (text: string | null): number => Number((text ?? '').replace(/[^\d]/g, ''));
