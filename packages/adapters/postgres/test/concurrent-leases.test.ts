@@ -139,15 +139,22 @@ async function assertDrained(storage: PostgresStorage, schema: string): Promise<
 }
 
 pgDescribe('concurrent leasing from one connector (PostgreSQL: leasers take turns on the connector)', () => {
-  it('4 processes drain a catalog: no item in two leases at once, each delivered once, no product group split', { timeout: 120_000 }, async () => {
-    const { schema, storage } = await seeded();
-    const doneFile = join(tmp, 'still-done');
-    writeFileSync(doneFile, '');
-    const records = await runWorkers(4, { url: PG_URL, schema, connector: C, seed: 11, doneFile, minLimit: 5, maxLimit: 12, releaseRate: 0 });
-    assertStillCatalog(records);
-    assert.ok(overlappingLeases(records) > 0, 'leases of different processes were held at the same time');
-    await assertDrained(storage, schema);
-    await storage.close();
+  it('4 processes drain a catalog: no item in two leases at once, each delivered once, no product group split', { timeout: 240_000 }, async () => {
+    // The safety checks hold on every drain; that processes really leased side by side is what
+    // makes them mean something, and a loaded machine may run the four one after another: a drain
+    // where they did not overlap is done again (at most three times).
+    let overlapped = 0;
+    for (let attempt = 1; attempt <= 3 && overlapped === 0; attempt++) {
+      const { schema, storage } = await seeded();
+      const doneFile = join(tmp, `still-done-${attempt}`);
+      writeFileSync(doneFile, '');
+      const records = await runWorkers(4, { url: PG_URL, schema, connector: C, seed: 11 + attempt, doneFile, minLimit: 5, maxLimit: 12, releaseRate: 0 });
+      assertStillCatalog(records);
+      overlapped = overlappingLeases(records);
+      await assertDrained(storage, schema);
+      await storage.close();
+    }
+    assert.ok(overlapped > 0, 'leases of different processes were held at the same time (in one of three drains)');
   });
 
   it('4 processes while changes keep coming and some leases are released: no item in two leases at once, the last change of every item delivered last', { timeout: 120_000 }, async () => {
