@@ -157,13 +157,13 @@ describe('FleetRunner', () => {
     await runUntil(clock, () => t1.pushes.length >= 2);
     dead = true;
     const t2 = new ClockedTarget(clock, 1_000);
-    const second = new FleetRunner({ storage, clock, worker: 'second', targetFor: () => t2, sliceMs: 600_000, claimMs: 30_000, pollMs: 100, engine: { batchSize: 2, leaseMs: 5_000 } });
+    const second = new FleetRunner({ storage, clock, worker: 'second', targetFor: () => t2, sliceMs: 600_000, claimMs: 30_000, pollMs: 1_000, engine: { batchSize: 2, leaseMs: 5_000 } });
     const ended: SlotEnded[] = [];
     second.on('released', (e) => ended.push(e));
     second.start();
     await clock.advance(10_000);
     assert.equal(t2.pushes.length, 0, 'the claim of the dead runner still holds');
-    await runUntil(clock, () => ended.some((e) => e.outcome === 'completed'));
+    await runUntil(clock, () => ended.some((e) => e.outcome === 'completed'), 600_000, 1_000);
     await second.stop();
     const events = await storage.listEvents('big', { offset: 0, limit: 10 });
     assert.equal(events.total, 1, 'the same event, resumed');
@@ -240,7 +240,8 @@ describe('FleetRunner', () => {
     const registry = await setup(storage, clock, { timed: 2 });
     await registry.update('timed', { schedule: { everyMs: 600_000 } });
     const target = new ClockedTarget(clock, 100);
-    const runner = new FleetRunner({ storage, clock, targetFor: () => target, pollMs: 1_000 });
+    // Polls every 30 s: minutes of clock time pass here, each timer firing costs real time (flush).
+    const runner = new FleetRunner({ storage, clock, targetFor: () => target, pollMs: 30_000 });
     const ended: SlotEnded[] = [];
     runner.on('released', (e) => ended.push(e));
     runner.start();
@@ -249,7 +250,7 @@ describe('FleetRunner', () => {
     await storage.enqueue('timed', toQueueEntries(products(1, 'later')).entries, clock.now());
     await clock.advance(300_000);
     assert.equal(ended.length, 1, 'not before its next turn');
-    await runUntil(clock, () => ended.length === 2);
+    await runUntil(clock, () => ended.length === 2, 900_000, 5_000);
     await runner.stop();
     assert.ok(clock.now() - doneAt >= 600_000, 'run at its next turn');
     assert.deepEqual(ended.map((e) => e.outcome), ['completed', 'completed']);
@@ -337,7 +338,7 @@ describe('FleetRunner', () => {
     const runner = new FleetRunner({
       storage,
       clock,
-      pollMs: 100,
+      pollMs: 1_000,
       targetFor: (r) => {
         calls++;
         if (calls === 1) throw new Error(`no credentials for ${r.credentialsRef ?? r.config.id}`);
@@ -350,7 +351,7 @@ describe('FleetRunner', () => {
     await clock.advance(10_000);
     assert.deepEqual(ended.map((e) => `${e.connectorId}:${e.outcome}`), ['flaky:failed']);
     assert.match(String(ended[0]!.error), /no credentials for flaky/);
-    await runUntil(clock, () => ended.length === 2);
+    await runUntil(clock, () => ended.length === 2, 600_000, 1_000);
     await runner.stop();
     assert.deepEqual(ended.map((e) => `${e.connectorId}:${e.outcome}`), ['flaky:failed', 'flaky:completed']);
     assert.deepEqual(await storage.pendingCounts('off'), { categories: 0, products: 2, variants: 0 }, 'the disabled connector was left alone');
@@ -362,14 +363,14 @@ describe('FleetRunner', () => {
     await setup(storage, clock, { refused: 2 });
     const target = new ClockedTarget(clock, 100);
     target.options.connectError = 'auth';
-    const runner = new FleetRunner({ storage, clock, pollMs: 100, targetFor: () => target });
+    const runner = new FleetRunner({ storage, clock, pollMs: 1_000, targetFor: () => target });
     const ended: SlotEnded[] = [];
     runner.on('released', (e) => ended.push(e));
     runner.start();
     await clock.advance(10_000);
     assert.deepEqual(ended.map((e) => e.outcome), ['error'], 'one Error event in 10 s, not one per poll');
     target.options.connectError = undefined;
-    await runUntil(clock, () => ended.length === 2);
+    await runUntil(clock, () => ended.length === 2, 600_000, 1_000);
     await runner.stop();
     assert.deepEqual(ended.map((e) => e.outcome), ['error', 'completed'], 'tried again after the pause, and the changes went');
     assert.deepEqual((await storage.listEvents('refused', { offset: 0, limit: 10 })).items.map((e) => e.status), ['completed', 'error']);
