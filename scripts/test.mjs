@@ -60,7 +60,10 @@ if (only !== 'browser') {
   // A hung test fails after two minutes rather than holding CI. No --test-force-exit: on Node 20-24
   // it can drop the verdicts of a file's last tests and still exit 0 (nodejs/node#64833); seen here
   // as a suite missing from CI's count. A file that leaves handles open must close them instead.
-  const r = await run(process.execPath, ['--conditions=source', '--import', 'tsx', '--test', '--test-timeout=120000', ...files]);
+  // Two files at a time: each file is a process that spends its first second compiling TypeScript,
+  // and many wait on PostgreSQL, a child process or a browser; one at a time left a core idle
+  // (7 min 40 s for the node half on 2 cores, near its watchdog).
+  const r = await run(process.execPath, ['--conditions=source', '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files]);
   passed += Number(last(r.out, /^# pass (\d+)/gm)?.[1] ?? 0);
   failed += Number(last(r.out, /^# fail (\d+)/gm)?.[1] ?? 0);
   // Tests cancelled because their suite's hook failed did not pass: counted as failed, not left out of the total.
