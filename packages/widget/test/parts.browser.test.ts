@@ -1,7 +1,7 @@
 /// <reference types="mocha" />
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
-import type { ConfigSnapshot, Iteration, SyncEvent } from '@shopsync/core';
+import type { ConfigSnapshot, Iteration } from '@shopsync/core';
 import { FakeTarget } from '@shopsync/core/testing';
 import type { ShopsyncConfiguration, ShopsyncHistory, ShopsyncPanel } from '../src/index.js';
 import { completedClean, completedWithErrors, connector, deep, deepAll, makeSource, product, products, settle, text, until } from './helpers.js';
@@ -332,6 +332,16 @@ describe('theming and layout', () => {
       await expect(el).to.be.accessible();
       el.style.setProperty('--shopsync-color-surface', 'rgb(1, 2, 3)');
       expect(getComputedStyle(deep(el, '[part="base"]')).backgroundColor).to.equal('rgb(1, 2, 3)');
+      // A host's ::part() rule reaches the panel's base part.
+      const rule = document.createElement('style');
+      rule.textContent = 'shopsync-panel::part(base) { outline: 3px solid rgb(4, 5, 6); }';
+      document.head.append(rule);
+      try {
+        const base = getComputedStyle(deep(el, '[part="base"]'));
+        expect([base.outlineColor, base.outlineStyle, base.outlineWidth]).to.deep.equal(['rgb(4, 5, 6)', 'solid', '3px']);
+      } finally {
+        rule.remove();
+      }
       const overview = deep(el, '.overview');
       expect(getComputedStyle(overview).gridTemplateColumns.split(' ')).to.have.length(1, 'one column on a phone');
       expect(el.shadowRoot!.querySelector('[part="base"]')!.scrollWidth).to.be.at.most(360);
@@ -365,7 +375,6 @@ describe('no source, failing source', () => {
     const { source } = makeSource();
     const el = await panelOn(source);
     expect(text(el)).to.contain('No synchronization has run yet.');
-    const _unused: SyncEvent | undefined = el.event;
-    expect(_unused).to.equal(undefined);
+    expect(el.event, 'no event to show').to.equal(undefined);
   });
 });
