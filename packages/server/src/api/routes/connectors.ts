@@ -139,7 +139,7 @@ export const connectorRoutes: ApiRoute[] = [
     path: '/v1/connectors/{id}',
     operationId: 'deleteConnector',
     summary: 'Remove a connector',
-    description: 'Its credentials, settings, webhooks and idempotency records go; its queue and history stay in the storage (a connector made again with the same id finds them).',
+    description: 'Its credentials, settings, webhooks, idempotency records and the API keys limited to it go; its queue and history stay in the storage (a connector made again with the same id finds them).',
     tags: ['Connectors'],
     access: { scope: 'admin', connector: 'one' },
     params: connectorParams,
@@ -147,6 +147,11 @@ export const connectorRoutes: ApiRoute[] = [
     async handle({ params, panels, services: s }: RouteContext<{ id: string }>) {
       if (!(await s.registry.remove(params.id))) throw notFound(params.id);
       await s.store.deleteConnectorData(params.id);
+      // Keys limited to it go too: a connector made again with this id must not inherit them.
+      const now = s.clock.now();
+      for (const key of await s.store.listApiKeys()) {
+        if (key.connectorId === params.id && key.revokedAt === undefined) await s.store.revokeApiKey(key.id, now);
+      }
       // Panels open on it lose their stream (their reads now find no connector).
       await panels?.forget(params.id);
       return { status: 204 };
