@@ -102,7 +102,7 @@ export const ingestRoutes: ApiRoute[] = [
     operationId: 'startSync',
     summary: 'Run the connector now',
     description:
-      'A worker claims the connector at once (within its poll interval) and runs it, even with nothing pending, ahead of its schedule; a run under way goes on. The run shows in the Activity Register (GET …/sync/events) and its end reaches webhooks. To send again items Shopify already has (a force refresh), post them to …/changes with force=true.',
+      'A worker claims the connector at once (within its poll interval) and runs it, even with nothing pending, ahead of its schedule; asked while a run is under way, another run follows it. The run is the first event with trigger `manual` started at or after `requestedAt` in the Activity Register (GET …/sync/events), and its end reaches webhooks. To send again items Shopify already has (a force refresh), post them to …/changes with force=true.',
     tags: ['Changes'],
     access: { scope: 'ingest', connector: 'one' },
     params: connectorParams,
