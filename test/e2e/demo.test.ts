@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { deepText } from './page-text.js';
+import { deepText, until } from './common.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const BUNDLE = join(ROOT, 'packages/widget/dist/shopsync-panel.bundle.js');
@@ -54,19 +54,6 @@ async function stop(child: ChildProcess): Promise<number | null> {
   child.kill('SIGTERM');
   return exited;
 }
-
-/** Polls `read` until `ok` accepts its value (or times out, naming what was last seen). */
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await read();
-    if (ok(last)) return last;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
 
 const num = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
 

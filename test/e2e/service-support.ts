@@ -185,18 +185,5 @@ export function staleBundle(bundlePath: string): string | undefined {
   return undefined;
 }
 
-/** Polls `read` until `ok` accepts its value (or times out, naming what was last seen). */
-export async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await read();
-    if (ok(last)) return last;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-
 /** A whole number shown as text ("1,234" → 1234). */
 export const num = (text: string | null): number => Number((text ?? '').replace(/[^\d]/g, ''));

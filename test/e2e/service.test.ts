@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { SimulatorFleet } from '@shopsync/shopify/simulator';
-import { deepText } from './page-text.js';
-import { cliEnv, num, ROOT, serve, shopsync, staleBundle, startPageServer, terminate, until, type ServeProcess } from './service-support.js';
+import { deepText, until } from './common.js';
+import { cliEnv, num, ROOT, serve, shopsync, staleBundle, startPageServer, terminate, type ServeProcess } from './service-support.js';
 
 const BUNDLE = join(ROOT, 'packages/widget/dist/shopsync-panel.bundle.js');
 const SHOTS = join(ROOT, 'test-output/service');

@@ -1,4 +1,4 @@
-/** Reading a page as a person does, for the end-to-end tests. */
+/** What the end-to-end tests share: reading a page as a person does, and waiting for what it shows. */
 import type { Locator } from 'playwright-core';
 
 /** The text a person sees in an element, shadow roots included (no inner named functions: tsx would wrap them in a helper the page lacks). */
@@ -16,3 +16,15 @@ export const deepText = (locator: Locator): Promise<string> =>
     }
     return out.join(' ').replace(/\s+/g, ' ').trim();
   });
+
+/** Polls `read` until `ok` accepts its value (or times out, naming what was last seen). */
+export async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await read();
+    if (ok(last)) return last;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
