@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Answer } from '../support/harness.js';
+import { answerOf, type Answer } from '../support/harness.js';
 
 /** A panel route under `/v1/connectors/{id}/sync`: `read` ones take GET, `act` ones POST a body. */
 export interface PanelRoute {
@@ -75,13 +75,7 @@ export async function send(base: string, method: string, path: string, options: 
   } else {
     text = await res.text();
   }
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body: parsed };
+  return answerOf(res, text);
 }
 
 /** Asserts `a` is an RFC 9457 problem with `status` (and the fields the service always adds). */

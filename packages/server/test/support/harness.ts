@@ -68,7 +68,11 @@ export async function call(url: string, method: string, path: string, options: C
     headers['content-type'] ??= options.type ?? 'application/json';
   }
   const res = await fetch(url + path, { method, headers, ...(body !== undefined && { body }) });
-  const text = await res.text();
+  return answerOf(res, await res.text());
+}
+
+/** An answer from a response and its text (the body parsed when it is JSON). */
+export function answerOf(res: { status: number; headers: Headers }, text: string): Answer {
   let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
