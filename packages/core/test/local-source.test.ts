@@ -85,7 +85,7 @@ describe('LocalSyncSource', () => {
     assert.equal(types[0], 'pendingChanged');
     assert.ok(types.includes('statusChanged'));
     assert.equal(types.filter((t) => t === 'iterationCompleted').length, 3);
-    assert.equal(types.filter((t) => t === 'logsBecameAvailable').length, 1);
+    assert.equal(types.filter((t) => t === 'logsAvailable').length, 1);
     assert.equal(types.filter((t) => t === 'itemsUpdated').length, 3);
     assert.deepEqual(viaJson(changes), changes, 'every change is plain JSON data');
     const statuses = changes.flatMap((c) => (c.type === 'statusChanged' ? [c.status] : []));
@@ -101,12 +101,12 @@ describe('LocalSyncSource', () => {
     assert.equal(states.at(-1)!.throughput, undefined);
   });
 
-  it('general errors arrive as generalErrorOccurred; a refused connection ends in error', async () => {
+  it('general errors arrive as generalError; a refused connection ends in error', async () => {
     const { engine, changes } = setup({}, new FakeTarget({ connectError: 'auth' }));
     await engine.enqueue(products(2));
     await engine.start();
-    const g = changes.find((c) => c.type === 'generalErrorOccurred');
-    assert.ok(g && g.type === 'generalErrorOccurred');
+    const g = changes.find((c) => c.type === 'generalError');
+    assert.ok(g && g.type === 'generalError');
     assert.equal(g.error.code, 'auth');
     const s = changes.find((c) => c.type === 'statusChanged');
     assert.ok(s && s.type === 'statusChanged' && s.status === 'error');

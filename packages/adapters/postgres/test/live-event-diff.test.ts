@@ -79,7 +79,7 @@ describe('diffEvent', () => {
     const changes = diffEvent(undefined, next);
     assert.deepEqual(
       changes.map((c) => (c.type === 'statusChanged' ? `${c.previous}->${c.status}` : c.type === 'iterationCompleted' ? `it${c.iteration.index}` : c.type)),
-      ['starting->in_progress', 'generalErrorOccurred', 'it1', 'it2', 'logsBecameAvailable', 'in_progress->completed'],
+      ['starting->in_progress', 'generalError', 'it1', 'it2', 'logsAvailable', 'in_progress->completed'],
     );
     for (const c of changes) if ('event' in c) assert.deepEqual(c.event, next);
     // Each change holds its own copy: a listener that changes one changes no other.

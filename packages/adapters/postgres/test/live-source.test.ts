@@ -67,7 +67,7 @@ describe('PostgresSyncSource, an engine on another storage instance', { skip }, 
         'every iteration, once, in order',
       );
       assert.equal(done.iterations.length, 4);
-      assert.equal(rec.of('logsBecameAvailable', done.id).length, 1);
+      assert.equal(rec.of('logsAvailable', done.id).length, 1);
       // Every item's final status was told; the last told of each is the one stored.
       const told = new Map<string, string>();
       for (const c of rec.of('itemsUpdated')) for (const i of c.items) told.set(i.ref, i.status);

@@ -89,8 +89,8 @@ export class LocalSyncSource implements SyncSource {
       pendingChanged: (p) => emit({ type: 'pendingChanged', connectorId: p.connectorId, ...(p.eventId !== undefined ? { eventId: p.eventId } : {}), pending: { ...p.pending } }),
       itemsUpdated: (p) =>
         emit({ type: 'itemsUpdated', connectorId: p.connectorId, ...(p.eventId !== undefined ? { eventId: p.eventId } : {}), items: p.items.map((i) => plain(toItemView(i))) }),
-      generalError: (p) => emit({ type: 'generalErrorOccurred', connectorId: p.connectorId, eventId: p.eventId, error: plain(p.error) }),
-      logsAvailable: (p) => emit({ type: 'logsBecameAvailable', connectorId: p.connectorId, eventId: p.eventId }),
+      generalError: (p) => emit({ type: 'generalError', connectorId: p.connectorId, eventId: p.eventId, error: plain(p.error) }),
+      logsAvailable: (p) => emit({ type: 'logsAvailable', connectorId: p.connectorId, eventId: p.eventId }),
     };
     for (const [name, fn] of Object.entries(handlers)) engine.on(name as keyof EngineEvents, fn as never);
     this.#listeners.add(listener);

@@ -88,8 +88,8 @@ export type SourceChange =
   | { type: 'iterationCompleted'; connectorId: string; eventId: string; iteration: Iteration; event: SyncEvent }
   | { type: 'pendingChanged'; connectorId: string; eventId?: string; pending: EntityCounts }
   | { type: 'itemsUpdated'; connectorId: string; eventId?: string; items: ItemView[] }
-  | { type: 'generalErrorOccurred'; connectorId: string; eventId: string; error: GeneralError }
-  | { type: 'logsBecameAvailable'; connectorId: string; eventId: string }
+  | { type: 'generalError'; connectorId: string; eventId: string; error: GeneralError }
+  | { type: 'logsAvailable'; connectorId: string; eventId: string }
   | { type: 'connectorChanged'; connectorId: string; state: ConnectorState }
   /**
    * Changes may have been lost in between (a remote source reconnected too late to be told

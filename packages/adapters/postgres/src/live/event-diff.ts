@@ -53,12 +53,12 @@ export function diffEvent(prev: SyncEvent | undefined, next: SyncEvent): SourceC
   );
   const body: SourceChange[] = [];
   for (const error of next.generalErrors.slice(prev?.generalErrors.length ?? 0)) {
-    body.push({ type: 'generalErrorOccurred', connectorId, eventId, error: structuredClone(error) });
+    body.push({ type: 'generalError', connectorId, eventId, error: structuredClone(error) });
   }
   for (const iteration of next.iterations.slice(prev?.iterations.length ?? 0)) {
     body.push({ type: 'iterationCompleted', connectorId, eventId, iteration: structuredClone(iteration), event: structuredClone(next) });
   }
-  if (next.logsAvailable && !prev?.logsAvailable) body.push({ type: 'logsBecameAvailable', connectorId, eventId });
+  if (next.logsAvailable && !prev?.logsAvailable) body.push({ type: 'logsAvailable', connectorId, eventId });
   let split = 0;
   steps.forEach((s, i) => {
     if (s.status === 'in_progress') split = i + 1;
