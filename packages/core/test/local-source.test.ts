@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { LocalSyncSource, SyncEngine, type Change, type EngineOptions, type SourceChange } from '@shopsync/core';
+import { LocalSyncSource, SyncEngine, type Change, type EngineEvents, type EngineOptions, type SourceChange } from '@shopsync/core';
 import { FakeTarget } from '@shopsync/core/testing';
 
 const connector = { id: 'store-1', shopDomain: 'demo.myshopify.com', apiVersion: '2026-07' };
@@ -110,6 +110,24 @@ describe('LocalSyncSource', () => {
     assert.equal(g.error.code, 'auth');
     const s = changes.find((c) => c.type === 'statusChanged');
     assert.ok(s && s.type === 'statusChanged' && s.status === 'error');
+  });
+
+  it('one vocabulary: every engine event reaches subscribers under its own name', async () => {
+    // Compile-time half: a name the engine emits that a source cannot tell fails the typecheck.
+    const sameNames: [Exclude<keyof EngineEvents, SourceChange['type']>] extends [never] ? true : false = true;
+    assert.equal(sameNames, true);
+    const target = new FakeTarget({ outcomes: (i) => (failing(i.ref) ? { errors: [{ message: 'bad' }] } : 'synced') });
+    target.failNextPush({ code: 'throttled', message: 'Slow down' });
+    const { engine, changes } = setup({ batchSize: 3 }, target);
+    const emitted = new Set<string>();
+    for (const name of ['statusChanged', 'iterationCompleted', 'pendingChanged', 'itemsUpdated', 'generalError', 'logsAvailable'] as const) {
+      engine.on(name, () => emitted.add(name));
+    }
+    await engine.enqueue([...products(4), ...products(1, 'BAD')]);
+    await engine.start();
+    assert.deepEqual([...emitted].sort(), ['generalError', 'itemsUpdated', 'iterationCompleted', 'logsAvailable', 'pendingChanged', 'statusChanged']);
+    const told = new Set(changes.map((c) => c.type));
+    for (const name of emitted) assert.ok(told.has(name as SourceChange['type']), `${name} reaches subscribers as ${name}`);
   });
 
   it('setEnabled pauses and resumes through the source, and tells subscribers', async () => {
