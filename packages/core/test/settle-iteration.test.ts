@@ -207,7 +207,7 @@ describe('settle an iteration', () => {
 
   it('the target\'s own lines come first, then items, general errors and the iteration line', () => {
     const p = product('P1');
-    const note = { v: 1, at: START, level: 'info' as const, eventId: 'evt-1', iteration: 1, message: 'Sent 1 productSet.' };
+    const note = { v: 1 as const, at: START, level: 'info' as const, eventId: 'evt-1', iteration: 1, message: 'Sent 1 productSet.' };
     const s = settle([p], { outcomes: [{ key: p.key, status: 'failed', errors: [{ message: 'bad' }] }], generalErrors: [{ code: 'network', message: 'blip' }] }, { notes: [note] });
     assert.deepEqual(s.logs.map((l) => l.message), ['Sent 1 productSet.', 'bad', 'blip', 'Iteration 1: synchronized 0 categories, 0 products, 0 variants; 1 failed; 0 skipped.']);
   });
