@@ -5,10 +5,11 @@ import type { PanelTab, ShopsyncPanel, ShopsyncSynchronization } from '@shopsync
 import { html } from 'lit';
 import { FRAME_ARGS, FRAME_ARG_TYPES, deepQuery, waitFor, type FrameArgs, withoutControls } from './support/frame.js';
 import { STOCK_LOCATIONS } from './support/catalog.js';
-import { REPLAY_ARGS, REPLAY_ARG_TYPES, replayOptions } from './support/replay-controls.js';
-import { ReplaySource, type ReplayOptions } from './support/replay-source.js';
+import { runControlsFor } from './support/run-controls.js';
+import { scenarioFor, type Scenario } from './support/scenario.js';
+import { LARGE_CATALOG, LONG_RUN, SCENARIO_ARG_TYPES, SCENARIO_DEFAULTS, type ScenarioOptions } from './support/scenario-options.js';
 
-type PanelArgs = Omit<ReplayOptions, 'now'> & FrameArgs & { tab: PanelTab };
+type PanelArgs = ScenarioOptions & FrameArgs & { tab: PanelTab };
 
 const EMBED = `
 \`<shopsync-panel>\` is the Activity Register a host embeds: give it a \`SyncSource\` and it shows
@@ -27,30 +28,39 @@ panel.source = new LocalSyncSource(engine); // or any SyncSource
 <shopsync-panel locale="es" theme="dark"></shopsync-panel>
 \`\`\`
 
-These stories run on a story-only source that replays canned, realistic data (the controls under
-*Replayed data* shape it); the *Story* controls set the panel's \`locale\` and \`theme\`. Restyle it
-with the \`--shopsync-*\` custom properties and \`::part()\` names below.
+These stories run the real engine: core's \`SyncEngine\` over a \`MemoryStorage\`, writing to a
+scripted fake store (core's \`FakeTarget\`: the items it rejects, the general errors it reports, a
+refused connection) on a clock the story sets, and the panel reads it through a
+\`LocalSyncSource\`, exactly as above. The controls under *Engine run* shape the run; a run held
+In Progress or paused gets a strip that steps it. The *Story* controls set the panel's
+\`locale\` and \`theme\`. Restyle it with the \`--shopsync-*\` custom properties and \`::part()\` names below.
 `;
 
 const meta = {
   title: 'Panel',
   component: 'shopsync-panel',
   tags: ['autodocs'],
-  args: { ...REPLAY_ARGS, ...FRAME_ARGS, tab: 'overview' },
+  args: { ...SCENARIO_DEFAULTS, ...FRAME_ARGS, tab: 'overview' },
   argTypes: {
-    ...REPLAY_ARG_TYPES,
+    ...SCENARIO_ARG_TYPES,
     ...FRAME_ARG_TYPES,
     tab: { description: 'The tab shown (the `tab` property).', control: 'inline-radio', options: ['overview', 'items', 'events'], table: { category: 'Story' } },
     // Properties of the element that these stories set otherwise (or not at all).
     ...withoutControls('source', 'src', 'eventId'),
   },
-  render: (args) =>
-    html`<shopsync-panel .source=${new ReplaySource(replayOptions(args))} locale=${args.locale} theme=${args.theme} tab=${args.tab}></shopsync-panel>`,
+  loaders: [async ({ args }) => ({ scenario: await scenarioFor(args) })],
+  render: (args, { loaded }) => {
+    const scenario = loaded.scenario as Scenario;
+    return html`${runControlsFor(scenario)}<shopsync-panel .source=${scenario.source} locale=${args.locale} theme=${args.theme} tab=${args.tab}></shopsync-panel>`;
+  },
   parameters: { layout: 'fullscreen', docs: { description: { component: EMBED } } },
 } satisfies Meta<PanelArgs>;
 
 export default meta;
 type Story = StoryObj<PanelArgs>;
+
+/** Stories whose engine runs long (tens of seconds): left out of the docs page, which would run them all at once. */
+const HEAVY = ['!autodocs'];
 
 async function synchronizationOf(canvas: HTMLElement): Promise<ShopsyncSynchronization> {
   const panel = deepQuery<ShopsyncPanel>(canvas, 'shopsync-panel');
@@ -134,8 +144,19 @@ export const ErrorStoreUnreachable: Story = {
 };
 
 /**
- * Live: one iteration every 1.5 s; pending counters fall, iteration blocks appear, a general
- * error arrives half-way, and the status turns Completed. Disable the connector to pause it.
+ * Held mid-run: the store has not answered the fourth push yet. Three iterations are in the
+ * History, the pending counters show what is left, the logs can be downloaded. The strip above
+ * steps the run (or plays it).
+ */
+export const InProgress: Story = {
+  name: 'In Progress',
+  args: { status: 'in_progress', items: 2_400, iterations: 3, pending: 1_800, failedItems: 9, generalErrors: 1 },
+};
+
+/**
+ * Live: the engine runs one iteration every 1.5 s; pending counters fall, iteration blocks
+ * appear, a general error arrives half-way, and the status turns Completed. Disable the
+ * connector to pause it; the strip above pauses or steps the run.
  */
 export const InProgressLive: Story = {
   name: 'In Progress (live)',
@@ -144,13 +165,28 @@ export const InProgressLive: Story = {
     const panel = deepQuery<ShopsyncPanel>(canvasElement, 'shopsync-panel');
     await panel.ready;
     const before = panel.event?.iterations.length ?? 0;
-    await waitFor(() => (panel.event?.iterations.length ?? 0) > before, 10_000, 'the next iteration of the live replay');
+    await waitFor(() => (panel.event?.iterations.length ?? 0) > before, 10_000, 'the next iteration of the live run');
   },
 };
 
 /** The connector was disabled mid-run; enabling it (the button) resumes the same event, live. */
 export const Paused: Story = {
-  args: { status: 'paused', items: 3_600, iterations: 6, pending: 2_350, failedItems: 4, tickMs: 1_200 },
+  args: { status: 'paused', items: 3_600, iterations: 6, pending: 2_350, failedItems: 4, live: true, tickMs: 1_200 },
+};
+
+/**
+ * The paused event above after the user enabled the connector with its button: the engine
+ * resumes the same event, In Progress again (the register shows when it paused and resumed).
+ */
+export const Resumed: Story = {
+  name: 'Resumed (connector enabled again)',
+  args: { status: 'paused', items: 3_600, iterations: 6, pending: 2_350, failedItems: 4, live: true, tickMs: 1_200 },
+  play: async ({ canvasElement }) => {
+    const sync = await synchronizationOf(canvasElement);
+    deepQuery<HTMLButtonElement>(sync.shadowRoot!, '[part="enable-button"]').click();
+    const panel = deepQuery<ShopsyncPanel>(canvasElement, 'shopsync-panel');
+    await waitFor(() => panel.event?.status === 'in_progress', 5_000, 'the event to resume');
+  },
 };
 
 /** The configuration's API version is no longer supported: Shopify serves a newer one. */
@@ -165,10 +201,13 @@ export const ApiVersionEndingSoon: Story = {
   args: { apiVersion: 'ends-soon' },
 };
 
-/** Many failed items, grouped by cause, in the Item Synchronization Status tab. */
+/**
+ * Many failed items, grouped by cause, in the Item Synchronization Status tab; those that also
+ * failed in the event before are flagged as failing repeatedly.
+ */
 export const ItemErrorsByCause: Story = {
   name: 'Many item errors, grouped by cause',
-  args: { items: 12_000, iterations: 60, failedItems: 1_284, generalErrors: 1, tab: 'items' },
+  args: { items: 12_000, iterations: 24, failedItems: 1_284, generalErrors: 1, tab: 'items' },
 };
 
 /** The connector has never run: changes wait in the queue for the first (scheduled) run. */
@@ -183,16 +222,18 @@ export const SyncEvents: Story = {
   args: { history: 23, tab: 'events', generalErrors: 1 },
 };
 
-/** A long run: 1,000 iterations (the newest blocks first, the rest on demand). */
+/** A long run: 1,000 iterations (the newest blocks first, the rest on demand). The engine takes a while to run them. */
 export const ThousandIterations: Story = {
   name: '1,000 iterations',
-  args: { items: 48_000, iterations: 1_000, failedItems: 310, generalErrors: 4 },
+  tags: HEAVY,
+  args: LONG_RUN,
 };
 
-/** 100,000 items in a virtualized list, filtered and grouped without loading them all. */
+/** 100,000 items in a virtualized list, filtered and grouped without loading them all. The engine takes a while to run them. */
 export const HundredThousandItems: Story = {
   name: '100,000 items',
-  args: { items: 100_000, iterations: 400, failedItems: 2_150, generalErrors: 2, tab: 'items' },
+  tags: HEAVY,
+  args: { ...LARGE_CATALOG, tab: 'items' },
 };
 
 export const Spanish: Story = {
@@ -211,7 +252,7 @@ export const DarkTheme: Story = {
   args: { theme: 'dark', generalErrors: 2, failedItems: 27, apiVersion: 'deprecated' },
 };
 
-/** A phone: 320 CSS pixels wide (the panel lays itself out by its own width). */
+/** A phone: 320 CSS pixels wide (the panel lays itself out by its own width), a run held In Progress. */
 export const NarrowMobile: Story = {
   name: 'Narrow (mobile)',
   args: { width: 320, status: 'in_progress', items: 2_400, iterations: 5, pending: 1_400, failedItems: 6, generalErrors: 1 },

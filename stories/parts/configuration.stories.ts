@@ -1,27 +1,27 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import type { ConfigSnapshot } from '@shopsync/core';
 import '@shopsync/widget';
 import { html } from 'lit';
 import { FRAME_ARGS, type FrameArgs, withoutControls } from '../support/frame.js';
 import { STOCK_LOCATIONS, UNRESOLVED_LOCATION } from '../support/catalog.js';
-import { REPLAY_ARG_TYPES } from '../support/replay-controls.js';
-import { REPLAY_DEFAULTS, configSnapshot, type ConfigOptions } from '../support/replay-source.js';
+import { scenarioFor, type Scenario } from '../support/scenario.js';
+import { SCENARIO_ARG_TYPES, SCENARIO_DEFAULTS, type ConfigOptions } from '../support/scenario-options.js';
 import '../support/story-context.js';
 
-type Args = ConfigOptions & FrameArgs;
+type Args = ConfigOptions & FrameArgs & { recordedBeforePublishing: boolean };
 
-const {
-  apiVersion,
-  disableDeletions,
-  overwriteStock,
-  includeEmptyCategories,
-  language,
-  publications,
-  ownedMetafieldNamespaces,
-  createMetafieldDefinitions,
-  translations,
-  locations,
-  recordedBeforePublishing,
-} = REPLAY_ARG_TYPES;
+const { apiVersion, disableDeletions, overwriteStock, includeEmptyCategories, language, publications, ownedMetafieldNamespaces, createMetafieldDefinitions, translations, locations } =
+  SCENARIO_ARG_TYPES;
+
+/**
+ * The snapshot as events stored before connectors had sales channels and metafield settings hold
+ * it (the event schema keeps those fields optional for them): what this engine recorded, less
+ * what it did not record then.
+ */
+function recordedBeforePublishing(config: ConfigSnapshot): ConfigSnapshot {
+  const { publications: _p, ownedMetafieldNamespaces: _o, createMetafieldDefinitions: _c, translations: _t, locations: _l, ...older } = config;
+  return older;
+}
 
 const meta = {
   title: 'Parts/Configuration',
@@ -29,17 +29,17 @@ const meta = {
   tags: ['autodocs'],
   args: {
     ...FRAME_ARGS,
-    apiVersion: REPLAY_DEFAULTS.apiVersion,
-    disableDeletions: REPLAY_DEFAULTS.disableDeletions,
-    overwriteStock: REPLAY_DEFAULTS.overwriteStock,
-    includeEmptyCategories: REPLAY_DEFAULTS.includeEmptyCategories,
-    language: REPLAY_DEFAULTS.language,
-    publications: REPLAY_DEFAULTS.publications,
-    ownedMetafieldNamespaces: REPLAY_DEFAULTS.ownedMetafieldNamespaces,
-    createMetafieldDefinitions: REPLAY_DEFAULTS.createMetafieldDefinitions,
-    translations: REPLAY_DEFAULTS.translations,
-    locations: REPLAY_DEFAULTS.locations,
-    recordedBeforePublishing: REPLAY_DEFAULTS.recordedBeforePublishing,
+    apiVersion: SCENARIO_DEFAULTS.apiVersion,
+    disableDeletions: SCENARIO_DEFAULTS.disableDeletions,
+    overwriteStock: SCENARIO_DEFAULTS.overwriteStock,
+    includeEmptyCategories: SCENARIO_DEFAULTS.includeEmptyCategories,
+    language: SCENARIO_DEFAULTS.language,
+    publications: SCENARIO_DEFAULTS.publications,
+    ownedMetafieldNamespaces: SCENARIO_DEFAULTS.ownedMetafieldNamespaces,
+    createMetafieldDefinitions: SCENARIO_DEFAULTS.createMetafieldDefinitions,
+    translations: SCENARIO_DEFAULTS.translations,
+    locations: SCENARIO_DEFAULTS.locations,
+    recordedBeforePublishing: false,
   },
   argTypes: {
     apiVersion,
@@ -52,14 +52,21 @@ const meta = {
     createMetafieldDefinitions,
     translations,
     locations,
-    recordedBeforePublishing,
+    recordedBeforePublishing: {
+      description: 'Show the event as one recorded before connectors had sales channels and metafield settings: its configuration has none of them.',
+      control: 'boolean',
+      table: { category: 'Engine run' },
+    },
     ...withoutControls('config', 'now'),
   },
-  // The snapshot of an event that started an hour ago, judged against today.
-  render: ({ locale, ...args }) =>
-    html`<shopsync-story-context locale=${locale}>
-      <shopsync-configuration .config=${configSnapshot(args, Date.now() - 3_600_000)}></shopsync-configuration>
-    </shopsync-story-context>`,
+  // The snapshot the engine took when a small run started (a few minutes ago), judged against today.
+  loaders: [async ({ args }) => ({ scenario: await scenarioFor({ ...args, items: 40, iterations: 1, history: 0 }) })],
+  render: ({ locale, recordedBeforePublishing: older }, { loaded }) => {
+    const config = (loaded.scenario as Scenario).event!.config;
+    return html`<shopsync-story-context locale=${locale}>
+      <shopsync-configuration .config=${older ? recordedBeforePublishing(config) : config}></shopsync-configuration>
+    </shopsync-story-context>`;
+  },
 } satisfies Meta<Args>;
 
 export default meta;

@@ -1,21 +1,12 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import type { GeneralError } from '@shopsync/core';
 import '@shopsync/widget';
 import type { ShopsyncErrorDialog } from '@shopsync/widget';
 import { html } from 'lit';
-import { GENERAL_ERRORS, LANGUAGE_WARNING } from '../support/catalog.js';
 import { FRAME_ARGS, deepQuery, type FrameArgs, withoutControls } from '../support/frame.js';
+import { scenarioFor, type Scenario } from '../support/scenario.js';
 import '../support/story-context.js';
 
 type Args = FrameArgs & { generalErrors: number; languageWarning: boolean };
-
-const T0 = Date.UTC(2026, 10, 28, 9, 30);
-
-/** `n` general errors, as a sync event of the replayed data holds them; after the language warning, when there is one. */
-function errors(n: number, languageWarning = false): GeneralError[] {
-  const warning: GeneralError[] = languageWarning ? [{ ...LANGUAGE_WARNING, at: new Date(T0 - 30_000).toISOString(), iteration: 1 }] : [];
-  return [...warning, ...Array.from({ length: n }, (_, i) => ({ ...GENERAL_ERRORS[i % GENERAL_ERRORS.length]!, at: new Date(T0 + i * 47_000).toISOString(), iteration: 2 + i * 3 }))];
-}
 
 /** Opens the dialog as the red icon does: focus returns to the button that opened it. */
 async function open(canvas: HTMLElement) {
@@ -30,14 +21,20 @@ const meta = {
   tags: ['autodocs'],
   args: { ...FRAME_ARGS, generalErrors: 3, languageWarning: false },
   argTypes: {
-    generalErrors: { control: { type: 'number', min: 0, max: 50 } },
+    generalErrors: { description: 'General errors the store reports during the run.', control: { type: 'number', min: 0, max: 50 } },
     languageWarning: { description: 'A warning first: the host sent text in a language the store has not enabled.', control: 'boolean' },
     ...withoutControls('errors'),
   },
-  render: ({ locale, generalErrors, languageWarning }) =>
+  // The general errors the engine recorded for a run in which the store reported them, one an iteration.
+  loaders: [
+    async ({ args }) => ({
+      scenario: await scenarioFor({ items: 400, iterations: Math.max(4, args.generalErrors + 2), generalErrors: args.generalErrors, languageWarning: args.languageWarning, history: 0 }),
+    }),
+  ],
+  render: ({ locale }, { loaded }) =>
     html`<shopsync-story-context locale=${locale}>
       <button class="open" type="button" @click=${(e: Event) => open((e.target as HTMLElement).parentElement!)}>Show general errors</button>
-      <shopsync-error-dialog .errors=${errors(generalErrors, languageWarning)}></shopsync-error-dialog>
+      <shopsync-error-dialog .errors=${(loaded.scenario as Scenario).event?.generalErrors ?? []}></shopsync-error-dialog>
     </shopsync-story-context>`,
   play: async ({ canvasElement }) => open(canvasElement),
 } satisfies Meta<Args>;

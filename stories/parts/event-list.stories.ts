@@ -2,27 +2,27 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import '@shopsync/widget';
 import { html } from 'lit';
 import { FRAME_ARGS, type FrameArgs, withoutControls } from '../support/frame.js';
-import { REPLAY_ARGS, REPLAY_ARG_TYPES, replayOptions } from '../support/replay-controls.js';
-import { ReplaySource, type ReplayOptions } from '../support/replay-source.js';
+import { scenarioFor, type Scenario } from '../support/scenario.js';
+import { SCENARIO_ARG_TYPES, SCENARIO_DEFAULTS, type ScenarioOptions } from '../support/scenario-options.js';
 import '../support/story-context.js';
 
-type Args = Omit<ReplayOptions, 'now'> & FrameArgs & { pageSize: number };
+type Args = ScenarioOptions & FrameArgs & { pageSize: number };
 
 const meta = {
   title: 'Parts/Event list',
   component: 'shopsync-event-list',
   tags: ['autodocs'],
-  args: { ...REPLAY_ARGS, ...FRAME_ARGS, history: 23, pageSize: 10, generalErrors: 1 },
+  args: { ...SCENARIO_DEFAULTS, ...FRAME_ARGS, history: 23, pageSize: 10, generalErrors: 1 },
   argTypes: {
-    ...REPLAY_ARG_TYPES,
+    ...SCENARIO_ARG_TYPES,
     pageSize: { control: { type: 'number', min: 1, max: 100 } },
     ...withoutControls('selectedId', 'nextRunAt', 'source'),
   },
-  render: (args) => {
-    const source = new ReplaySource(replayOptions(args));
-    const state = source.connectorSnapshot();
+  loaders: [async ({ args }) => ({ scenario: await scenarioFor(args) })],
+  render: (args, { loaded }) => {
+    const { source, event, connector } = loaded.scenario as Scenario;
     return html`<shopsync-story-context .source=${source} locale=${args.locale}>
-      <shopsync-event-list selected-id=${source.snapshot()?.id ?? ''} next-run-at=${state.nextRunAt ?? ''} page-size=${args.pageSize}></shopsync-event-list>
+      <shopsync-event-list selected-id=${event?.id ?? ''} next-run-at=${connector.nextRunAt ?? ''} page-size=${args.pageSize}></shopsync-event-list>
     </shopsync-story-context>`;
   },
 } satisfies Meta<Args>;

@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import '@shopsync/widget';
 import { html } from 'lit';
 import { FRAME_ARGS, type FrameArgs, withoutControls } from '../support/frame.js';
-import { ReplaySource } from '../support/replay-source.js';
+import { scenarioFor, type Scenario } from '../support/scenario.js';
 import '../support/story-context.js';
 
 type Args = FrameArgs & { available: boolean };
@@ -13,11 +13,12 @@ const meta = {
   tags: ['autodocs'],
   args: { ...FRAME_ARGS, available: true },
   argTypes: { available: { control: 'boolean' }, ...withoutControls('eventId', 'source') },
-  // The links download the replayed event's log (JSON Lines or CSV), built as the engine writes it.
-  render: ({ locale, available }) => {
-    const source = new ReplaySource({ failedItems: 12, generalErrors: 1 });
+  // The links download the log the engine wrote for a run (JSON Lines or CSV).
+  loaders: [async () => ({ scenario: await scenarioFor({ failedItems: 12, generalErrors: 1, history: 0 }) })],
+  render: ({ locale, available }, { loaded }) => {
+    const { source, event } = loaded.scenario as Scenario;
     return html`<shopsync-story-context .source=${source} locale=${locale}>
-      <shopsync-log-links event-id=${source.snapshot()!.id} ?available=${available}></shopsync-log-links>
+      <shopsync-log-links event-id=${event!.id} ?available=${available}></shopsync-log-links>
     </shopsync-story-context>`;
   },
 } satisfies Meta<Args>;

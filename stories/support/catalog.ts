@@ -1,12 +1,11 @@
 /**
- * Canned, realistic data for the stories: an outdoor-apparel store's catalog (categories,
+ * Canned, realistic words for the stories: an outdoor-apparel store's catalog (categories,
  * products and their variants, with ERP-style SKUs), the item errors Shopify's Admin API returns
  * for such a catalog (userErrors, and errors of products' images and metafields), and the general
  * errors and connection failures the Shopify target reports (their wording follows
- * @shopsync/shopify). Everything is indexed, so that a catalog of any size is generated on
- * demand rather than held in memory.
+ * @shopsync/shopify). The stories' target answers with them; the engine records them.
  */
-import type { Entity, GeneralError, ItemError } from '@shopsync/core';
+import type { ConnectionErrorKind, Entity, GeneralErrorInput, ItemError } from '@shopsync/core';
 
 export const SHOP_DOMAIN = 'northwind-outfitters.myshopify.com';
 export const CONNECTOR_ID = 'northwind-outfitters';
@@ -149,7 +148,7 @@ export function itemErrorFor(entity: Entity, n: number): ItemError {
 }
 
 /** Run-level problems of a sync event that went on (in the order they are used). */
-export const GENERAL_ERRORS: ReadonlyArray<Omit<GeneralError, 'at' | 'iteration'>> = [
+export const GENERAL_ERRORS: readonly GeneralErrorInput[] = [
   { code: 'throttled', message: 'Shopify throttled the same request 6 times in a row; it was not sent. Throttled: the query cost 1,000 points and 412 of 2,000 were available.' },
   { code: 'server_error', httpStatus: 502, message: 'Shopify answered HTTP 502 (Bad Gateway). Gave up after 5 attempts.' },
   { code: 'timeout', message: 'Shopify did not answer within 30000 ms.' },
@@ -161,7 +160,7 @@ export const GENERAL_ERRORS: ReadonlyArray<Omit<GeneralError, 'at' | 'iteration'
  * The warning of a host that sends text in a language the store has not enabled: the run goes on
  * (recorded once per event, a warning rather than an error), the text stays unwritten.
  */
-export const LANGUAGE_WARNING: Omit<GeneralError, 'at' | 'iteration'> = {
+export const LANGUAGE_WARNING: GeneralErrorInput = {
   code: 'language',
   severity: 'warning',
   message: 'The store has not enabled French (fr): 120 texts in it were not written. Enable the language in Shopify (Settings > Languages) or stop sending it.',
@@ -179,18 +178,25 @@ export const STOCK_LOCATIONS = [
 /** A warehouse whose location (by name) the store did not find. */
 export const UNRESOLVED_LOCATION = { warehouse: 'VLC-03', location: 'Valencia outlet' };
 
-/** Why the connector could not start: bad credentials, the app's authorization ended, or the store cannot be reached. */
-export const CONNECT_ERRORS: Record<'auth' | 'reauthorize' | 'network', Omit<GeneralError, 'at'>> = {
+/** Why the connector could not start: what the Shopify target throws (the engine adds what to check). */
+export interface ConnectRefusal {
+  kind: ConnectionErrorKind;
+  message: string;
+  httpStatus?: number;
+}
+
+/** Bad credentials, the app's authorization ended, or the store cannot be reached. */
+export const CONNECT_ERRORS: Record<'auth' | 'reauthorize' | 'network', ConnectRefusal> = {
   auth: {
-    code: 'auth',
+    kind: 'auth',
     httpStatus: 401,
     message: 'Shopify refused the access token (HTTP 401): [API] Invalid API key or access token (unrecognized login or wrong password)',
   },
   reauthorize: {
-    code: 'reauthorize',
+    kind: 'reauthorize',
     httpStatus: 400,
     message:
-      "Shopify refused the refresh token (invalid_grant: The refresh token is invalid, expired or revoked): the app's authorization with this store has ended (the refresh token expired or was revoked, or the app was uninstalled). The merchant must reinstall or re-authorize the app in Shopify; then give the connector the credentials that gives.",
+      "Shopify refused the refresh token (invalid_grant: The refresh token is invalid, expired or revoked): the app's authorization with this store has ended (the refresh token expired or was revoked, or the app was uninstalled).",
   },
-  network: { code: 'network', message: `Could not connect to the store: getaddrinfo ENOTFOUND ${SHOP_DOMAIN}.` },
+  network: { kind: 'network', message: `Could not connect to the store: getaddrinfo ENOTFOUND ${SHOP_DOMAIN}.` },
 };

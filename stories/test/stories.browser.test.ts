@@ -1,9 +1,12 @@
 /// <reference types="mocha" />
 // Every story, rendered in Chromium as Storybook renders it (the default export's args merged
-// with the story's, its render function, the story, component and project decorators, its play
-// function), then checked with axe-core. A story that throws, logs an error, renders nothing of
-// its component, or has an accessibility violation fails `npm test`.
+// with the story's, its loaders, its render function, the story, component and project
+// decorators, its play function), then checked with axe-core. A story that throws, logs an
+// error, renders nothing of its component, does not show the status its name promises, or has
+// an accessibility violation fails `npm test`.
 import type { AxeResults, Result } from 'axe-core';
+import type { SyncStatus } from '@shopsync/core';
+import type { ShopsyncStatusBadge } from '@shopsync/widget';
 import { expect } from '@open-wc/testing';
 import { setupIgnoreWindowResizeObserverLoopErrors } from '@lit-labs/virtualizer/support/resize-observer-errors.js';
 import { render } from 'lit';
@@ -20,6 +23,7 @@ interface Annotations {
   parameters?: Record<string, unknown>;
   globals?: Record<string, unknown>;
   decorators?: Fn[];
+  loaders?: Fn[];
   render?: Fn;
   play?: Fn;
   includeStories?: string[] | RegExp;
@@ -91,6 +95,9 @@ async function renderStory(meta: Annotations, story: Annotations, name: string, 
     canvasElement: container,
     step: async (_label: string, play: () => unknown) => play(),
   };
+  // Loaders run first, all at once; what they resolve with is merged into `loaded`.
+  const loaders = [...(meta.loaders ?? []), ...(story.loaders ?? [])] as Array<(context: StoryContext) => Promise<Record<string, unknown> | void>>;
+  context.loaded = Object.assign({}, ...(await Promise.all(loaders.map((load) => load(context)))));
   let fn: StoryFn = (ctx) => renderFn(ctx.args, ctx);
   // Story decorators innermost, then the component's, then the project's.
   for (const decorator of [...(story.decorators ?? []), ...(meta.decorators ?? []), ...PROJECT_DECORATORS] as unknown as DecoratorFn[]) {
@@ -108,6 +115,30 @@ async function renderStory(meta: Annotations, story: Annotations, name: string, 
     await settle(container);
   }
   return context;
+}
+
+/**
+ * The status a story's name promises: "Paused", "In Progress (live)", "Error: store
+ * unreachable", "Completed with general errors", "Resumed…" (In Progress again), "No sync yet"
+ * (no status at all); undefined when the name promises none.
+ */
+function promisedStatus(name: string): SyncStatus | 'none' | undefined {
+  if (/\bno sync yet\b/i.test(name)) return 'none';
+  if (/\bin progress\b|\bresumed\b/i.test(name)) return 'in_progress';
+  if (/\bpaused\b/i.test(name)) return 'paused';
+  if (/^error\b/i.test(name)) return 'error';
+  if (/\bcompleted\b/i.test(name)) return 'completed';
+  return undefined;
+}
+
+/**
+ * The statuses the story shows (status badges, through shadow roots): those of the event shown
+ * where there is a Synchronization section (the panel also lists earlier events), else all.
+ */
+function shownStatuses(root: Element): string[] {
+  const sections = deepQueryAll(root, 'shopsync-synchronization');
+  const scopes: ParentNode[] = sections.length ? sections.map((s) => s.shadowRoot ?? s) : [root];
+  return scopes.flatMap((scope) => deepQueryAll<ShopsyncStatusBadge>(scope, 'shopsync-status-badge')).map((b) => b.status);
 }
 
 const describeViolation = (v: Result) =>
@@ -167,11 +198,14 @@ for (const [path, mod] of Object.entries(STORY_MODULES)) {
     });
 
     for (const [name, story] of storiesOf(mod)) {
-      it(`${story.name ?? name}: renders with its args, without errors, and passes axe-core`, async () => {
+      it(`${story.name ?? name}: renders with its args and the status its name promises, without errors, and passes axe-core`, async () => {
         await renderStory(meta, story, name, container);
         const shown = deepQueryAll(container, meta.component!);
         expect(shown.length, `the story shows <${meta.component}>`).to.be.greaterThan(0);
         expect(shown.every((el) => (el.shadowRoot?.childNodes.length ?? 0) > 0), `<${meta.component}> rendered`).to.equal(true);
+        const promised = promisedStatus(story.name ?? name);
+        if (promised === 'none') expect(shownStatuses(container), 'no status: nothing has run').to.deep.equal([]);
+        else if (promised) expect(shownStatuses(container), `the status its name promises (${promised})`).to.include(promised);
 
         const results = await (await axe()).run(container, {
           resultTypes: ['violations'],
