@@ -49,7 +49,8 @@ const chromium = () =>
 
 export default {
   rootDir: '.',
-  files: ['packages/**/test/**/*.browser.test.ts', 'stories/test/**/*.browser.test.ts', '!**/node_modules/**', ...OWN_BROWSER_SUITES.map((f) => `!${f}`), ...PORTABLE_CORE_SUITES],
+  // The widget's tests sit beside its components (packages/widget/src/<component>/*.browser.test.ts).
+  files: ['packages/**/test/**/*.browser.test.ts', 'packages/widget/src/**/*.browser.test.ts', 'stories/test/**/*.browser.test.ts', '!**/node_modules/**', ...OWN_BROWSER_SUITES.map((f) => `!${f}`), ...PORTABLE_CORE_SUITES],
   groups: OWN_BROWSER_SUITES.map((f) => ({ name: f.split('/').pop().replace('.browser.test.ts', ''), files: f, browsers: [chromium()] })),
   nodeResolve: { exportConditions: ['source', 'browser', 'import', 'default'] },
   concurrency: 1,

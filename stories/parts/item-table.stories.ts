@@ -41,7 +41,7 @@ type Story = StoryObj<Args>;
 async function chooseRow(canvas: HTMLElement, text = '') {
   const table = deepQuery<ShopsyncItemTable>(canvas, 'shopsync-item-table');
   await table.loaded;
-  // The virtualizer renders rows only while the list is on screen (below the fold on a phone).
+  // Bring the list into view first: on a phone it is below the fold, where a user would scroll to it.
   table.shadowRoot!.querySelector('[part="list"]')?.scrollIntoView({ block: 'nearest' });
   const row = () => [...table.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="row"]')].find((r) => r.textContent?.includes(text));
   await waitFor(() => row() !== undefined, 5_000, text ? `a row with "${text}"` : 'the first row');

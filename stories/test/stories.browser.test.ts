@@ -8,7 +8,6 @@ import type { AxeResults, Result } from 'axe-core';
 import type { SyncStatus } from '@shopsync/core';
 import type { ShopsyncStatusBadge } from '@shopsync/widget';
 import { expect } from '@open-wc/testing';
-import { setupIgnoreWindowResizeObserverLoopErrors } from '@lit-labs/virtualizer/support/resize-observer-errors.js';
 import { render } from 'lit';
 import { PROJECT_DECORATORS, deepQueryAll } from '../support/frame.js';
 import { STORY_MODULES } from './story-modules.js';
@@ -147,9 +146,6 @@ const describeViolation = (v: Result) =>
     .map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.replace(/\n/g, ' ')}`)
     .join('\n')}`;
 
-/** The virtualizer's ResizeObserver settles over several frames; Chromium reports that, harmlessly. */
-const BENIGN = /ResizeObserver loop/;
-setupIgnoreWindowResizeObserverLoopErrors(beforeEach, afterEach);
 
 for (const [path, mod] of Object.entries(STORY_MODULES)) {
   const meta = mod.default as Annotations;
@@ -166,11 +162,11 @@ for (const [path, mod] of Object.entries(STORY_MODULES)) {
         // The runner logs every uncaught error event's `error`: null for the browser's own
         // (ResizeObserver) reports. Uncaught errors are caught below, by their event.
         const runnerEcho = args.length === 1 && args[0] === null;
-        if (!runnerEcho && !BENIGN.test(text)) problems.push(`console.error: ${text}`);
+        if (!runnerEcho) problems.push(`console.error: ${text}`);
         original.apply(console, args);
       };
       const onError = (e: ErrorEvent) => {
-        if (!BENIGN.test(e.message)) problems.push(`uncaught: ${e.message}`);
+        problems.push(`uncaught: ${e.message}`);
       };
       const onRejection = (e: PromiseRejectionEvent) => problems.push(`unhandled rejection: ${e.reason instanceof Error ? e.reason.message : String(e.reason)}`);
       window.addEventListener('error', onError);

@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { SourceChange, SyncSource } from '@shopsync/core';
 
+/** How a SourceController finds its source and hands changes to its host. */
 export interface SourceControllerOptions {
   /** The source to follow; read again before every host update, so a new one is picked up. */
   source: () => SyncSource | undefined;

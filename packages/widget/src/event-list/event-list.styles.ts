@@ -2,11 +2,13 @@ import { css } from 'lit';
 import { base } from '../styles/shared.styles.js';
 import { token } from '../styles/tokens.js';
 
+/** Styles of <shopsync-event-list>: the shared base rules, then its own. */
 export const styles = [
   base,
   css`
     :host {
       display: block;
+      container-type: inline-size;
     }
     section {
       display: grid;
@@ -91,11 +93,12 @@ export const styles = [
     }
     .pager {
       display: flex;
+      flex-wrap: wrap;
       align-items: center;
       justify-content: space-between;
       gap: 0.5rem;
     }
-    @media (max-width: 34rem) {
+    @container (max-width: 34rem) {
       [part~='event'] {
         grid-template-columns: minmax(0, 1fr) auto;
       }

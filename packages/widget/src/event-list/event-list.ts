@@ -8,6 +8,7 @@ import { sourceContext } from '../context.js';
 import { SourceController } from '../controllers/source-controller.js';
 import { bySeverity } from '../error-dialog/severity.js';
 import { ShopsyncEventSelectEvent } from '../events.js';
+import { STATUS_BADGE_PARTS } from '../status-badge/status-badge.js';
 import { icons } from '../styles/icons.js';
 import { styles } from './event-list.styles.js';
 
@@ -22,6 +23,10 @@ const total = (c: { categories: number; products: number; variants: number }) =>
  * @event shopsync-event-select - An event was chosen (`detail.eventId`).
  *
  * @csspart event - One event's row (a button).
+ * @csspart status-badge - Each row's status badge (`shopsync-status-badge`).
+ * @csspart status-badge-base - The badge's pill (its `base` part).
+ * @csspart status-badge-icon - The badge's icon (its `icon` part).
+ * @csspart status-badge-label - The status in words (the badge's `label` part).
  * @csspart pager - The pagination bar.
  */
 export class ShopsyncEventList extends LocalizedElement {
@@ -77,13 +82,12 @@ export class ShopsyncEventList extends LocalizedElement {
     return this.#loaded;
   }
 
+  /** A row of the page takes the event as changed (a new page: nothing is changed in place); a new event reloads the page. */
   #onChange(c: SourceChange) {
-    if (c.type !== 'statusChanged' && c.type !== 'iterationCompleted' && c.type !== 'pendingChanged') return;
     const page = this.#page;
-    if (!page) return;
-    if (c.type === 'pendingChanged') return;
-    const i = page.items.findIndex((e) => e.id === c.event.id);
-    if (i >= 0) page.items[i] = c.event;
+    if (!page || (c.type !== 'statusChanged' && c.type !== 'iterationCompleted')) return;
+    const id = c.event.id;
+    if (page.items.some((e) => e.id === id)) this.#page = { ...page, items: page.items.map((e) => (e.id === id ? c.event : e)) };
     else void this.#load(); // A new event: it goes first, shifting every page.
   }
 
@@ -124,7 +128,7 @@ export class ShopsyncEventList extends LocalizedElement {
                           ${warnings.length
                             ? html`<span class="warnings">${icons.warning}${number(warnings.length)}<span class="visually-hidden">${m.warningsCount(warnings.length, l.plural)}</span></span>`
                             : nothing}
-                          <shopsync-status-badge .status=${e.status}></shopsync-status-badge>
+                          <shopsync-status-badge part="status-badge" exportparts=${STATUS_BADGE_PARTS} .status=${e.status}></shopsync-status-badge>
                         </span>
                       </button>
                     </li>`;

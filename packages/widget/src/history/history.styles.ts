@@ -2,6 +2,7 @@ import { css } from 'lit';
 import { base } from '../styles/shared.styles.js';
 import { token } from '../styles/tokens.js';
 
+/** Styles of <shopsync-history>: the shared base rules, then its own. */
 export const styles = [
   base,
   css`

@@ -5,6 +5,7 @@
  */
 import type { Plural } from './plural.js';
 
+/** The widget's messages in English, built in (and the fallback of every other language). */
 export const en = {
   panelTitle: 'Activity Register',
   queueInfoLabel: 'How synchronization works',
@@ -202,4 +203,5 @@ export const en = {
   showLatest: 'Show the latest synchronization',
 };
 
+/** Every message of the widget: what a translation provides. */
 export type Messages = typeof en;

@@ -1,6 +1,7 @@
 /** Mensajes en español: las mismas claves que el catálogo inglés (`Messages`). */
 import type { Messages } from './en.js';
 
+/** The widget's messages in Spanish (registered by `@shopsync/widget/translations/es`). */
 export const es: Messages = {
   panelTitle: 'Registro de actividad',
   queueInfoLabel: 'Cómo funciona la sincronización',

@@ -52,6 +52,7 @@ export function normalizeLocale(locale: string | undefined | null): string {
   }
 }
 
+/** The Localizer of a locale (cached): messages of its language (English when unsupported), its dates and numbers. */
 export function localizerFor(locale: string | undefined | null): Localizer {
   const tag = normalizeLocale(locale);
   const hit = cache.get(tag);

@@ -4,6 +4,7 @@
  */
 export type Plural = ((n: number, forms: { zero?: string; one?: string; other: string }) => string) & { n: (x: number) => string };
 
+/** The plural chooser of a locale (its `Intl.PluralRules` and number format). */
 export function pluralFor(locale: string): Plural {
   const rules = new Intl.PluralRules(locale);
   const numbers = new Intl.NumberFormat(locale);

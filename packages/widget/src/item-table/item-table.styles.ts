@@ -2,6 +2,7 @@ import { css } from 'lit';
 import { base } from '../styles/shared.styles.js';
 import { token } from '../styles/tokens.js';
 
+/** Styles of <shopsync-item-table>: the shared base rules, then its own. */
 export const styles = [
   base,
   css`
@@ -108,14 +109,21 @@ export const styles = [
       align-items: start;
     }
     .list {
+      position: relative;
+      overflow: auto;
       height: var(--shopsync-item-table-height);
       border: 1px solid ${token('color-border')};
       border-radius: ${token('radius-small')};
       background: ${token('color-surface')};
       contain: strict;
     }
+    /* Rows have one height (the list is virtualized by it) and are placed by their index. */
     .row {
+      position: absolute;
+      top: 0;
+      left: 0;
       width: 100%;
+      height: 3.5rem;
     }
     .row button {
       display: grid;
@@ -123,7 +131,7 @@ export const styles = [
       grid-template-areas: 'status ref when' 'status msg msg';
       gap: 0.1rem 0.75rem;
       width: 100%;
-      height: 3.5rem;
+      height: 100%;
       padding: 0.45rem 0.75rem;
       border: 0;
       border-bottom: 1px solid ${token('color-border')};
@@ -191,7 +199,6 @@ export const styles = [
       white-space: nowrap;
     }
     .placeholder {
-      height: 3.5rem;
       border-bottom: 1px solid ${token('color-border')};
       padding: 0.8rem 0.75rem;
     }
@@ -258,13 +265,13 @@ export const styles = [
     }
     @container (max-width: 46rem) {
       form {
-        grid-template-columns: 1fr 1fr;
+        grid-template-columns: repeat(2, minmax(0, 1fr));
       }
       form label:first-child {
         grid-column: 1 / -1;
       }
       .layout {
-        grid-template-columns: 1fr;
+        grid-template-columns: minmax(0, 1fr);
       }
     }
     @container (max-width: 26rem) {

@@ -1,7 +1,8 @@
 import { consume } from '@lit/context';
-import { virtualize } from '@lit-labs/virtualizer/virtualize.js';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { styleMap } from 'lit/directives/style-map.js';
 import type { Entity, ItemErrorSummary, ItemFilterQuery, ItemState, ItemView, SourceChange, SyncSource } from '@shopsync/core';
 import { LocalizedElement } from '../base/localized-element.js';
 import { sourceContext } from '../context.js';
@@ -10,6 +11,8 @@ import { ShopsyncRetryRequestEvent } from '../events.js';
 import type { Localizer } from '../i18n/localizer.js';
 import { icons } from '../styles/icons.js';
 import { styles } from './item-table.styles.js';
+import { dayOf, sinceIso } from './since-day.js';
+import { VirtualRows } from './virtual-rows.js';
 
 /** Items fetched per request. */
 const PAGE = 100;
@@ -24,20 +27,6 @@ function stateLabel(l: Localizer, s: ItemState): string {
 
 function entityLabel(l: Localizer, e: Entity): string {
   return e === 'category' ? l.m.category : e === 'product' ? l.m.product : l.m.variant;
-}
-
-/** `yyyy-mm-dd` of a date input, as the ISO instant of that local midnight. */
-function sinceIso(day: string): string | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
-  const d = new Date(`${day}T00:00:00`);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
-}
-
-function dayOf(iso: string | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
 /**
@@ -80,7 +69,8 @@ export class ShopsyncItemTable extends LocalizedElement {
   #rows: Array<ItemView | undefined> = [];
   #loading = new Set<number>();
   #generation = 0;
-  #visible = { first: 0, last: PAGE - 1 };
+  /** The rows of the virtualized list in view. */
+  readonly #virtual = new VirtualRows(this, '[part="list"][role="list"]');
   #refreshTimer: ReturnType<typeof setTimeout> | undefined;
   #refTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -149,8 +139,9 @@ export class ShopsyncItemTable extends LocalizedElement {
     const gen = ++this.#generation;
     const source = this.#controller.source;
     if (!source) return;
-    const firstPage = Math.floor(this.#visible.first / PAGE);
-    const lastPage = Math.floor(this.#visible.last / PAGE);
+    const { first, last } = this.#virtual.current;
+    const firstPage = Math.floor(Math.max(0, first) / PAGE);
+    const lastPage = Math.floor(Math.max(first, last, 0) / PAGE);
     try {
       const pages = await Promise.all(
         Array.from({ length: lastPage - firstPage + 1 }, (_, i) => source.queryItems({ ...this.filter, offset: (firstPage + i) * PAGE, limit: PAGE })),
@@ -297,34 +288,41 @@ export class ShopsyncItemTable extends LocalizedElement {
       <div class="layout">
         ${this.total === 0
           ? html`<div class="list empty muted" part="list">${m.itemsEmpty}</div>`
-          : // Focusable: a keyboard reaches and scrolls the list even while it is off screen, when
-            // the virtualizer renders no row in it (WCAG 2.1.1; axe: scrollable-region-focusable).
-            html`<div class="list" part="list" role="list" aria-label=${m.itemsListLabel} tabindex="0" @visibilityChanged=${this.#onVisibility}>
-              ${virtualize({
-                items: this.#rows,
-                scroller: true,
-                renderItem: (item: ItemView | undefined, index: number) => this.#renderRow(item, index),
-              })}
-            </div>`}
+          : this.#renderList()}
         ${this.#renderDetail()}
       </div>
     </section>`;
   }
 
-  #onVisibility = (e: Event) => {
-    const { first, last } = e as Event & { first: number; last: number };
-    this.#visible = { first: Math.max(0, first), last: Math.max(first, last) };
-  };
+  /**
+   * The virtualized list: a sizer as tall as every row, and only the rows in view (and a few
+   * around them), each placed by its index. Rows not loaded yet show a placeholder and load their page.
+   */
+  #renderList() {
+    const { m } = this.l;
+    const win = this.#virtual.window(this.#rows.length);
+    const indexes = Array.from({ length: win.last - win.first + 1 }, (_, i) => win.first + i);
+    // Focusable: a keyboard reaches and scrolls the list (WCAG 2.1.1; axe: scrollable-region-focusable).
+    return html`<div class="list" part="list" role="list" aria-label=${m.itemsListLabel} tabindex="0" @scroll=${this.#virtual.onScroll}>
+      <div class="sizer" style=${styleMap({ height: `${this.#rows.length * this.#virtual.rowPx}px` })}></div>
+      ${repeat(
+        indexes,
+        (i) => i,
+        (i) => this.#renderRow(this.#rows[i], i),
+      )}
+    </div>`;
+  }
 
   #renderRow(item: ItemView | undefined, index: number) {
+    const at = styleMap({ transform: `translateY(${index * this.#virtual.rowPx}px)` });
     if (!item) {
       this.#want(index);
-      return html`<div class="row placeholder" role="listitem" aria-busy="true"><span></span></div>`;
+      return html`<div class="row placeholder" role="listitem" aria-busy="true" style=${at}><span></span></div>`;
     }
     const l = this.l;
     const current = this.selected !== undefined && keyOf(this.selected) === keyOf(item);
     const first = item.errors[0];
-    return html`<div class="row" role="listitem">
+    return html`<div class="row" role="listitem" style=${at}>
       <button part="row" aria-current=${current ? 'true' : 'false'} data-key=${keyOf(item)} @click=${() => (this.selected = item)}>
         <span class="st ${item.status}">${item.status === 'error' ? icons.error : item.status === 'complete' ? icons.check : icons.clock}${stateLabel(l, item.status)}</span>
         <span class="ref"><span class="entity">${entityLabel(l, item.entity)}</span>${item.ref}</span>

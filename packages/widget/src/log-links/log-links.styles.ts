@@ -1,6 +1,7 @@
 import { css } from 'lit';
 import { base } from '../styles/shared.styles.js';
 
+/** Styles of <shopsync-log-links>: the shared base rules, then its own. */
 export const styles = [
   base,
   css`

@@ -2,6 +2,7 @@ import { css } from 'lit';
 import { base } from '../styles/shared.styles.js';
 import { token } from '../styles/tokens.js';
 
+/** Styles of <shopsync-panel>: the shared base rules, then its own. */
 export const styles = [
   base,
   css`
@@ -68,23 +69,23 @@ export const styles = [
     [part='info'] {
       margin: 0 1.25rem 0.5rem;
     }
+    /* The tabs wrap (never a strip that scrolls sideways): on a narrow panel they share rows. */
     [part='tabs'] {
       display: flex;
+      flex-wrap: wrap;
       gap: 0.25rem;
       padding: 0 1.25rem;
       border-bottom: 1px solid ${token('color-border')};
-      overflow-x: auto;
-      scrollbar-width: thin;
     }
     [part~='tab'] {
       position: relative;
+      min-width: 0;
       padding: 0.65rem 0.85rem;
       border: 0;
       background: none;
       color: ${token('color-text-muted')};
       font: inherit;
       font-weight: 550;
-      white-space: nowrap;
       cursor: pointer;
       border-radius: ${token('radius-small')} ${token('radius-small')} 0 0;
     }
@@ -164,6 +165,10 @@ export const styles = [
       }
       [part='tabs'] {
         padding: 0 0.5rem;
+      }
+      [part~='tab'] {
+        flex: 1 1 auto;
+        padding: 0.6rem 0.5rem;
       }
       .card {
         padding: 0.85rem;

@@ -1,7 +1,10 @@
+// <shopsync-panel>: I/O (the source, its reads) and rendering; what it shows is panel-view.ts's
+// reducer's. Past 400 lines for its class JSDoc: the public contract (the custom-elements manifest
+// is generated from it) lists every part a host reaches, its sections' included.
 import { ContextProvider, provide } from '@lit/context';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { ConnectorState, ItemFilterQuery, SourceChange, SyncEvent, SyncSource } from '@shopsync/core';
+import type { ConnectorState, ItemFilterQuery, SyncEvent, SyncSource } from '@shopsync/core';
 import { HttpSyncSource } from '@shopsync/http/client';
 import { localizerContext, sourceContext } from '../context.js';
 import { SourceController } from '../controllers/source-controller.js';
@@ -9,8 +12,11 @@ import { ShopsyncConnectorToggleRequestEvent, ShopsyncStatusChangeEvent, type Sh
 import { localizerFor, type Localizer } from '../i18n/localizer.js';
 import { statusLabel } from '../status-badge/status-badge.js';
 import { icons } from '../styles/icons.js';
+import { FORWARDED } from './forwarded-parts.js';
+import { INITIAL_PANEL_VIEW, reducePanelView, type PanelAction, type PanelView } from './panel-view.js';
 import { styles } from './panel.styles.js';
 
+/** The panel's tabs: Synchronization, Item Synchronization Status, Sync events. */
 export type PanelTab = 'overview' | 'items' | 'events';
 const TABS: readonly PanelTab[] = ['overview', 'items', 'events'];
 
@@ -27,15 +33,57 @@ const TABS: readonly PanelTab[] = ['overview', 'items', 'events'];
  * @event shopsync-connector-toggle-request - Enabling or disabling the connector was asked for (cancelable).
  * @event shopsync-log-download - A log is about to be saved (cancelable; from `shopsync-log-links`).
  *
+ * Every part below is reachable with `shopsync-panel::part(name)`: the panel's own, and those of
+ * its sections, forwarded (`exportparts`) under the names listed (no other part is reachable).
+ *
  * @csspart base - The panel's frame.
  * @csspart header - Title, info button and connector action.
  * @csspart info-button - The info icon about the queue.
  * @csspart info - The explanation it discloses.
+ * @csspart info-link - Its link to the Item Synchronization Status tab.
+ * @csspart connector-button - The button that disables or enables the connector.
  * @csspart tabs - The tab list.
  * @csspart tab - Each tab.
  * @csspart panel - Each tab panel.
  * @csspart card - Each section's card on the Synchronization tab.
+ * @csspart latest-link - The link back to the latest event, when an older one is shown.
  * @csspart live-region - The polite live region (visually hidden).
+ * @csspart status-badge - The status badge: of the event shown, and of each row of the event list.
+ * @csspart status-badge-base - A status badge's pill.
+ * @csspart status-badge-icon - A status badge's icon.
+ * @csspart status-badge-label - A status badge's words.
+ * @csspart general-errors-button - The red exclamation (or amber warning sign) that opens the general errors.
+ * @csspart warning - The warning message shown when errors (or only warnings) occurred.
+ * @csspart review-link - The warning's link to the failed items.
+ * @csspart error-details - Why the connector could not start (Error).
+ * @csspart paused-details - Why the event is paused (Paused).
+ * @csspart enable-button - The button that enables the connector again (Paused).
+ * @csspart progress-details - What In Progress means.
+ * @csspart eta - The estimate of time remaining (In Progress).
+ * @csspart pending - The pending counters.
+ * @csspart pending-counter - One entity's pending tile (categories, products, variants).
+ * @csspart items-link - The link to the Item Synchronization Status tab.
+ * @csspart error-dialog - The general-errors modal (the `<dialog>`).
+ * @csspart error-dialog-error - One general error in the modal.
+ * @csspart error-dialog-warning - One general error recorded as a warning, in the modal.
+ * @csspart error-dialog-close-button - The modal's close buttons.
+ * @csspart api-version - The API version line (Configuration).
+ * @csspart api-warning - The API version's deprecation warning.
+ * @csspart parameters - The applied parameters.
+ * @csspart stock - The stock locations.
+ * @csspart publishing - The publishing and metafield settings.
+ * @csspart download - Each log download link.
+ * @csspart iteration - One iteration's block (History).
+ * @csspart show-older - The button that shows older iterations.
+ * @csspart filters - The item filters (Item Synchronization Status tab).
+ * @csspart list - The virtualized list of items.
+ * @csspart row - One item's row.
+ * @csspart detail - The chosen item's details and errors.
+ * @csspart error-groups - Item errors grouped by cause.
+ * @csspart retry-failed - The "retry all failed items" button.
+ * @csspart retry-item - The "retry this item" button.
+ * @csspart event - One sync event's row (Sync events tab).
+ * @csspart pager - The event list's pagination bar.
  *
  * @cssproperty [--shopsync-font-family] - Font of every part.
  * @cssproperty [--shopsync-font-size=0.875rem] - Base font size.
@@ -75,9 +123,6 @@ export class ShopsyncPanel extends LitElement {
   /** `auto` (the user's preference), `light` or `dark`. */
   @property({ reflect: true }) theme: 'auto' | 'light' | 'dark' = 'auto';
 
-  /** The sync event shown; empty to follow the latest one. */
-  @property({ attribute: 'event-id' }) eventId = '';
-
   /** The tab shown. */
   @property({ reflect: true }) tab: PanelTab = 'overview';
 
@@ -88,14 +133,10 @@ export class ShopsyncPanel extends LitElement {
   @state() private infoOpen = false;
   @state() private itemFilter: ItemFilterQuery = {};
 
-  /** The event shown, the newest event's id, the connector, load state: updated as changes come, rendered once a frame. */
-  #event: SyncEvent | undefined;
-  #latestId: string | undefined;
-  #connector: ConnectorState | undefined;
-  #phase: 'idle' | 'loading' | 'ready' | 'failed' = 'idle';
-  #loadError = '';
-  #announcement = '';
+  /** What the panel shows from its source: changed only by `reducePanelView`, rendered at most once a frame. */
+  #view: PanelView = INITIAL_PANEL_VIEW;
   #itemsVisited = false;
+  /** Counts loads: the results of a load overtaken by another are dropped. */
   #gen = 0;
   #ready: Promise<void> = Promise.resolve();
   readonly #internals = this.attachInternals();
@@ -110,8 +151,17 @@ export class ShopsyncPanel extends LitElement {
     source: () => this.#active(),
     onAttach: (source) => this.#load(source),
     onResync: (source) => this.#load(source, true),
-    onChange: (c) => this.#apply(c),
+    onChange: (c) => this.#dispatch(c),
   });
+
+  /** The sync event shown, by id; empty to follow the latest one. */
+  @property({ attribute: 'event-id' })
+  get eventId(): string {
+    return this.#view.pinnedId;
+  }
+  set eventId(value: string) {
+    this.#dispatch({ type: 'eventChosen', eventId: value ?? '' });
+  }
 
   static override get observedAttributes(): string[] {
     return [...super.observedAttributes, 'lang'];
@@ -154,12 +204,12 @@ export class ShopsyncPanel extends LitElement {
 
   /** The sync event shown, as it stands now. */
   get event(): SyncEvent | undefined {
-    return this.#event;
+    return this.#view.event;
   }
 
   /** The connector's state, as last reported. */
   get connector(): ConnectorState | undefined {
-    return this.#connector;
+    return this.#view.connector;
   }
 
   /** Resolves once the data of the current source (and chosen event) has loaded and rendered. */
@@ -171,7 +221,7 @@ export class ShopsyncPanel extends LitElement {
     const locale = this.locale || this.getAttribute('lang') || document.documentElement.lang || 'en';
     const next = localizerFor(locale);
     if (next !== this.l) this.l = next;
-    if (changed.has('eventId') && changed.get('eventId') !== undefined && this.#controller.source) void this.#loadEvent(this.#controller.source);
+    if (changed.has('eventId') && this.hasUpdated && this.#controller.source) void this.#loadEvent(this.#controller.source);
     if (changed.has('tab') && this.tab === 'items') this.#itemsVisited = true;
     this.#setStates();
   }
@@ -179,87 +229,58 @@ export class ShopsyncPanel extends LitElement {
   #setStates() {
     const states = this.#internals.states;
     for (const s of ['loading', 'completed', 'error', 'in-progress', 'paused']) states.delete(s);
-    if (this.#phase === 'loading') states.add('loading');
-    if (this.#event) states.add(this.#event.status.replace('_', '-'));
+    if (this.#view.phase === 'loading') states.add('loading');
+    if (this.#view.event) states.add(this.#view.event.status.replace('_', '-'));
   }
 
-  /** Loads what the panel shows; `quiet` keeps what is shown until the new data is in (a resync). */
+  /**
+   * The one way the view changes: through the reducer. A new status of the event shown is told
+   * to the host (the live region announces it when rendered). Rendering is the caller's to ask
+   * for: the controller coalesces live changes into one update a frame.
+   */
+  #dispatch(action: PanelAction) {
+    const before = this.#view;
+    const after = reducePanelView(before, action);
+    if (after === before) return;
+    this.#view = after;
+    const change = after.statusChange;
+    if (change && change !== before.statusChange) this.dispatchEvent(new ShopsyncStatusChangeEvent({ ...change }));
+  }
+
+  /** Reads what the panel shows; `quiet` keeps what is shown until the new data is in (a resync). */
   #load(source: SyncSource, quiet = false) {
     const gen = ++this.#gen;
-    if (!quiet || this.#phase !== 'ready') this.#phase = 'loading';
+    this.#dispatch({ type: 'loadStarted', quiet });
     this.#ready = (async () => {
       try {
         const [connector, page] = await Promise.all([source.connectorState(), source.listEvents({ offset: 0, limit: 1 })]);
         if (gen !== this.#gen) return;
-        this.#connector = connector;
-        this.#latestId = page.items[0]?.id;
-        this.#event = this.eventId ? await source.getEvent(this.eventId) : page.items[0];
+        const pinned = this.#view.pinnedId;
+        const event = pinned ? await source.getEvent(pinned) : page.items[0];
         if (gen !== this.#gen) return;
-        this.#phase = 'ready';
+        this.#dispatch({ type: 'loaded', connector, latestId: page.items[0]?.id, event });
       } catch (err) {
         if (gen !== this.#gen) return;
-        this.#phase = 'failed';
-        this.#loadError = err instanceof Error ? err.message : String(err);
+        this.#dispatch({ type: 'loadFailed', message: err instanceof Error ? err.message : String(err) });
       }
       this.requestUpdate();
     })();
   }
 
+  /** Reads the event to show after the host chose another one (or the newest again). */
   async #loadEvent(source: SyncSource) {
     const gen = ++this.#gen;
-    const id = this.eventId || this.#latestId;
+    const id = this.#view.pinnedId || this.#view.latestId;
     this.#ready = (async () => {
       const event = id ? await source.getEvent(id) : undefined;
       if (gen !== this.#gen) return;
-      this.#event = event;
+      this.#dispatch({ type: 'eventLoaded', event });
       this.requestUpdate();
     })().catch((err: unknown) => {
-      this.#phase = 'failed';
-      this.#loadError = err instanceof Error ? err.message : String(err);
+      this.#dispatch({ type: 'loadFailed', message: err instanceof Error ? err.message : String(err) });
       this.requestUpdate();
     });
     await this.#ready;
-  }
-
-  /** Applies one change to what the panel holds; the controller renders at most once a frame. */
-  #apply(c: SourceChange) {
-    switch (c.type) {
-      case 'statusChanged':
-      case 'iterationCompleted': {
-        const ev = c.event;
-        if (c.type === 'statusChanged' && c.previous === 'starting') this.#latestId = ev.id;
-        else this.#latestId ??= ev.id;
-        const shown = this.#event?.id === ev.id || (!this.eventId && ev.id === this.#latestId);
-        if (!shown) return;
-        const before = this.#event?.id === ev.id ? this.#event.status : undefined;
-        this.#event = ev;
-        if (this.#phase !== 'ready') this.#phase = 'ready';
-        if (c.type === 'statusChanged' && before !== ev.status) {
-          this.#announcement = this.l.m.statusAnnouncement(statusLabel(this.l, ev.status));
-          this.dispatchEvent(new ShopsyncStatusChangeEvent({ eventId: ev.id, status: c.status, previous: c.previous }));
-        }
-        return;
-      }
-      case 'pendingChanged':
-        if (c.eventId !== undefined && this.#event?.id === c.eventId) this.#event = { ...this.#event, pending: c.pending };
-        return;
-      case 'generalErrorOccurred': {
-        const ev = this.#event;
-        if (!ev || ev.id !== c.eventId) return;
-        const e = c.error;
-        if (ev.generalErrors.some((g) => g.at === e.at && g.code === e.code && g.message === e.message)) return;
-        this.#event = { ...ev, generalErrors: [...ev.generalErrors, e] };
-        return;
-      }
-      case 'logsBecameAvailable':
-        if (this.#event?.id === c.eventId) this.#event = { ...this.#event, logsAvailable: true };
-        return;
-      case 'connectorChanged':
-        this.#connector = c.state;
-        return;
-      case 'itemsUpdated':
-        return;
-    }
   }
 
   // ——— tabs (WAI-ARIA tabs pattern, automatic activation) ———
@@ -286,8 +307,8 @@ export class ShopsyncPanel extends LitElement {
 
   #onEventSelect = (e: ShopsyncEventSelectEvent) => {
     const id = e.detail.eventId;
-    this.eventId = id === this.#latestId ? '' : id;
-    if (!this.eventId && this.#event?.id !== id && this.#controller.source) void this.#loadEvent(this.#controller.source);
+    this.eventId = id === this.#view.latestId ? '' : id;
+    if (!this.eventId && this.#view.event?.id !== id && this.#controller.source) void this.#loadEvent(this.#controller.source);
     this.#selectTab('overview', true);
   };
 
@@ -305,7 +326,7 @@ export class ShopsyncPanel extends LitElement {
       ['items', m.tabItems],
       ['events', m.tabEvents],
     ];
-    const connector = this.#connector;
+    const { connector, event, statusChange } = this.#view;
     return html`<div part="base" lang=${l.locale} @shopsync-show-items=${this.#onShowItems} @shopsync-event-select=${this.#onEventSelect}>
       <header part="header">
         <div class="title">
@@ -358,33 +379,32 @@ export class ShopsyncPanel extends LitElement {
 
       <div part="panel" role="tabpanel" id="panel-overview" aria-labelledby="tab-overview" tabindex="0" ?hidden=${this.tab !== 'overview'}>${this.#renderOverview()}</div>
       <div part="panel" role="tabpanel" id="panel-items" aria-labelledby="tab-items" tabindex="0" ?hidden=${this.tab !== 'items'}>
-        ${this.#itemsVisited || this.tab === 'items' ? html`<shopsync-item-table .filter=${this.itemFilter}></shopsync-item-table>` : nothing}
+        ${this.#itemsVisited || this.tab === 'items' ? html`<shopsync-item-table exportparts=${FORWARDED.items} .filter=${this.itemFilter}></shopsync-item-table>` : nothing}
       </div>
       <div part="panel" role="tabpanel" id="panel-events" aria-labelledby="tab-events" tabindex="0" ?hidden=${this.tab !== 'events'}>
         ${this.#provider.value
-          ? html`<shopsync-event-list selected-id=${this.#event?.id ?? ''} next-run-at=${connector?.nextRunAt ?? ''}></shopsync-event-list>`
+          ? html`<shopsync-event-list exportparts=${FORWARDED.events} selected-id=${event?.id ?? ''} next-run-at=${connector?.nextRunAt ?? ''}></shopsync-event-list>`
           : nothing}
       </div>
-      <div part="live-region" class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#announcement}</div>
+      <div part="live-region" class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${statusChange ? m.statusAnnouncement(statusLabel(l, statusChange.status)) : ''}</div>
     </div>`;
   }
 
   #renderOverview() {
     const { m } = this.l;
     if (!this.#provider.value) return html`<p class="empty muted">${m.sourceMissing}</p>`;
-    if (this.#phase === 'failed') return html`<p class="callout danger" role="alert">${m.sourceFailed(this.#loadError)}</p>`;
-    if (this.#phase !== 'ready') return html`<p class="empty muted">${m.loading}</p>`;
-    const ev = this.#event;
+    const { phase, event: ev, latestId, connector } = this.#view;
+    if (phase === 'failed') return html`<p class="callout danger" role="alert">${m.sourceFailed(this.#view.loadError)}</p>`;
+    if (phase !== 'ready') return html`<p class="empty muted">${m.loading}</p>`;
     if (!ev) return html`<p class="empty muted">${m.noEvents}</p>`;
-    const notLatest = this.#latestId !== undefined && ev.id !== this.#latestId;
-    return html`${notLatest
-        ? html`<p class="latest"><button class="link" part="latest-link" @click=${() => this.#onEventSelect({ detail: { eventId: this.#latestId! } } as ShopsyncEventSelectEvent)}>${m.showLatest}</button></p>`
+    return html`${latestId !== undefined && ev.id !== latestId
+        ? html`<p class="latest"><button class="link" part="latest-link" @click=${() => this.#onEventSelect({ detail: { eventId: latestId } } as ShopsyncEventSelectEvent)}>${m.showLatest}</button></p>`
         : nothing}
       <div class="overview">
-        <div class="card sync" part="card"><shopsync-synchronization .event=${ev} .connector=${this.#connector}></shopsync-synchronization></div>
-        <div class="card config" part="card"><shopsync-configuration .config=${ev.config}></shopsync-configuration></div>
-        <div class="card logs" part="card"><shopsync-log-links event-id=${ev.id} ?available=${ev.logsAvailable}></shopsync-log-links></div>
-        <div class="card history" part="card"><shopsync-history .iterations=${ev.iterations}></shopsync-history></div>
+        <div class="card sync" part="card"><shopsync-synchronization exportparts=${FORWARDED.synchronization} .event=${ev} .connector=${connector}></shopsync-synchronization></div>
+        <div class="card config" part="card"><shopsync-configuration exportparts=${FORWARDED.configuration} .config=${ev.config}></shopsync-configuration></div>
+        <div class="card logs" part="card"><shopsync-log-links exportparts=${FORWARDED.logs} event-id=${ev.id} ?available=${ev.logsAvailable}></shopsync-log-links></div>
+        <div class="card history" part="card"><shopsync-history exportparts=${FORWARDED.history} .iterations=${ev.iterations}></shopsync-history></div>
       </div>`;
   }
 }

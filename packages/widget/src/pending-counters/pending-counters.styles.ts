@@ -2,11 +2,13 @@ import { css } from 'lit';
 import { base } from '../styles/shared.styles.js';
 import { token } from '../styles/tokens.js';
 
+/** Styles of <shopsync-pending-counters>: the shared base rules, then its own. */
 export const styles = [
   base,
   css`
     :host {
       display: block;
+      container-type: inline-size;
     }
     dl {
       display: grid;
@@ -25,7 +27,7 @@ export const styles = [
     }
     dt {
       color: ${token('color-text-muted')};
-      font-size: 0.857em;
+      font-size: max(0.857em, 12px);
     }
     dd {
       margin: 0;
@@ -36,6 +38,26 @@ export const styles = [
     }
     :host([compact]) dd {
       font-size: 1.14em;
+    }
+    /* Too narrow for three tiles side by side (a phone): one per line, the label beside the number. */
+    @container (max-width: 26rem) {
+      dl {
+        grid-template-columns: minmax(0, 1fr);
+        gap: 0.35rem;
+      }
+      [part='counter'] {
+        flex-flow: row wrap;
+        justify-content: space-between;
+        align-items: baseline;
+        gap: 0 0.75rem;
+        padding: 0.4rem 0.75rem;
+      }
+      dt {
+        font-size: 1em;
+      }
+      dd {
+        font-size: 1.14em;
+      }
     }
   `,
 ];

@@ -11,6 +11,12 @@ export function statusLabel(l: Localizer, status: SyncStatus): string {
   return { completed: l.m.statusCompleted, error: l.m.statusError, in_progress: l.m.statusInProgress, paused: l.m.statusPaused }[status];
 }
 
+/**
+ * `exportparts` for a badge inside another component: its parts, under the badge's name
+ * (`status-badge-base`, `status-badge-icon`, `status-badge-label`), as that component forwards them.
+ */
+export const STATUS_BADGE_PARTS = 'base:status-badge-base, icon:status-badge-icon, label:status-badge-label';
+
 const ICONS: Record<SyncStatus, TemplateResult> = {
   completed: html`${icons.check}`,
   error: html`${icons.error}`,

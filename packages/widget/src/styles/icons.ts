@@ -4,6 +4,7 @@ import { svg, type SVGTemplateResult } from 'lit';
 const icon = (body: SVGTemplateResult) =>
   svg`<svg class="icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">${body}</svg>`;
 
+/** The widget's icons, by name. */
 export const icons = {
   info: icon(svg`<circle cx="12" cy="12" r="10"/><path d="M12 16v-4"/><path d="M12 8h.01"/>`),
   check: icon(svg`<circle cx="12" cy="12" r="10"/><path d="m8 12.5 2.5 2.5L16 9.5"/>`),

@@ -35,6 +35,7 @@ export const TOKENS = {
   shadow: 'light-dark(0 1px 2px rgb(16 24 40 / 6%), 0 1px 2px rgb(0 0 0 / 40%))',
 } as const;
 
+/** The name of a design token, without its `--shopsync-` prefix. */
 export type TokenName = keyof typeof TOKENS;
 
 /** `var(--shopsync-NAME, default)`, for component styles. */

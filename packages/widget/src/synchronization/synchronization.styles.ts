@@ -2,6 +2,7 @@ import { css } from 'lit';
 import { base } from '../styles/shared.styles.js';
 import { token } from '../styles/tokens.js';
 
+/** Styles of <shopsync-synchronization>: the shared base rules, then its own. */
 export const styles = [
   base,
   css`
@@ -58,7 +59,8 @@ export const styles = [
     }
     .meta div {
       display: flex;
-      gap: 0.4rem;
+      flex-wrap: wrap;
+      gap: 0 0.4rem;
     }
     .meta dt {
       color: ${token('color-text-muted')};

@@ -8,6 +8,7 @@ import type { ShopsyncErrorDialog } from '../error-dialog/error-dialog.js';
 import { bySeverity, isWarning } from '../error-dialog/severity.js';
 import { ShopsyncConnectorToggleRequestEvent, ShopsyncShowItemsEvent } from '../events.js';
 import type { Localizer } from '../i18n/localizer.js';
+import { STATUS_BADGE_PARTS } from '../status-badge/status-badge.js';
 import { icons } from '../styles/icons.js';
 import { styles } from './synchronization.styles.js';
 
@@ -49,16 +50,26 @@ function advice(l: Localizer, errors: GeneralError[]): string {
  * @event shopsync-show-items - The user followed the link to the Item Synchronization Status tab.
  * @event shopsync-connector-toggle-request - The user asked to enable the connector (cancelable).
  *
- * @csspart status - The status badge.
+ * @csspart status-badge - The status badge (`shopsync-status-badge`).
+ * @csspart status-badge-base - The badge's pill (its `base` part).
+ * @csspart status-badge-icon - The badge's icon (its `icon` part).
+ * @csspart status-badge-label - The status in words (the badge's `label` part).
  * @csspart general-errors-button - The button that opens the general errors: a red exclamation when general errors
  * exist, an amber warning sign (`data-severity="warning"`) when the event recorded only warnings.
  * @csspart items-link - The link to the Item Synchronization Status tab.
- * @csspart pending - The pending counters.
+ * @csspart pending - The pending counters (`shopsync-pending-counters`).
+ * @csspart pending-counter - One entity's pending tile (the counters' `counter` part).
  * @csspart warning - The warning message shown when errors occurred (`data-reason="errors"`), or warnings and no error (`data-reason="warnings"`).
+ * @csspart review-link - The warning's link to the failed items.
  * @csspart error-details - Why the connector could not start.
  * @csspart paused-details - Why the event is paused, and the button to resume.
- * @csspart eta - The estimate of time remaining.
  * @csspart enable-button - The button that enables the connector again (Paused).
+ * @csspart progress-details - What In Progress means.
+ * @csspart eta - The estimate of time remaining.
+ * @csspart error-dialog - The general-errors modal (the `<dialog>`: the error dialog's `dialog` part).
+ * @csspart error-dialog-error - One general error in the modal.
+ * @csspart error-dialog-warning - One general error recorded as a warning, in the modal.
+ * @csspart error-dialog-close-button - The modal's close buttons.
  */
 export class ShopsyncSynchronization extends LocalizedElement {
   static override styles = styles;
@@ -117,7 +128,7 @@ export class ShopsyncSynchronization extends LocalizedElement {
         <h3 id="sync-heading">${m.syncHeading}</h3>
         <div class="status-row">
           <span class="status-label visually-hidden">${m.status}:</span>
-          <shopsync-status-badge part="status" exportparts="base:status-base" .status=${ev.status}></shopsync-status-badge>
+          <shopsync-status-badge part="status-badge" exportparts=${STATUS_BADGE_PARTS} .status=${ev.status}></shopsync-status-badge>
           ${general.length > 0
             ? html`<button
                 part="general-errors-button"
@@ -166,12 +177,15 @@ export class ShopsyncSynchronization extends LocalizedElement {
           <h4 id="pending-heading">${m.pendingHeading}</h4>
           ${this.#eta(ev)}
         </div>
-        <shopsync-pending-counters part="pending" .pending=${ev.pending}></shopsync-pending-counters>
+        <shopsync-pending-counters part="pending" exportparts="counter:pending-counter" .pending=${ev.pending}></shopsync-pending-counters>
       </div>
 
       <p><a href="#items" part="items-link" @click=${(e: Event) => this.#showItems(e)}>${m.viewItems}</a></p>
 
-      <shopsync-error-dialog .errors=${general}></shopsync-error-dialog>
+      <shopsync-error-dialog
+        exportparts="dialog:error-dialog, error:error-dialog-error, warning:error-dialog-warning, close-button:error-dialog-close-button"
+        .errors=${general}
+      ></shopsync-error-dialog>
     </section>`;
   }
 

@@ -3,8 +3,8 @@
 // (the sync handler the test runner serves: packages/adapters/http/test/browser/test-server.ts).
 import { expect, fixture, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { ShopsyncPanel } from '../src/index.js';
-import { deep, makeSource, settle, text } from './helpers.js';
+import type { ShopsyncPanel } from '../index.js';
+import { deep, makeSource, settle, text } from '../test-support/helpers.js';
 
 const BASE = '/shopsync-test/api';
 const server = <T = unknown>(payload: Record<string, unknown>) => executeServerCommand<T, Record<string, unknown>>('shopsync-http', payload);

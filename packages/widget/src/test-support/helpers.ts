@@ -1,9 +1,15 @@
-/** Realistic data for widget tests: a LocalSyncSource over a real engine driven by a FakeTarget. */
+/**
+ * Shared by the widget's tests (never built nor published): realistic data (a LocalSyncSource over
+ * a real engine driven by a FakeTarget) and helpers that look through shadow roots.
+ */
+import { fixture, html } from '@open-wc/testing';
 import { LocalSyncSource, SyncEngine, type Change, type EngineOptions } from '@shopsync/core';
 import { FakeTarget, type FakeTargetOptions } from '@shopsync/core/testing';
-import '../src/define.js';
-import '../src/translations/es.js';
+import '../define.js';
+import type { ShopsyncPanel } from '../panel/panel.js';
+import '../translations/es.js';
 
+/** The connector of the test engines. */
 export const connector = {
   id: 'store-1',
   shopDomain: 'demo.myshopify.com',
@@ -14,11 +20,16 @@ export const connector = {
   language: 'es',
 };
 
+/** An upsert of a product. */
 export const product = (ref: string, title = `Product ${ref}`): Change => ({ entity: 'product', op: 'upsert', ref, data: { title } });
+/** An upsert of a category. */
 export const category = (ref: string): Change => ({ entity: 'category', op: 'upsert', ref, data: { title: `Category ${ref}` } });
+/** An upsert of a variant of `parentRef`. */
 export const variant = (ref: string, parentRef: string): Change => ({ entity: 'variant', op: 'upsert', ref, parentRef, data: { price: '9.99' } });
+/** Upserts of `n` products, `P000`, `P001`… */
 export const products = (n: number, prefix = 'P') => Array.from({ length: n }, (_, i) => product(`${prefix}${String(i).padStart(3, '0')}`));
 
+/** An engine on a FakeTarget and a LocalSyncSource over it. */
 export function makeSource(options: Partial<EngineOptions> = {}, target: FakeTarget = new FakeTarget()) {
   const engine = new SyncEngine({ connector, target, retryBackoff: { baseMs: 0, maxMs: 0 }, batchSize: 5, ...options });
   return { engine, target, source: new LocalSyncSource(engine) };
@@ -37,6 +48,7 @@ export async function completedWithErrors() {
   return { ...s, event };
 }
 
+/** Completed, without any error. */
 export async function completedClean() {
   const s = makeSource();
   await s.engine.enqueue([category('C1'), ...products(7), variant('V1', 'P000')]);
@@ -44,6 +56,7 @@ export async function completedClean() {
   return { ...s, event };
 }
 
+/** Error: the connector could not start (`kind` says why). */
 export async function errored(kind: 'auth' | 'reauthorize' | 'network' = 'auth') {
   const s = makeSource({}, new FakeTarget({ connectError: kind }));
   await s.engine.enqueue(products(3));
@@ -51,6 +64,7 @@ export async function errored(kind: 'auth' | 'reauthorize' | 'network' = 'auth')
   return { ...s, event };
 }
 
+/** Paused: the connector was disabled during the second push. */
 export async function paused() {
   const s = makeSource();
   await s.engine.enqueue(products(20));
@@ -113,6 +127,7 @@ export function deepAll<T extends Element = HTMLElement>(root: Element | ShadowR
   return [...new Set(out)];
 }
 
+/** The first element under `root` matching `selector`, through open shadow roots; throws when there is none. */
 export function deep<T extends Element = HTMLElement>(root: Element | ShadowRoot | Document, selector: string): T {
   const found = deepAll<T>(root, selector)[0];
   if (!found) throw new Error(`no element matches ${selector}`);
@@ -152,10 +167,19 @@ export async function settle(root: Element): Promise<void> {
   }
 }
 
+/** Waits, a frame at a time, until `cond` holds; throws after `ms`. */
 export async function until(cond: () => boolean, ms = 3000): Promise<void> {
   const t0 = performance.now();
   while (!cond()) {
     if (performance.now() - t0 > ms) throw new Error('condition not met in time');
     await frame();
   }
+}
+
+/** A panel on `source`, its data loaded and every part rendered. */
+export async function panelOn(source: unknown, locale = 'en', theme: 'auto' | 'light' | 'dark' = 'auto'): Promise<ShopsyncPanel> {
+  const el = await fixture<ShopsyncPanel>(html`<shopsync-panel .source=${source} locale=${locale} theme=${theme}></shopsync-panel>`);
+  await el.ready;
+  await settle(el);
+  return el;
 }

@@ -1,15 +1,9 @@
 /// <reference types="mocha" />
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { ShopsyncPanel } from '../src/index.js';
-import { completedClean, completedWithErrors, deep, deepAll, errored, paused, settle, stepped, text, until } from './helpers.js';
-
-async function panelOn(source: unknown, attrs: { locale?: string } = {}) {
-  const el = await fixture<ShopsyncPanel>(html`<shopsync-panel .source=${source} locale=${attrs.locale ?? 'en'}></shopsync-panel>`);
-  await el.ready;
-  await settle(el);
-  return el;
-}
+import { FakeTarget } from '@shopsync/core/testing';
+import type { ShopsyncPanel } from '../index.js';
+import { completedClean, completedWithErrors, deep, deepAll, errored, makeSource, panelOn, paused, product, settle, stepped, text, until } from '../test-support/helpers.js';
 
 describe('<shopsync-panel>', () => {
   it('general layout: an info icon explains the queue and links to the Item Synchronization Status tab', async () => {
@@ -218,5 +212,88 @@ describe('<shopsync-panel>', () => {
     parent.append(el);
     await el.ready;
     expect(engine.listenerCount('statusChanged')).to.be.greaterThan(0);
+  });
+});
+
+describe('tabs', () => {
+  it('follow the ARIA tabs pattern with the keyboard', async () => {
+    const { source } = await completedClean();
+    const el = await panelOn(source);
+    const tabs = deepAll<HTMLButtonElement>(el, '[role="tab"]');
+    expect(tabs.map((t) => t.textContent!.trim())).to.deep.equal(['Synchronization', 'Item Synchronization Status', 'Sync events']);
+    expect(tabs.map((t) => t.tabIndex)).to.deep.equal([0, -1, -1]);
+    for (const t of tabs) expect(deep(el, `#${t.getAttribute('aria-controls')}`).getAttribute('aria-labelledby')).to.equal(t.id);
+    tabs[0]!.focus();
+    await sendKeys({ press: 'ArrowRight' });
+    await settle(el);
+    expect(el.tab).to.equal('items');
+    expect(el.shadowRoot!.activeElement).to.equal(tabs[1]);
+    expect(tabs[1]!.getAttribute('aria-selected')).to.equal('true');
+    expect(deep(el, '#panel-items').hidden).to.equal(false);
+    expect(deep(el, '#panel-overview').hidden).to.equal(true);
+    await sendKeys({ press: 'End' });
+    await settle(el);
+    expect(el.tab).to.equal('events');
+    await sendKeys({ press: 'ArrowRight' });
+    await settle(el);
+    expect(el.tab).to.equal('overview', 'wraps around');
+    await sendKeys({ press: 'ArrowLeft' });
+    await settle(el);
+    expect(el.tab).to.equal('events');
+    await sendKeys({ press: 'Home' });
+    await settle(el);
+    expect(el.tab).to.equal('overview');
+    expect(tabs.map((t) => t.tabIndex)).to.deep.equal([0, -1, -1]);
+  });
+});
+
+describe('text from remote systems renders as text', () => {
+  it('HTML and script in error messages and references stay text', async () => {
+    const evil = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script><b>bold</b>`;
+    const s = makeSource({}, new FakeTarget({ outcomes: (i) => (i.ref.startsWith('<') ? { errors: [{ message: evil, code: '<i>X</i>' }] } : 'synced') }));
+    await s.engine.enqueue([product(`<b onclick="x()">SKU</b>`), product('OK')]);
+    s.target.failNextPush({ code: 'server_error', message: evil }, { leaveItems: false });
+    await s.engine.start();
+    const el = await panelOn(s.source);
+    await (deep(el, 'shopsync-synchronization') as unknown as { showGeneralErrors(): Promise<void> }).showGeneralErrors();
+    const dialog = deep(deep(el, 'shopsync-error-dialog'), 'dialog');
+    expect(text(dialog)).to.contain(evil);
+    expect(deepAll(dialog, 'img, script, b')).to.have.length(0);
+    (dialog as HTMLDialogElement).close();
+
+    el.tab = 'items';
+    await settle(el);
+    const table = deep(el, 'shopsync-item-table');
+    await (table as unknown as { loaded: Promise<void> }).loaded;
+    await settle(el);
+    const row = deepAll<HTMLButtonElement>(table, '[part="row"]').find((r) => r.dataset.key?.includes('SKU'))!;
+    expect(text(row)).to.contain('<b onclick="x()">SKU</b>');
+    row.click();
+    await settle(el);
+    const detail = deep(table, '[part="detail"]');
+    expect(text(detail)).to.contain(evil);
+    expect(deepAll(table, 'img, script, b, i')).to.have.length(0);
+    expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
+  });
+});
+
+describe('no source, failing source', () => {
+  it('says no source is connected', async () => {
+    const el = await fixture<ShopsyncPanel>(html`<shopsync-panel locale="en"></shopsync-panel>`);
+    expect(text(el)).to.contain('No data source is connected to this panel.');
+    await expect(el).to.be.accessible();
+  });
+
+  it('says when the data could not be loaded', async () => {
+    const source = { connectorId: 'x', subscribe: () => () => undefined, connectorState: async () => Promise.reject(new Error('HTTP 503')), listEvents: async () => ({ items: [], total: 0 }) };
+    const el = await panelOn(source);
+    expect(text(deep(el, '[role="alert"]'))).to.contain('The synchronization data could not be loaded: HTTP 503');
+  });
+
+  it('a connector that never ran says so', async () => {
+    const { source } = makeSource();
+    const el = await panelOn(source);
+    expect(text(el)).to.contain('No synchronization has run yet.');
+    expect(el.event, 'no event to show').to.equal(undefined);
   });
 });

@@ -2,14 +2,9 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import type { ItemError, ItemView } from '@shopsync/core';
-import type { ShopsyncItemTable, ShopsyncPanel } from '../src/index.js';
-import { completedWithErrors, deep, deepAll, failBad, makeSource, product, products, settle, text, until } from './helpers.js';
+import type { ShopsyncItemTable, ShopsyncPanel } from '../index.js';
+import { completedWithErrors, deep, deepAll, failBad, makeSource, product, products, settle, text, until } from '../test-support/helpers.js';
 import { FakeTarget } from '@shopsync/core/testing';
-import { setupIgnoreWindowResizeObserverLoopErrors } from '@lit-labs/virtualizer/support/resize-observer-errors.js';
-
-// The virtualizer measures rows with a ResizeObserver; Chromium reports a benign "loop completed
-// with undelivered notifications" error when a layout settles over several frames.
-setupIgnoreWindowResizeObserverLoopErrors(beforeEach, afterEach);
 
 async function itemsTab(source: unknown) {
   const panel = await fixture<ShopsyncPanel>(html`<shopsync-panel .source=${source} locale="en" tab="items"></shopsync-panel>`);
@@ -47,9 +42,6 @@ const MEDIA_OUTCOMES = {
   'product:DESIGNER': { errors: [DEFINITION_ERROR] },
   'variant:TENT-2-GRN': { errors: [OPTION_ERROR] },
 };
-
-/** Scrolls the list into view: the virtualizer renders rows only while it is on screen. */
-const showList = (table: Element) => deep(table, '[part="list"]').scrollIntoView({ block: 'nearest' });
 
 const rows = (table: Element) => deepAll<HTMLButtonElement>(table, '[part="row"]');
 const keys = (table: Element) => rows(table).map((r) => r.dataset.key);
@@ -147,7 +139,6 @@ describe('<shopsync-item-table>', () => {
     await s.engine.enqueue([product('TENT'), product('TENT-2'), product('JACKET'), product('DESIGNER'), product('OK'), { entity: 'variant', op: 'upsert', ref: 'TENT-2-GRN', parentRef: 'TENT-2', data: { price: '9.99' } }]);
     await s.engine.start();
     const { table } = await itemsTab(s.source);
-    showList(table);
     await until(() => rows(table).length === 6);
 
     const groups = text(deep(table, '[part="error-groups"]'));
@@ -189,8 +180,7 @@ describe('<shopsync-item-table>', () => {
         await setViewport({ width, height: 900 });
         const { panel, table } = await itemsTab(s.source);
         for (const key of ['product:TENT', 'variant:TENT-2-GRN']) {
-          showList(table);
-          await until(() => rows(table).some((r) => r.dataset.key === key));
+                await until(() => rows(table).some((r) => r.dataset.key === key));
           rows(table)
             .find((r) => r.dataset.key === key)!
             .click();
@@ -209,8 +199,7 @@ describe('<shopsync-item-table>', () => {
       // The URL wraps over several lines rather than being cut.
       await setViewport({ width: 360, height: 900 });
       const { table } = await itemsTab(s.source);
-      showList(table);
-      await until(() => rows(table).length > 0);
+        await until(() => rows(table).length > 0);
       rows(table)
         .find((r) => r.dataset.key === 'product:TENT')!
         .click();
@@ -297,5 +286,16 @@ describe('<shopsync-item-table>', () => {
     await until(() => keys(table).some((k) => k === 'product:SKU-050000' || k?.startsWith('product:SKU-0499') || k?.startsWith('product:SKU-0500')));
     expect(queries.some((o) => o >= 49_000 && o <= 50_100)).to.equal(true);
     expect(rows(table).length).to.be.below(60);
+    // The rows are stacked in order, one row height apart, and the list's view is covered by them.
+    await settle(table);
+    const shown = rows(table)
+      .map((r) => ({ n: Number(r.dataset.key!.replace(/\D/g, '')), box: r.getBoundingClientRect() }))
+      .sort((a, b) => a.n - b.n);
+    const height = shown[0]!.box.height;
+    expect(height).to.be.greaterThan(40);
+    for (const [i, r] of shown.entries()) expect(r.box.top - shown[0]!.box.top).to.be.closeTo((r.n - shown[0]!.n) * height, 1, `row ${r.n} in place (${i})`);
+    const view = list.getBoundingClientRect();
+    expect(shown[0]!.box.top).to.be.at.most(view.top);
+    expect(shown.at(-1)!.box.bottom).to.be.at.least(view.bottom);
   });
 });

@@ -4,8 +4,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { ConfigSnapshot } from '@shopsync/core';
 import { FakeTarget } from '@shopsync/core/testing';
-import type { ShopsyncConfiguration, ShopsyncPanel } from '../src/index.js';
-import { connector, deep, deepAll, makeSource, products, settle, text } from './helpers.js';
+import type { ShopsyncConfiguration, ShopsyncPanel } from '../index.js';
+import { connector, deep, deepAll, makeSource, products, settle, text } from '../test-support/helpers.js';
 
 const DAY = 86_400_000;
 const PARAMETERS = 'Disable deletions Yes Overwrite stock No Include empty categories Yes';

@@ -2,11 +2,10 @@
 // A general error recorded as a warning (the host sent text in a language the store has not
 // enabled): the event still ends Completed; the icon beside the status is amber and says
 // "warnings" when there is no error, red when there are errors too; the dialog marks it.
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { FakeTarget } from '@shopsync/core/testing';
-import type { ShopsyncPanel } from '../src/index.js';
-import { category, deep, deepAll, failBad, makeSource, products, settle, text, until } from './helpers.js';
+import { category, deep, deepAll, failBad, makeSource, panelOn, products, settle, text, until } from '../test-support/helpers.js';
 
 const LANGUAGE = {
   code: 'language' as const,
@@ -22,13 +21,6 @@ async function withWarning(withErrors = false) {
   if (withErrors) s.target.failNextPush({ code: 'throttled', message: 'Throttled: the store asked us to slow down' }, { leaveItems: false });
   const event = await s.engine.start();
   return { ...s, event };
-}
-
-async function panelOn(source: unknown, locale = 'en', theme = 'auto') {
-  const el = await fixture<ShopsyncPanel>(html`<shopsync-panel .source=${source} locale=${locale} theme=${theme}></shopsync-panel>`);
-  await el.ready;
-  await settle(el);
-  return el;
 }
 
 describe('general warnings', () => {
