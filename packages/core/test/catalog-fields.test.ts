@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChangeQueue, MemoryStorage, SyncEngine, ValidationError, connectorConfigSchema, metafieldValueProblem, parseOrThrow, type QueueEntry } from '@shopsync/core';
+import { ChangeQueue, MemoryStorage, SyncEngine, ValidationError, connectorConfigSchema, type QueueEntry } from '@shopsync/core';
+import { parseOrThrow } from '@shopsync/core/internal';
+import { metafieldValueProblem } from '../src/schemas/metafield.js';
 import { FakeTarget } from '@shopsync/core/testing';
 
 const connector = { id: 'store-1', shopDomain: 'demo.myshopify.com', apiVersion: '2026-07' };

@@ -4,8 +4,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConnectorRegistry, FleetRunner, MemoryStorage, ValidationError, sleep, toQueueEntries, type Change, type ConnectContext, type SlotEnded, type StorageAdapter, type Target, type ThrottleState } from '@shopsync/core';
-import { FakeTarget, ManualClock, flush } from '@shopsync/core/testing';
+import { ConnectorRegistry, FleetRunner, MemoryStorage, ValidationError, type Change, type ConnectContext, type SlotEnded, type StorageAdapter, type Target, type ThrottleState } from '@shopsync/core';
+import { toQueueEntries, FakeTarget, ManualClock, flush } from '@shopsync/core/testing';
+import { sleep } from '@shopsync/core/internal';
 
 const products = (n: number, prefix = 'P'): Change[] => Array.from({ length: n }, (_, i) => ({ entity: 'product', op: 'upsert', ref: `${prefix}${i + 1}`, data: { title: `${prefix} ${i + 1}` } }));
 

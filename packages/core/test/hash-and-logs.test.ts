@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { canonicalJson, csvCell, logsToCsv, redactSecrets, remoteText, stableHash, type LogEntry } from '@shopsync/core';
+import { logsToCsv, type LogEntry } from '@shopsync/core';
+import { canonicalJson, redactSecrets, remoteText, stableHash } from '@shopsync/core/internal';
+import { csvCell } from '../src/logs/export.js';
 
 describe('stable hash', () => {
   it('ignores key order at every depth, and changes with any value', () => {

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { IllegalTransitionError, RUN_STATES, STATUS_ACTIONS, canTransition, isTerminal, transition, type RunState, type StatusActionType } from '@shopsync/core';
+import { IllegalTransitionError } from '@shopsync/core';
+import { RUN_STATES, STATUS_ACTIONS, canTransition, isTerminal, transition, type RunState, type StatusActionType } from '../src/status/machine.js';
 
 const LEGAL: Array<[RunState, StatusActionType, RunState]> = [
   ['starting', 'connected', 'in_progress'],

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChangeQueue, MemoryStorage, SyncEngine, ValidationError, connectorConfigSchema, parseOrThrow } from '@shopsync/core';
+import { ChangeQueue, MemoryStorage, SyncEngine, ValidationError, connectorConfigSchema } from '@shopsync/core';
+import { parseOrThrow } from '@shopsync/core/internal';
 import { FakeTarget } from '@shopsync/core/testing';
 
 const connector = { id: 'store-1', shopDomain: 'demo.myshopify.com', apiVersion: '2026-07' };

@@ -1,9 +1,9 @@
 /**
  * What an error from node-postgres means for an operation: a lost connection (try again if
  * safe), a transaction the server rolled back to break a conflict (try again), or a condition a
- * person must fix (typed errors.ts). SQLSTATE codes: https://www.postgresql.org/docs/current/errcodes-appendix.html
+ * person must fix (core's storage errors). SQLSTATE codes: https://www.postgresql.org/docs/current/errcodes-appendix.html
  */
-import { StorageFullError, StorageReadOnlyError } from './errors.js';
+import { StorageFullError, StorageReadOnlyError } from '@shopsync/core';
 
 /** Node's socket errors that mean the connection is gone or could not be made. */
 const SOCKET_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN', 'ENOTCONN']);
@@ -47,7 +47,7 @@ export function isRolledBackConflict(err: unknown): boolean {
  */
 export function classify(err: unknown, database: string): unknown {
   const code = codeOf(err);
-  if (code === '25006') return new StorageReadOnlyError(database, { cause: err });
-  if (code === '53100') return new StorageFullError(database, { cause: err });
+  if (code === '25006') return new StorageReadOnlyError({ backend: 'postgres', location: database, cause: err });
+  if (code === '53100') return new StorageFullError({ backend: 'postgres', location: database, cause: err });
   return err;
 }

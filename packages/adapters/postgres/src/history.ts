@@ -3,7 +3,8 @@
  * connector registry, each inside the transaction storage.ts opens. Every record read is checked
  * (records.ts): a damaged one is a StorageCorruptError naming its row.
  */
-import { logEntrySchema, storedView, syncEventSchema, type ItemQuery, type ItemStatus, type LogEntry, type Page, type PageQuery, type SyncEvent } from '@shopsync/core';
+import { logEntrySchema, syncEventSchema, type ItemQuery, type ItemStatus, type LogEntry, type Page, type PageQuery, type SyncEvent } from '@shopsync/core';
+import { storedView } from '@shopsync/core/internal';
 import { toHeld, type ItemRow } from './items.js';
 import { rowAt, type QueueContext } from './queue.js';
 import { corrupt, instant, record, text } from './records.js';

@@ -2,7 +2,8 @@
  * Item rows (migrations.ts, `items`) as core's StoredItem, read with every cell checked
  * (records.ts), and written back in batches (sql.ts: one statement per batch).
  */
-import { storedKeys, type QueueEntry, type StoredItem } from '@shopsync/core';
+import { type QueueEntry } from '@shopsync/core';
+import { storedKeys, type StoredItem } from '@shopsync/core/internal';
 import { itemAt, storedItem } from './records.js';
 import type { Db } from './transaction.js';
 import type { Statements } from './sql.js';

@@ -3,7 +3,8 @@
  * rows it names are in flight while it lives; an item row itself carries nothing about leases.
  * Read with every cell checked (records.ts): a damaged lease row is a StorageCorruptError naming it.
  */
-import { itemKey, queueEntrySchema, type QueueEntry } from '@shopsync/core';
+import { type QueueEntry } from '@shopsync/core';
+import { itemKey, queueEntrySchema } from '@shopsync/core/internal';
 import { corrupt, count, fail, instant, json, rowOf, shaped, type At } from './records.js';
 
 /** A lease row as read (sql.ts LEASE_COLUMNS). */

@@ -10,7 +10,8 @@
  * its products name (one query), and a product's variants are read with those of the next
  * products of the page (one query per 64 products).
  */
-import { LazyQueueEntry, bucketOf, type LeaseRead, type QueueEntry } from '@shopsync/core';
+import { type QueueEntry } from '@shopsync/core';
+import { LazyQueueEntry, bucketOf, type LeaseRead } from '@shopsync/core/internal';
 import { count, drainColumns, fail, itemAt, toEntry, type At } from './records.js';
 import type { ItemRow } from './items.js';
 import type { Statements } from './sql.js';

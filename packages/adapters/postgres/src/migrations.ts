@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from './transaction.js';
-import { StorageVersionError } from './errors.js';
+import { StorageVersionError } from '@shopsync/core';
 
 /** One migration: its SQL for a schema (the name already quoted: `"shopsync"`). */
 export type Migration = (s: string) => string;
@@ -193,7 +193,7 @@ export async function migrate(db: Db, schema: string, database: string, target =
   if (!ns?.n) await db.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
   await db.query(`CREATE TABLE IF NOT EXISTS ${s}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
   const from = await versionOf(db, schema);
-  if (from > DB_VERSION) throw new StorageVersionError(database, from, DB_VERSION);
+  if (from > DB_VERSION) throw new StorageVersionError({ backend: 'postgres', location: database, found: from, expected: DB_VERSION });
   const applied: number[] = [];
   for (let v = from + 1; v <= target; v++) {
     await db.query(MIGRATIONS[v - 1]!(s));

@@ -5,7 +5,8 @@
  */
 import type pg from 'pg';
 import { z } from 'zod';
-import { ValidationError, parseOrThrow } from '@shopsync/core';
+import { ValidationError } from '@shopsync/core';
+import { parseOrThrow } from '@shopsync/core/internal';
 import type { RetryOptions } from './transaction.js';
 
 /** The default PostgreSQL schema every table lives in. */

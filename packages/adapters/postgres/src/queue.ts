@@ -19,6 +19,15 @@ import {
   ENTITY_PLURAL,
   LeaseLostError,
   ShopsyncError,
+  type AckCommit,
+  type EntityCounts,
+  type ItemStatus,
+  type Lease,
+  type LeaseOptions,
+  type NewQueueEntry,
+  type SyncEvent,
+} from '@shopsync/core';
+import {
   finishLeased,
   newId,
   parseItemKey,
@@ -26,15 +35,8 @@ import {
   queueInto,
   runLeasePlanAsync,
   zeroCounts,
-  type AckCommit,
-  type EntityCounts,
-  type ItemStatus,
-  type Lease,
-  type LeaseOptions,
-  type NewQueueEntry,
   type StoredItem,
-  type SyncEvent,
-} from '@shopsync/core';
+} from '@shopsync/core/internal';
 import { insertNew, toHeld, updateItems, type HeldItem, type ItemRow } from './items.js';
 import { toLease, type Handed, type LeaseDbRow, type LeaseRecord } from './lease-row.js';
 import { LeaseReads } from './lease.js';

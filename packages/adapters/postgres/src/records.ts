@@ -1,9 +1,9 @@
-import { recordChecks, rowOf, type RecordPlace } from '@shopsync/core';
-import { StorageCorruptError } from './errors.js';
+import { StorageCorruptError } from '@shopsync/core';
+import { recordChecks, rowOf, type RecordPlace } from '@shopsync/core/internal';
 
 /**
  * Checks of what is read back from the database: core's `recordChecks` (shared with the other
- * durable adapters), throwing this adapter's StorageCorruptError, which names the schema and
+ * durable adapters), throwing core's StorageCorruptError, which names the schema and
  * database, the table, the row and the field. JSON is stored as text (not jsonb): read back as
  * written, and a string holding U+0000 (which jsonb refuses) is stored like any other.
  */
@@ -18,7 +18,7 @@ export { rowOf };
 
 /** The error for a damaged field of the row `at`. */
 export function corrupt(at: At, field: string, problem: string, cause?: unknown): StorageCorruptError {
-  return new StorageCorruptError(at.database, { table: at.table, row: at.row(), field, problem }, cause === undefined ? undefined : { cause });
+  return new StorageCorruptError({ backend: 'postgres', location: at.database, cause, record: { table: at.table, row: at.row(), field, problem } });
 }
 
 const checks = recordChecks<At>(corrupt);

@@ -7,18 +7,15 @@
  * `setConnectorEnabled` sets; a change of it is announced (`connector`).
  */
 import {
-  connectorRecordSchema,
-  fleetEntry,
-  throttleStateSchema,
   type ClaimRelease,
   type ClaimRequest,
   type ConnectorClaim,
   type ConnectorRecord,
   type FleetEntry,
-  type FleetState,
   type Page,
   type PageQuery,
 } from '@shopsync/core';
+import { connectorRecordSchema, fleetEntry, throttleStateSchema, type FleetState } from '@shopsync/core/internal';
 import { notifyChange } from './notify.js';
 import { rowAt, type QueueContext } from './queue.js';
 import { corrupt, count, record } from './records.js';

@@ -4,7 +4,7 @@
  * is per connector. Batches go as arrays (`unnest`), one statement per batch, not one per row.
  * The layout these statements read and write is described in migrations.ts.
  */
-import { bucketOf } from '@shopsync/core';
+import { bucketOf } from '@shopsync/core/internal';
 import { quoted } from './migrations.js';
 
 /** The columns every read of an item row selects (items.ts reads them). */

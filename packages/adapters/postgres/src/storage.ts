@@ -1,8 +1,7 @@
 import pg from 'pg';
 import { z } from 'zod';
 import {
-  connectorIdSchema,
-  parseOrThrow,
+  StorageVersionError,
   type AckCommit,
   type ClaimRelease,
   type ClaimRequest,
@@ -21,7 +20,7 @@ import {
   type StorageAdapter,
   type SyncEvent,
 } from '@shopsync/core';
-import { StorageVersionError } from './errors.js';
+import { connectorIdSchema, parseOrThrow } from '@shopsync/core/internal';
 import { getConnectorFlag, getEvent, getItems, listEvents, pick, queryItems, readLogs } from './history.js';
 import { DB_VERSION, migrate, quoted, versionOf } from './migrations.js';
 import { notifyChange, notifyCommand, type ConnectorCommand } from './notify.js';
@@ -51,7 +50,7 @@ const commandSchema = z.discriminatedUnion('type', [z.strictObject({ type: z.lit
  *
  * Errors: a lost connection is retried where safe (transaction.ts), else a
  * StorageConnectionError; a read-only database, a full disk, a newer schema and a damaged record
- * each have a typed error (errors.ts).
+ * each have a typed error: core's storage errors, with `backend: 'postgres'`.
  */
 export class PostgresStorage implements StorageAdapter {
   readonly #pool: pg.Pool;
@@ -97,7 +96,7 @@ export class PostgresStorage implements StorageAdapter {
     try {
       // An up-to-date schema is only read (a replica opens); else migrated under the lock.
       const found = await tx.run({ name: 'open', mode: 'read' }, (db) => versionOf(db, o.schema));
-      if (found > DB_VERSION) throw new StorageVersionError(database, found, DB_VERSION);
+      if (found > DB_VERSION) throw new StorageVersionError({ backend: 'postgres', location: database, found, expected: DB_VERSION });
       if (found < DB_VERSION) await tx.run({ name: 'open (migrations)', mode: 'write', repeatable: true }, (db) => migrate(db, o.schema, database));
       return storage;
     } catch (err) {

@@ -13,9 +13,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { ShopsyncError, backoffDelay } from '@shopsync/core';
+import { ShopsyncError, StorageClosedError, StorageConnectionError } from '@shopsync/core';
+import { backoffDelay } from '@shopsync/core/internal';
 import { classify, isConnectionLost, isRolledBackConflict } from './classify.js';
-import { StorageClosedError, StorageConnectionError } from './errors.js';
 
 /** How often, and how patiently, an operation is tried again after a lost connection. */
 export interface RetryOptions {
@@ -102,7 +102,7 @@ export class Transactions {
   /** Runs `fn` as one transaction (see the module comment) and returns what it returns. */
   async run<T>(spec: TxSpec, fn: (db: Db) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      if (this.#closed()) throw new StorageClosedError(this.#database);
+      if (this.#closed()) throw new StorageClosedError({ backend: 'postgres', location: this.#database });
       let phase: 'connect' | 'body' | 'commit' = 'connect';
       let client: ClientLike | undefined;
       // A connection that breaks between two queries is reported on the client, not by a query.
@@ -128,7 +128,14 @@ export class Transactions {
         if (lost) {
           const unknown = phase === 'commit' && spec.mode === 'write';
           if ((unknown && !spec.repeatable) || attempt >= this.#retry.attempts) {
-            throw new StorageConnectionError(this.#database, spec.name, unknown ? 'unknown' : 'not_committed', attempt, { cause: broken ?? err });
+            throw new StorageConnectionError({
+              backend: 'postgres',
+              location: this.#database,
+              operation: spec.name,
+              outcome: unknown ? 'unknown' : 'not_committed',
+              attempts: attempt,
+              cause: broken ?? err,
+            });
           }
         } else if (!isRolledBackConflict(err) || attempt >= this.#retry.attempts) {
           throw err instanceof ShopsyncError ? err : classify(err, this.#database);

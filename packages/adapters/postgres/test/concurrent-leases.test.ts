@@ -14,8 +14,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { after, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SCHEMA_VERSION, toQueueEntries, type Change } from '@shopsync/core';
-import { seededRandom } from '@shopsync/core/testing';
+import { type Change } from '@shopsync/core';
+import { toQueueEntries, seededRandom } from '@shopsync/core/testing';
+import { SCHEMA_VERSION } from '@shopsync/core/internal';
 import { PostgresStorage } from '@shopsync/postgres';
 import { PG_URL, newPool, pgDescribe, pgFixture } from './helpers.js';
 

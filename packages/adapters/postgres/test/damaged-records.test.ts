@@ -5,9 +5,10 @@
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SCHEMA_VERSION, toQueueEntries, type Change, type ItemStatus, type LogEntry, type SyncEvent } from '@shopsync/core';
-import { connectorRecord } from '@shopsync/core/testing';
-import { PostgresStorage, StorageCorruptError } from '@shopsync/postgres';
+import { StorageCorruptError, type Change, type ItemStatus, type LogEntry, type SyncEvent } from '@shopsync/core';
+import { toQueueEntries, connectorRecord } from '@shopsync/core/testing';
+import { SCHEMA_VERSION } from '@shopsync/core/internal';
+import { PostgresStorage } from '@shopsync/postgres';
 import { pgDescribe, pgFixture } from './helpers.js';
 
 const pg = pgFixture('damaged');
@@ -55,10 +56,11 @@ async function refused(p: Promise<unknown>, table: string, row: RegExp, field: s
   );
   assert.ok(err instanceof StorageCorruptError, `not a StorageCorruptError: ${String(err)}`);
   assert.equal(err.code, 'storage_corrupt');
+  assert.equal(err.backend, 'postgres');
   assert.equal(err.table, table);
-  assert.match(err.row, row);
+  assert.match(err.row ?? '', row);
   if (typeof field === 'string') assert.equal(err.field, field);
-  else assert.match(err.field, field);
+  else assert.match(err.field ?? '', field);
   assert.match(err.message, new RegExp(`table ${table}, .*field .*Restore the database from a backup, or correct or delete that row`));
   return err;
 }

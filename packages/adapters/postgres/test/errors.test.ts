@@ -7,8 +7,10 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SCHEMA_VERSION, toQueueEntries, type LogEntry } from '@shopsync/core';
-import { PostgresStorage, StorageClosedError, StorageConnectionError, StorageFullError, StorageReadOnlyError } from '@shopsync/postgres';
+import { StorageClosedError, StorageConnectionError, StorageFullError, StorageReadOnlyError, type LogEntry } from '@shopsync/core';
+import { toQueueEntries } from '@shopsync/core/testing';
+import { SCHEMA_VERSION } from '@shopsync/core/internal';
+import { PostgresStorage } from '@shopsync/postgres';
 import { classify, isConnectionLost, isRolledBackConflict } from '../src/classify.js';
 import { Transactions, type ClientLike, type PoolLike, type TxSpec } from '../src/transaction.js';
 import { PG_URL, newPool, pgDescribe, pgFixture } from './helpers.js';

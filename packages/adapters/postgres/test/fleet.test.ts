@@ -5,8 +5,8 @@
  */
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConnectorRegistry, FleetRunner, toQueueEntries, type Change, type SlotEnded } from '@shopsync/core';
-import { FakeTarget, connectorRecord } from '@shopsync/core/testing';
+import { ConnectorRegistry, FleetRunner, type Change, type SlotEnded } from '@shopsync/core';
+import { toQueueEntries, FakeTarget, connectorRecord } from '@shopsync/core/testing';
 import { PostgresStorage } from '@shopsync/postgres';
 import { PG_URL, pgDescribe, pgFixture } from './helpers.js';
 

@@ -1,7 +1,8 @@
 /** The pure parts of the live side: event snapshots into changes, notice parsing, the item cursor. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SCHEMA_VERSION, zeroCounts, type ItemStatus, type SyncEvent } from '@shopsync/core';
+import { type ItemStatus, type SyncEvent } from '@shopsync/core';
+import { SCHEMA_VERSION, zeroCounts } from '@shopsync/core/internal';
 import { ItemCursor } from '../src/live/item-cursor.js';
 import { diffEvent, statusHistory, statusSteps } from '../src/live/event-diff.js';
 import { parseChangeNotice, parseCommandNotice } from '../src/live/notices.js';

@@ -6,9 +6,10 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SCHEMA_VERSION, bucketOf, toQueueEntries, type ItemStatus } from '@shopsync/core';
-import { PostgresStorage, StorageVersionError } from '@shopsync/postgres';
-import { connectorRecord } from '@shopsync/core/testing';
+import { StorageVersionError, type ItemStatus } from '@shopsync/core';
+import { toQueueEntries, connectorRecord } from '@shopsync/core/testing';
+import { SCHEMA_VERSION, bucketOf } from '@shopsync/core/internal';
+import { PostgresStorage } from '@shopsync/postgres';
 import { DB_VERSION, MIGRATIONS, migrate, migrationLockKey, quoted } from '../src/migrations.js';
 import { PG_URL, dumpSchema, newPool, pgDescribe, pgFixture } from './helpers.js';
 
@@ -156,7 +157,7 @@ pgDescribe('PostgreSQL schema migrations', () => {
 
     const pool = newPool(PG_URL, { max: 1 });
     const refused = (err: unknown) =>
-      err instanceof StorageVersionError && err.code === 'storage_version_too_new' && err.found === DB_VERSION + 1 && err.known === DB_VERSION && /Update shopsync.*nothing was changed/.test(err.message);
+      err instanceof StorageVersionError && err.code === 'storage_version_too_new' && err.found === DB_VERSION + 1 && err.expected === DB_VERSION && err.backend === 'postgres' && /Update shopsync.*nothing was changed/.test(err.message);
     await assert.rejects(PostgresStorage.open({ pool, schema }), refused);
     assert.equal((await pool.query('SELECT 1 AS one')).rows[0].one, 1, 'the host’s pool is still usable');
     await pool.end();

@@ -9,7 +9,9 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { SCHEMA_VERSION, ValidationError, toQueueEntries, type SyncEvent } from '@shopsync/core';
+import { ValidationError, type SyncEvent } from '@shopsync/core';
+import { toQueueEntries } from '@shopsync/core/testing';
+import { SCHEMA_VERSION } from '@shopsync/core/internal';
 import { PostgresStorage } from '@shopsync/postgres';
 import { PG_URL, pgDescribe, pgFixture } from './helpers.js';
 

@@ -8,9 +8,7 @@
 import type { Statement } from 'better-sqlite3';
 import {
   ITEM_STATES,
-  bucketOf,
   logEntrySchema,
-  storedView,
   syncEventSchema,
   type ItemQuery,
   type ItemStatus,
@@ -19,6 +17,7 @@ import {
   type PageQuery,
   type SyncEvent,
 } from '@shopsync/core';
+import { bucketOf, storedView } from '@shopsync/core/internal';
 import type { StorageContext } from './context.js';
 import { cidOf, loadItem, toStored, type ItemDbRow } from './items.js';
 import { corrupt, record, rowAt, text } from './records.js';

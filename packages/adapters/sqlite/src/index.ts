@@ -1,5 +1,9 @@
+/**
+ * Durable embedded storage for server engines: a `StorageAdapter` of `@shopsync/core` on SQLite
+ * (better-sqlite3, WAL), migrated on open.
+ *
+ * @packageDocumentation
+ * @module @shopsync/sqlite
+ */
 export { SqliteStorage, PRAGMAS } from './storage.js';
 export type { SqliteStorageOptions } from './storage.js';
-export { DB_VERSION, MIGRATIONS, migrate } from './schema.js';
-export { StorageVersionError, StorageCorruptError, StorageReadOnlyError, StorageClosedError } from './errors.js';
-export type { DamagedRecord } from './errors.js';

@@ -3,7 +3,8 @@
  * written back whole; and connectors' numbers in `connectors`, by which items name their
  * connector. Used by the queue (queue.ts) and the item tab's reads (history.ts).
  */
-import { storedKeys, type QueueEntry, type StoredItem } from '@shopsync/core';
+import { type QueueEntry } from '@shopsync/core';
+import { storedKeys, type StoredItem } from '@shopsync/core/internal';
 import type { StorageContext } from './context.js';
 import { fail, itemAt, storedItem } from './records.js';
 

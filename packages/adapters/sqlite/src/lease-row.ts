@@ -4,7 +4,8 @@
  * flight. Read with every cell checked (records.ts): a damaged lease row is a StorageCorruptError
  * naming it. queue.ts reads and writes them.
  */
-import { itemKey, queueEntrySchema, type QueueEntry } from '@shopsync/core';
+import { type QueueEntry } from '@shopsync/core';
+import { itemKey, queueEntrySchema } from '@shopsync/core/internal';
 import { corrupt, count, fail, json, shaped, type At } from './records.js';
 
 /** A lease row as read. */

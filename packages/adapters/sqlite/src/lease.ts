@@ -5,7 +5,8 @@
  * transaction (better-sqlite3: nothing is awaited there).
  */
 import type { Database, Statement } from 'better-sqlite3';
-import { LazyQueueEntry, bucketOf, type LeaseRead, type QueueEntry } from '@shopsync/core';
+import { type QueueEntry } from '@shopsync/core';
+import { LazyQueueEntry, bucketOf, type LeaseRead } from '@shopsync/core/internal';
 import { count, drainColumns, fail, itemAt, toEntry, type At } from './records.js';
 
 /** What every lease read selects, as a raw row: [id, key, pending, force, enqueued_at, os, ob, vp]. */

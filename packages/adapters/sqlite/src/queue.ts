@@ -16,13 +16,6 @@
 import {
   ENTITY_PLURAL,
   ShopsyncError,
-  bucketOf,
-  finishLeased,
-  newId,
-  planLease,
-  queueInto,
-  runLeasePlan,
-  zeroCounts,
   type AckCommit,
   type EntityCounts,
   type ItemStatus,
@@ -30,8 +23,8 @@ import {
   type LeaseOptions,
   type NewQueueEntry,
   type QueueEntry,
-  type StoredItem,
 } from '@shopsync/core';
+import { bucketOf, finishLeased, newId, planLease, queueInto, runLeasePlan, zeroCounts, type StoredItem } from '@shopsync/core/internal';
 import type { StorageContext } from './context.js';
 import { saveEvent } from './history.js';
 import { cidOf, loadItem, productOf, putItem } from './items.js';

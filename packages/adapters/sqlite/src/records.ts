@@ -1,9 +1,9 @@
-import { recordChecks, rowOf, type RecordPlace } from '@shopsync/core';
-import { StorageCorruptError } from './errors.js';
+import { StorageCorruptError } from '@shopsync/core';
+import { recordChecks, rowOf, type RecordPlace } from '@shopsync/core/internal';
 
 /**
  * Checks of what is read back from the file: core's `recordChecks` (shared with the other durable
- * adapters), throwing this adapter's StorageCorruptError, which names the file, the table, the row
+ * adapters), throwing core's StorageCorruptError, which names the file, the table, the row
  * and the field. SQLite keeps `force` as 0 or 1.
  */
 
@@ -16,7 +16,7 @@ export { rowOf };
 
 /** The error for a damaged field of the row `at`. */
 export function corrupt(at: At, field: string, problem: string, cause?: unknown): StorageCorruptError {
-  return new StorageCorruptError(at.path, { cause, record: { table: at.table, row: at.row(), field, problem } });
+  return new StorageCorruptError({ backend: 'sqlite', location: at.path, cause, record: { table: at.table, row: at.row(), field, problem } });
 }
 
 const checks = recordChecks<At>(corrupt);

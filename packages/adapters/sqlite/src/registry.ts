@@ -13,6 +13,15 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import {
+  type ClaimRelease,
+  type ClaimRequest,
+  type ConnectorClaim,
+  type ConnectorRecord,
+  type FleetEntry,
+  type Page,
+  type PageQuery,
+} from '@shopsync/core';
+import {
   claimedState,
   connectorRecordSchema,
   fleetEntry,
@@ -23,15 +32,8 @@ import {
   renewedState,
   requestedState,
   throttleStateSchema,
-  type ClaimRelease,
-  type ClaimRequest,
-  type ConnectorClaim,
-  type ConnectorRecord,
-  type FleetEntry,
   type FleetState,
-  type Page,
-  type PageQuery,
-} from '@shopsync/core';
+} from '@shopsync/core/internal';
 import { corrupt, count, fail, record, type At } from './records.js';
 
 /** A registry row as read: the record, and the column a claim filters on. */

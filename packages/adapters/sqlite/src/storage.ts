@@ -1,6 +1,6 @@
 /**
  * The storage class, `SqliteStorage`: it opens the file (options, pragmas, migrations), runs each
- * operation in one transaction and translates SQLite's errors into typed ones (errors.ts). Its
+ * operation in one transaction and translates SQLite's errors into core's storage errors. Its
  * methods are thin: the operations are the queue's (queue.ts), the history's (history.ts) and the
  * registry's (registry.ts), over the prepared statements of statements.ts.
  */
@@ -10,6 +10,11 @@ import Sqlite, { type Database, type Transaction } from 'better-sqlite3';
 import {
   LeaseLostError,
   ShopsyncError,
+  StorageClosedError,
+  StorageCorruptError,
+  StorageFullError,
+  StorageReadOnlyError,
+  StorageVersionError,
   type AckCommit,
   type ClaimRelease,
   type ClaimRequest,
@@ -29,12 +34,12 @@ import {
   type SyncEvent,
 } from '@shopsync/core';
 import { contextOf, type StorageContext } from './context.js';
-import { StorageClosedError, StorageCorruptError, StorageReadOnlyError, StorageVersionError } from './errors.js';
 import * as history from './history.js';
 import * as queue from './queue.js';
 import { SqliteRegistry, prepareRegistry } from './registry.js';
 import { DB_VERSION, migrate } from './schema.js';
 
+/** Where `SqliteStorage.open` keeps its database: a file path, or `:memory:`. */
 export interface SqliteStorageOptions {
   /** Path of the database file (its folder is created if missing), or `:memory:`. */
   path: string;
@@ -43,13 +48,17 @@ export interface SqliteStorageOptions {
 /** better-sqlite3 (SQLite) error codes that mean the file is not a usable database. */
 const CORRUPT = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
 const READ_ONLY = new Set(['SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_READONLY_DBMOVED', 'SQLITE_IOERR_WRITE']);
+/** The disk (or the file system's quota) is full: SQLITE_FULL, or ENOSPC making the folder. */
+const FULL = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT']);
 
 function classify(err: unknown, path: string): unknown {
   const code = (err as { code?: string }).code ?? '';
-  if (CORRUPT.has(code)) return new StorageCorruptError(path, { cause: err });
-  if (READ_ONLY.has(code) || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN')) return new StorageReadOnlyError(path, { cause: err });
+  const where = { backend: 'sqlite', location: path, cause: err } as const;
+  if (CORRUPT.has(code)) return new StorageCorruptError(where);
+  if (FULL.has(code)) return new StorageFullError(where);
+  if (READ_ONLY.has(code) || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN')) return new StorageReadOnlyError(where);
   // mkdir of the folder: not allowed, read-only, or a file where a folder should be.
-  if (['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST'].includes(code)) return new StorageReadOnlyError(path, { cause: err });
+  if (['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST'].includes(code)) return new StorageReadOnlyError(where);
   return err;
 }
 
@@ -97,7 +106,7 @@ export class SqliteStorage implements StorageAdapter {
       db = new Sqlite(path, { fileMustExist: false });
       // Reading the schema version is the first read of the file: a damaged one fails here.
       const found = db.pragma('user_version', { simple: true }) as number;
-      if (found > DB_VERSION) throw new StorageVersionError(path, found, DB_VERSION);
+      if (found > DB_VERSION) throw new StorageVersionError({ backend: 'sqlite', location: path, found, expected: DB_VERSION });
       for (const pragma of PRAGMAS) db.pragma(pragma);
       migrate(db);
       return new SqliteStorage(path, db);
@@ -114,7 +123,7 @@ export class SqliteStorage implements StorageAdapter {
   }
 
   #conn(): Database {
-    if (this.#closed) throw new StorageClosedError(this.path);
+    if (this.#closed) throw new StorageClosedError({ backend: 'sqlite', location: this.path });
     return this.#db;
   }
 

@@ -7,9 +7,10 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Sqlite from 'better-sqlite3';
-import { SCHEMA_VERSION, toQueueEntries, type Change, type ItemStatus, type LogEntry, type SyncEvent } from '@shopsync/core';
-import { connectorRecord } from '@shopsync/core/testing';
-import { SqliteStorage, StorageCorruptError } from '@shopsync/sqlite';
+import { StorageCorruptError, type Change, type ItemStatus, type LogEntry, type SyncEvent } from '@shopsync/core';
+import { toQueueEntries, connectorRecord } from '@shopsync/core/testing';
+import { SCHEMA_VERSION } from '@shopsync/core/internal';
+import { SqliteStorage } from '@shopsync/sqlite';
 import { tempDir } from './helpers.js';
 
 const tmp = tempDir('damaged');
@@ -63,6 +64,7 @@ async function refused(p: Promise<unknown>, table: string, row: RegExp, field: s
   );
   assert.ok(err instanceof StorageCorruptError, `not a StorageCorruptError: ${String(err)}`);
   assert.equal(err.code, 'storage_corrupt');
+  assert.equal(err.backend, 'sqlite');
   assert.equal(err.table, table);
   assert.match(err.row ?? '', row);
   if (typeof field === 'string') assert.equal(err.field, field);

@@ -2,9 +2,10 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import Sqlite from 'better-sqlite3';
-import { SyncEngine, type Change } from '@shopsync/core';
+import { StorageCorruptError, StorageReadOnlyError, StorageVersionError, SyncEngine, type Change } from '@shopsync/core';
 import { FakeTarget } from '@shopsync/core/testing';
-import { DB_VERSION, SqliteStorage, StorageCorruptError, StorageReadOnlyError, StorageVersionError } from '@shopsync/sqlite';
+import { SqliteStorage } from '@shopsync/sqlite';
+import { DB_VERSION } from '../src/schema.js';
 import { tempDir } from './helpers.js';
 
 const tmp = tempDir('files');

@@ -5,7 +5,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Sqlite from 'better-sqlite3';
-import { SCHEMA_VERSION, toQueueEntries, type Change, type ItemStatus } from '@shopsync/core';
+import { type Change, type ItemStatus } from '@shopsync/core';
+import { toQueueEntries } from '@shopsync/core/testing';
+import { SCHEMA_VERSION } from '@shopsync/core/internal';
 import { SqliteStorage } from '@shopsync/sqlite';
 import { prepareLeaseReads } from '../src/lease.js';
 import { tempDir } from './helpers.js';

@@ -10,19 +10,11 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Sqlite, { type Database } from 'better-sqlite3';
-import {
-  SCHEMA_VERSION,
-  queueInto,
-  storedKeys,
-  storedView,
-  toQueueEntries,
-  type Change,
-  type ItemStatus,
-  type QueueEntry,
-  type StoredItem,
-} from '@shopsync/core';
-import { connectorRecord } from '@shopsync/core/testing';
-import { DB_VERSION, SqliteStorage, StorageCorruptError, migrate } from '@shopsync/sqlite';
+import { type Change, type ItemStatus, type QueueEntry, StorageCorruptError } from '@shopsync/core';
+import { toQueueEntries, connectorRecord } from '@shopsync/core/testing';
+import { SCHEMA_VERSION, queueInto, storedKeys, storedView, type StoredItem } from '@shopsync/core/internal';
+import { SqliteStorage } from '@shopsync/sqlite';
+import { DB_VERSION, migrate } from '../src/schema.js';
 import { tempDir } from './helpers.js';
 
 const tmp = tempDir('migrations');

@@ -1,13 +1,13 @@
 /**
- * The queue's algebra against a plain model (test/support/queue-properties.ts): coalescing,
+ * The queue's algebra against a plain model (core's `runQueueProperties`): coalescing,
  * product groups, the order of kinds, leases, acks, releases and exact counts, on SQLite:
  * `:memory:` (500 runs of each property), and a WAL file in a temp folder (100 runs: each opens,
  * and then deletes, a file): 6 s together on an idle 2-core machine, 13–17 s on a busy one.
  */
 import { rmSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
+import { runQueueProperties } from '@shopsync/core/testing';
 import { SqliteStorage } from '@shopsync/sqlite';
-import { runQueueProperties } from '../../../../test/support/queue-properties.js';
 import { tempDir } from './helpers.js';
 
 const tmp = tempDir('queue-property');

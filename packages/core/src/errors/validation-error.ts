@@ -1,5 +1,6 @@
 import { ShopsyncError } from './shopsync-error.js';
 
+/** One rejected field of an input: where it is and what was expected there. A `ValidationError` lists every one. */
 export interface ValidationIssue {
   /** Dotted path of the offending field from the input's root, e.g. `changes[3].data.title`. */
   path: string;

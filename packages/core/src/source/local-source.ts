@@ -1,10 +1,11 @@
 import type { SyncEngine } from '../engine/engine.js';
 import type { EngineEvents } from '../engine/events.js';
 import { estimateRemaining } from '../engine/throughput.js';
-import { logFile, type LogFormat } from '../logs/export.js';
+import type { LogFormat } from '../logs/export.js';
 import type { SyncEvent } from '../schemas/event.js';
 import type { Page } from '../storage/adapter.js';
-import { cleanItemFilter, summarizeItemErrors, toItemView } from './item-reads.js';
+import { cleanItemFilter, toItemView } from './item-reads.js';
+import { StorageReads } from './storage-reads.js';
 import type {
   ConnectorState,
   EventPageQuery,
@@ -26,14 +27,18 @@ function plain<T>(value: T): T {
 
 /**
  * A `SyncSource` over a `SyncEngine` (and its storage) in the same page or process. It is also
- * what a server wraps to serve the same interface over HTTP and Server-Sent Events.
+ * what a server wraps to serve the same interface over HTTP and Server-Sent Events. Reads come
+ * from the engine's storage (`StorageReads`, as every source reads), with the engine's event in
+ * progress shown over its stored copy.
  */
 export class LocalSyncSource implements SyncSource {
   readonly engine: SyncEngine;
+  readonly #reads: StorageReads;
   readonly #listeners = new Set<SourceListener>();
 
   constructor(engine: SyncEngine) {
     this.engine = engine;
+    this.#reads = new StorageReads(engine.storage, engine.connectorId);
   }
 
   get connectorId(): string {
@@ -41,7 +46,7 @@ export class LocalSyncSource implements SyncSource {
   }
 
   async listEvents(query: EventPageQuery = {}): Promise<Page<SyncEvent>> {
-    const page = await this.engine.listEvents(query);
+    const page = await this.#reads.listEvents(query);
     const current = this.engine.currentEvent;
     return plain({ ...page, items: page.items.map((e) => (current && e.id === current.id ? current : e)) });
   }
@@ -49,22 +54,19 @@ export class LocalSyncSource implements SyncSource {
   async getEvent(eventId: string): Promise<SyncEvent | undefined> {
     const current = this.engine.currentEvent;
     if (current?.id === eventId) return current;
-    const event = await this.engine.getEvent(eventId);
-    return event && plain(event);
+    return this.#reads.getEvent(eventId);
   }
 
   async queryItems(query: ItemPageQuery = {}): Promise<Page<ItemView>> {
-    const page = await this.engine.queryItems({ ...cleanItemFilter(query), offset: query.offset ?? 0, limit: query.limit ?? 50 });
-    return { total: page.total, items: page.items.map((i) => plain(toItemView(i))) };
+    return this.#reads.queryItems(query);
   }
 
   async summarizeItemErrors(filter: ItemFilterQuery = {}): Promise<ItemErrorSummary> {
-    return summarizeItemErrors((query) => this.engine.queryItems(query), filter);
+    return this.#reads.summarizeItemErrors(filter);
   }
 
   async downloadLogs(eventId: string, format: LogFormat): Promise<LogDownload> {
-    const content = await this.engine.exportLogs(eventId, format);
-    return { ...logFile(eventId, format), content };
+    return this.#reads.downloadLogs(eventId, format);
   }
 
   async connectorState(): Promise<ConnectorState> {

@@ -16,6 +16,10 @@ export interface NewQueueEntry {
   force: boolean;
 }
 
+/**
+ * Items handed to one iteration: no other run gets them until `expiresAt`. The iteration acknowledges
+ * or releases them; if it never does, they return to the queue when the lease expires.
+ */
 export interface Lease {
   id: string;
   /** Epoch milliseconds after which the items return to the queue. */
@@ -23,6 +27,7 @@ export interface Lease {
   items: QueueEntry[];
 }
 
+/** What a lease asks for: at most `limit` items, held for `leaseMs` from `now`. */
 export interface LeaseOptions {
   /** At most this many items. */
   limit: number;
@@ -30,6 +35,10 @@ export interface LeaseOptions {
   now: number;
 }
 
+/**
+ * What an iteration acknowledges, in one transaction: the final statuses of its items, their new
+ * hashes, the sync event as it stands, and the iteration's log lines.
+ */
 export interface AckCommit {
   /**
    * Final outcomes of leased items (status `complete` or `error`). Leased items not named here
@@ -48,12 +57,17 @@ export interface AckCommit {
   now: number;
 }
 
+/** One page of a longer list, with the number of matches in all. */
 export interface Page<T> {
   items: T[];
   /** How many match in all, across pages. */
   total: number;
 }
 
+/**
+ * Which item statuses to read: filters (reference substring, state, kind, updated since) and a page,
+ * defaults applied.
+ */
 export interface ItemQuery {
   /** Substring of the reference, case-sensitive. */
   ref?: string;
@@ -65,6 +79,7 @@ export interface ItemQuery {
   limit: number;
 }
 
+/** Which page of a list to read: skip `offset` entries, return at most `limit`. */
 export interface PageQuery {
   offset: number;
   limit: number;

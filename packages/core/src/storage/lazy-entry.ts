@@ -17,7 +17,7 @@ export abstract class LazyQueueEntry implements QueueEntry {
     readonly seq: number,
   ) {}
 
-  /** The entry, checked whole; throws the adapter's StorageCorruptError for a damaged row. Called once. */
+  /** The entry, checked whole; throws a StorageCorruptError for a damaged row. Called once. */
   protected abstract load(): QueueEntry;
 
   /** The entry, checked whole (loaded on first use). */

@@ -1,5 +1,6 @@
 import { LeaseLostError } from '../errors/lease-error.js';
 import { ShopsyncError } from '../errors/shopsync-error.js';
+import { StorageClosedError } from '../errors/storage-closed-error.js';
 import { newId } from '../ids.js';
 import { bucketOf, BUCKET_COUNT } from '../queue/order.js';
 import { planLease, runLeasePlan, type LeaseRead } from '../queue/lease-plan.js';
@@ -177,12 +178,12 @@ export class MemoryStorage implements StorageAdapter {
   #closed = false;
 
   #open(): MemoryRegistry {
-    if (this.#closed) throw new ShopsyncError('storage_closed', 'This storage has been closed.');
+    if (this.#closed) throw new StorageClosedError({ backend: 'memory' });
     return this.#registry;
   }
 
   #data(connectorId: string): ConnectorData {
-    if (this.#closed) throw new ShopsyncError('storage_closed', 'This storage has been closed.');
+    if (this.#closed) throw new StorageClosedError({ backend: 'memory' });
     let d = this.#connectors.get(connectorId);
     if (!d) {
       d = new ConnectorData();

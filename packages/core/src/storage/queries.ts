@@ -34,7 +34,12 @@ export const pageQuerySchema = z
   .object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1_000).default(20) })
   .strict();
 
+/**
+ * Filters that choose items (reference substring, kind, updated since) without a state: what a retry
+ * of failed items takes.
+ */
 export type ItemFilter = z.input<typeof itemFilterSchema>;
+/** An item query as a caller writes it: filters, state and page, each optional (offset 0 and limit 50 unless given). */
 export type ItemQueryInput = z.input<typeof itemQuerySchema>;
 
 /** An item query with its defaults (offset 0, limit 50); throws ValidationError naming the field at fault. */

@@ -74,6 +74,7 @@ export function settledItemStatus(outcome: ItemStatus, newerPending: boolean): I
   return { ...rest, status: 'pending' };
 }
 
+/** Whether an item status passes a query's filters: reference substring, state, kind, and updated since. */
 export function matchesItemQuery(item: ItemStatus, q: ItemQuery): boolean {
   if (q.entity !== undefined && item.entity !== q.entity) return false;
   if (q.status !== undefined && item.status !== q.status) return false;

@@ -10,6 +10,10 @@ import type { QueueEntry } from '../schemas/queue.js';
 import type { NewQueueEntry } from './adapter.js';
 import { coalesce, mergeReturned, pendingItemStatus, settledItemStatus } from './rules.js';
 
+/**
+ * One item's row as durable adapters keep it: the change waiting to be sent, when it last became
+ * pending, and the last outcome recorded.
+ */
 export interface StoredItem {
   key: string;
   entity: QueueEntry['entity'];

@@ -9,9 +9,10 @@ import { formatPath } from '../validate.js';
 /**
  * Checks of what a durable adapter reads back (SQLite, PostgreSQL): every value read goes through
  * one of these before it is used, so that a record of the wrong shape (damaged, or changed by hand
- * or by another program) is the adapter's StorageCorruptError naming the table, the row and the
- * field, never a SyntaxError, a TypeError or unsound data. Each adapter gives the error it throws
- * (`corrupt`) and where a value is (`at`: its table and row, and whatever its error names).
+ * or by another program) is a StorageCorruptError naming the table, the row and the field, never
+ * a SyntaxError, a TypeError or unsound data. Each adapter gives how it makes that error
+ * (`corrupt`, with its `backend` and `location`) and where a value is (`at`: its table and row,
+ * and whatever its error names).
  */
 
 /** Where a value is read from, for errors: `row()` as a person finds it (made only on error: the hot path reads 100,000s). */

@@ -1,11 +1,11 @@
 import { toQueueEntries } from '../queue/queue.js';
 import { SCHEMA_VERSION } from '../schemas/common.js';
 import type { Change } from '../schemas/change.js';
-import type { SyncEvent } from '../schemas/event.js';
 import type { ItemStatus } from '../schemas/item.js';
-import type { LogEntry } from '../schemas/log.js';
 import type { StorageAdapter } from '../storage/adapter.js';
 import { deepEqual, equal, ok, rejects } from './assert.js';
+import { storageErrorConformance, type StorageErrorConformance } from './errors-conformance.js';
+import { C, T0, event, log } from './records.js';
 import { registryConformance } from './registry-conformance.js';
 
 /** The test functions of whatever runner hosts the suite (node:test, mocha, web-test-runner). */
@@ -14,7 +14,7 @@ export interface SuiteHost {
   it(name: string, fn: () => Promise<void>): unknown;
 }
 
-export interface ConformanceOptions {
+export interface ConformanceOptions extends StorageErrorConformance {
   /** Shown in test names. */
   name: string;
   /** A new, empty storage for each test. */
@@ -23,8 +23,6 @@ export interface ConformanceOptions {
   destroy?(storage: StorageAdapter): Promise<void> | void;
 }
 
-const T0 = Date.UTC(2026, 0, 15, 12);
-const C = 'conn-a';
 
 export const cat = (ref: string, title = `Category ${ref}`): Change => ({ entity: 'category', op: 'upsert', ref, data: { title } });
 export const prod = (ref: string, title = `Product ${ref}`): Change => ({ entity: 'product', op: 'upsert', ref, data: { title } });
@@ -56,42 +54,13 @@ function outcome(entity: Change['entity'], ref: string, status: 'complete' | 'er
   };
 }
 
-function event(id: string, startedAt: number, connectorId = C): SyncEvent {
-  return {
-    v: SCHEMA_VERSION,
-    id,
-    connectorId,
-    status: 'in_progress',
-    trigger: 'manual',
-    startedAt: new Date(startedAt).toISOString(),
-    pending: { categories: 0, products: 0, variants: 0 },
-    generalErrors: [],
-    config: {
-      shopDomain: 'a.myshopify.com',
-      apiVersion: { requested: '2026-01', status: 'supported', endsSoon: false },
-      disableDeletions: false,
-      overwriteStock: false,
-      includeEmptyCategories: false,
-      language: 'en',
-    },
-    iterations: [],
-    logsAvailable: false,
-    pausedAt: [],
-    resumedAt: [],
-  };
-}
-
-function log(eventId: string, message: string, at = T0): LogEntry {
-  return { v: SCHEMA_VERSION, at: new Date(at).toISOString(), level: 'info', eventId, message };
-}
-
 const keysOf = (items: ReadonlyArray<{ key: string }>) => items.map((i) => i.key);
 
 /**
  * The behaviour every StorageAdapter must have. Run it from each adapter's tests:
  *
  *     import { describe, it } from 'node:test';
- *     runStorageConformance({ describe, it }, { name: 'memory', create: () => new MemoryStorage() });
+ *     runStorageConformance({ describe, it }, { name: 'memory', backend: 'memory', create: () => new MemoryStorage() });
  */
 export function runStorageConformance(host: SuiteHost, options: ConformanceOptions): void {
   const { describe, it } = host;
@@ -528,6 +497,8 @@ export function runStorageConformance(host: SuiteHost, options: ConformanceOptio
     });
 
     registryConformance(describe, test);
+
+    storageErrorConformance(describe, it, test, options);
 
     describe('many connectors in one storage', () => {
       test('nothing of one connector is seen by another', async (s) => {

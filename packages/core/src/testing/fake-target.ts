@@ -5,6 +5,10 @@ import type { ItemError, SkipReason } from '../schemas/item.js';
 /** What the fake does with one item: succeed, fail with errors, skip, or leave it unanswered. */
 export type FakeItemBehaviour = 'synced' | { errors: ItemError[] } | { skip: SkipReason } | 'no_result';
 
+/**
+ * How a `FakeTarget` answers: the outcome of each item, a connection failure, latency, and what
+ * `connect` says of the store.
+ */
 export interface FakeTargetOptions {
   /** Per-item outcome by key (`product:SKU-1`) or by a function of the item; default: synced. */
   outcomes?: Record<string, FakeItemBehaviour> | ((item: TargetItem) => FakeItemBehaviour);

@@ -10,14 +10,7 @@
 import {
   ChangeQueue,
   LocalSyncSource,
-  cleanItemFilter,
-  exportLogs,
-  logFile,
-  parseItemQuery,
-  parsePageQuery,
-  requeueFailed,
-  summarizeItemErrors,
-  toItemView,
+  StorageReads,
   type ConnectorRegistry,
   type ConnectorState,
   type EntityCounts,
@@ -37,6 +30,7 @@ import {
   type SyncEvent,
   type SyncSource,
 } from '@shopsync/core';
+import { cleanItemFilter, requeueFailed } from '@shopsync/core/internal';
 import type { FleetControl } from '../services.js';
 import type { EngineDirectory } from './engine-directory.js';
 
@@ -53,6 +47,8 @@ export class FleetSyncSource implements SyncSource {
   readonly connectorId: string;
   readonly #deps: FleetSourceDeps;
   readonly #queue: ChangeQueue;
+  /** What the storage answers: everything the source reads while no run is under way here. */
+  readonly #reads: StorageReads;
   readonly #listeners = new Set<SourceListener>();
   #live: { engine: LocalSyncSource; unsubscribe: () => void } | undefined;
   #unwatch: (() => void) | undefined;
@@ -61,27 +57,28 @@ export class FleetSyncSource implements SyncSource {
     this.#deps = deps;
     this.connectorId = connectorId;
     this.#queue = new ChangeQueue(deps.storage, connectorId);
+    this.#reads = new StorageReads(deps.storage, connectorId);
   }
 
+  /** During a run here, the engine's live event shows over the stored ones. */
   async listEvents(query: EventPageQuery = {}): Promise<Page<SyncEvent>> {
-    return this.#local()?.listEvents(query) ?? this.#deps.storage.listEvents(this.connectorId, parsePageQuery(query));
+    return this.#local()?.listEvents(query) ?? this.#reads.listEvents(query);
   }
 
   async getEvent(eventId: string): Promise<SyncEvent | undefined> {
-    return this.#local()?.getEvent(eventId) ?? this.#deps.storage.getEvent(this.connectorId, eventId);
+    return this.#local()?.getEvent(eventId) ?? this.#reads.getEvent(eventId);
   }
 
   async queryItems(query: ItemPageQuery = {}): Promise<Page<ItemView>> {
-    const page = await this.#deps.storage.queryItems(this.connectorId, parseItemQuery({ ...cleanItemFilter(query), offset: query.offset ?? 0, limit: query.limit ?? 50 }));
-    return { total: page.total, items: page.items.map(toItemView) };
+    return this.#reads.queryItems(query);
   }
 
   async summarizeItemErrors(filter: ItemFilterQuery = {}): Promise<ItemErrorSummary> {
-    return summarizeItemErrors((query) => this.#deps.storage.queryItems(this.connectorId, query), filter);
+    return this.#reads.summarizeItemErrors(filter);
   }
 
   async downloadLogs(eventId: string, format: LogFormat): Promise<LogDownload> {
-    return { ...logFile(eventId, format), content: exportLogs(await this.#deps.storage.readLogs(this.connectorId, eventId), format) };
+    return this.#reads.downloadLogs(eventId, format);
   }
 
   async connectorState(): Promise<ConnectorState> {

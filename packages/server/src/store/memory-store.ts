@@ -31,7 +31,7 @@ export class MemoryServerStore implements ServerStore {
   #closed = false;
 
   #open(): void {
-    if (this.#closed) throw closedError('memory');
+    if (this.#closed) throw closedError({ backend: 'memory' });
   }
 
   /** Nothing to create: the maps are ready. */

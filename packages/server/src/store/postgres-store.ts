@@ -9,11 +9,11 @@
  */
 import type pg from 'pg';
 import { z } from 'zod';
-import { parseOrThrow, ShopsyncError } from '@shopsync/core';
-import { ServerStoreCorruptError } from './corrupt-error.js';
+import { ShopsyncError } from '@shopsync/core';
+import { parseOrThrow } from '@shopsync/core/internal';
 import { migrationLockKey, POSTGRES_MIGRATIONS, quoted, statements, type PostgresStatements } from './postgres-sql.js';
 import { POSTGRES_CELLS, rowReaders, type RowReaders } from './rows.js';
-import { asPending, checkCount, closedError, dueFirst, exists, SERVER_SCHEMA_VERSION, VERSION_ROW, versionError } from './rules.js';
+import { asPending, checkCount, closedError, damagedError, dueFirst, exists, SERVER_SCHEMA_VERSION, VERSION_ROW, versionError, type StorePlace } from './rules.js';
 import type {
   ApiKeyRecord,
   ConnectorSettings,
@@ -62,7 +62,8 @@ export class PostgresServerStore implements ServerStore {
   readonly schema: string;
   readonly #pool: pg.Pool;
   readonly #sql: PostgresStatements;
-  readonly #database: string;
+  /** The schema, as errors name it (no credentials). */
+  readonly #where: StorePlace;
   readonly #read: RowReaders;
   #closed = false;
 
@@ -71,8 +72,8 @@ export class PostgresServerStore implements ServerStore {
     this.schema = schema;
     this.#sql = statements(quoted(schema));
     const db = (pool as { options?: { database?: unknown } }).options?.database;
-    this.#database = `schema "${schema}"${typeof db === 'string' ? ` of PostgreSQL database "${db}"` : ' of PostgreSQL'}`;
-    this.#read = rowReaders(POSTGRES_CELLS, this.#database);
+    this.#where = { backend: 'postgres', location: `schema "${schema}"${typeof db === 'string' ? ` of PostgreSQL database "${db}"` : ' of PostgreSQL'}` };
+    this.#read = rowReaders(POSTGRES_CELLS, this.#where);
   }
 
   /** A store on the host's pool and schema (options checked: a ValidationError names the field). Connects at the first call; call `migrate()` first. */
@@ -82,7 +83,7 @@ export class PostgresServerStore implements ServerStore {
   }
 
   #open(): void {
-    if (this.#closed) throw closedError(this.#database);
+    if (this.#closed) throw closedError(this.#where);
   }
 
   /** One statement, its own transaction. */
@@ -115,7 +116,7 @@ export class PostgresServerStore implements ServerStore {
     const value = rows[0]?.value ?? 0;
     const n = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
     if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) return n;
-    throw new ServerStoreCorruptError(this.#database, { table: 'server_meta', row: `name "${VERSION_ROW}"`, field: 'value', problem: `expected a version number, found ${JSON.stringify(value)}` });
+    throw damagedError(this.#where, { table: 'server_meta', row: `name "${VERSION_ROW}"`, field: 'value', problem: `expected a version number, found ${JSON.stringify(value)}` });
   }
 
   /**
@@ -128,7 +129,7 @@ export class PostgresServerStore implements ServerStore {
     const [meta] = await this.#query(s.metaTable);
     if (meta?.t) {
       const found = this.#versionOf(await this.#query(s.version));
-      if (found > SERVER_SCHEMA_VERSION) throw versionError(this.#database, found);
+      if (found > SERVER_SCHEMA_VERSION) throw versionError(this.#where, found);
       if (found === SERVER_SCHEMA_VERSION) return;
     }
     await this.#tx(async (q) => {
@@ -138,7 +139,7 @@ export class PostgresServerStore implements ServerStore {
       if (!ns?.n) await q(s.createSchema);
       await q(s.createMeta);
       const found = this.#versionOf(await q(`${s.version} FOR UPDATE`));
-      if (found > SERVER_SCHEMA_VERSION) throw versionError(this.#database, found);
+      if (found > SERVER_SCHEMA_VERSION) throw versionError(this.#where, found);
       for (let v = found + 1; v <= SERVER_SCHEMA_VERSION; v++) {
         await q(POSTGRES_MIGRATIONS[v - 1]!(quoted(this.schema)));
         await q(s.setVersion, [v]);

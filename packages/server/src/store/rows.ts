@@ -1,14 +1,13 @@
 /**
  * The rows of the `server_*` tables as read back, checked with zod before they become records:
- * a row of the wrong shape is a ServerStoreCorruptError naming its table, its row and the field
+ * a row of the wrong shape is core's StorageCorruptError naming its table, its row and the field
  * (column, and path inside a JSON column), never a SyntaxError or unsound data. The two SQL stores
  * differ only in how a cell arrives (`Dialect`): SQLite hands JSON columns over as text and
  * INTEGER as numbers; node-postgres hands jsonb over parsed and int8 as text (unless a host set a
  * global parser: numbers are accepted too).
  */
 import { z } from 'zod';
-import { ServerStoreCorruptError } from './corrupt-error.js';
-import { compact } from './rules.js';
+import { compact, damagedError, type StorePlace } from './rules.js';
 import type { ApiKeyRecord, ConnectorSettings, DeliveryRecord, IdempotencyRecord, SealedCredentials, WebhookRecord } from './types.js';
 
 /** How one database hands cells over. */
@@ -76,12 +75,12 @@ const fieldOf = (path: readonly PropertyKey[]): string =>
 const cell = (v: unknown): string => JSON.stringify(typeof v === 'string' ? v : String(v));
 
 /** Parses `row` of `table` with `schema`, or throws the error naming the first field refused. */
-function checked<T>(schema: z.ZodType<T>, database: string, table: string, row: Record<string, unknown>, name: string): T {
+function checked<T>(schema: z.ZodType<T>, where: StorePlace, table: string, row: Record<string, unknown>, name: string): T {
   const parsed = schema.safeParse(row, { reportInput: true });
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const found = 'input' in issue ? `, found ${shown(issue.input)}` : '';
-  throw new ServerStoreCorruptError(database, { table, row: name, field: fieldOf(issue.path), problem: `${issue.message}${found}` });
+  throw damagedError(where, { table, row: name, field: fieldOf(issue.path), problem: `${issue.message}${found}` });
 }
 
 /** The row names of errors. */
@@ -89,8 +88,8 @@ const byId = (row: Record<string, unknown>): string => `id ${cell(row.id)}`;
 const byConnector = (row: Record<string, unknown>): string => `connector ${cell(row.connector_id)}`;
 const byKey = (row: Record<string, unknown>): string => `connector ${cell(row.connector_id)}, key ${cell(row.key)}`;
 
-/** Reads rows of each table into records, for one database (`database` names it in errors). */
-export function rowReaders(d: Dialect, database: string) {
+/** Reads rows of each table into records, for one database (`where` names it in errors). */
+export function rowReaders(d: Dialect, where: StorePlace) {
   const apiKey = z.object({
     id: z.string(),
     hash: z.string(),
@@ -145,26 +144,26 @@ export function rowReaders(d: Dialect, database: string) {
 
   return {
     apiKey(row: Record<string, unknown>): ApiKeyRecord {
-      const r = checked(apiKey, database, 'server_api_keys', row, byId(row));
+      const r = checked(apiKey, where, 'server_api_keys', row, byId(row));
       return compact({ id: r.id, hash: r.hash, scopes: r.scopes, connectorId: r.connector_id ?? undefined, name: r.name ?? undefined, createdAt: r.created_at, revokedAt: r.revoked_at ?? undefined });
     },
     settings(row: Record<string, unknown>): ConnectorSettings {
-      return { allowedOrigins: checked(settings, database, 'server_settings', row, byConnector(row)).allowed_origins };
+      return { allowedOrigins: checked(settings, where, 'server_settings', row, byConnector(row)).allowed_origins };
     },
     credentials(row: Record<string, unknown>): SealedCredentials {
-      const r = checked(credentials, database, 'server_credentials', row, byConnector(row));
+      const r = checked(credentials, where, 'server_credentials', row, byConnector(row));
       return { kind: r.kind, sealed: r.sealed, updatedAt: r.updated_at };
     },
     idempotency(row: Record<string, unknown>): IdempotencyRecord {
-      const r = checked(idempotency, database, 'server_idempotency', row, byKey(row));
+      const r = checked(idempotency, where, 'server_idempotency', row, byKey(row));
       return compact({ connectorId: r.connector_id, key: r.key, fingerprint: r.fingerprint, state: r.state, status: r.status ?? undefined, body: r.body ?? undefined, createdAt: r.created_at });
     },
     webhook(row: Record<string, unknown>): WebhookRecord {
-      const r = checked(webhook, database, 'server_webhooks', row, byId(row));
+      const r = checked(webhook, where, 'server_webhooks', row, byId(row));
       return { id: r.id, connectorId: r.connector_id, url: r.url, events: r.events, sealedSecret: r.sealed_secret, createdAt: r.created_at };
     },
     delivery(row: Record<string, unknown>): DeliveryRecord {
-      const r = checked(delivery, database, 'server_deliveries', row, byId(row));
+      const r = checked(delivery, where, 'server_deliveries', row, byId(row));
       return compact({
         id: r.id,
         webhookId: r.webhook_id,

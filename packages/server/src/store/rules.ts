@@ -1,11 +1,12 @@
 /**
  * What the three ServerStore implementations share beside their storage: the orders they answer
- * in, the checks of a page request, and the errors they throw for a taken id, a closed store and a
- * newer schema. The memory store applies the orders with these comparators; the SQL stores write
+ * in, the checks of a page request, and the errors they throw for a taken id, a closed store, a
+ * newer schema and a damaged row (the last three core's storage errors, as the sync storages
+ * throw them). The memory store applies the orders with these comparators; the SQL stores write
  * the same orders as `ORDER BY` (ids compared byte-wise: `COLLATE "C"` in PostgreSQL, SQLite's
  * BINARY), so that the conformance suite holds for all three.
  */
-import { ShopsyncError } from '@shopsync/core';
+import { ShopsyncError, StorageClosedError, StorageCorruptError, StorageVersionError, type DamagedRecord, type StorageBackend } from '@shopsync/core';
 import type { ApiKeyRecord, DeliveryRecord, WebhookRecord } from './types.js';
 
 /** The version of the `server_*` tables this code writes, kept in `server_meta` (name `schema_version`). */
@@ -42,15 +43,20 @@ export function exists(what: 'api_key' | 'webhook' | 'delivery', id: string, cau
   return new ShopsyncError(`${what}_exists`, `${label} with the id ${JSON.stringify(id)} exists already; nothing was written. Use a new id.`, cause === undefined ? undefined : { cause });
 }
 
+/** Which store an error names: core's storage errors with its backend and where it lives (never a password). */
+export interface StorePlace {
+  backend: StorageBackend;
+  location?: string;
+}
+
 /** The error for a call on a closed store. */
-export const closedError = (database: string): ShopsyncError => new ShopsyncError('storage_closed', `The shopsync service's store on ${database} is closed (its close() was called).`);
+export const closedError = (where: StorePlace): StorageClosedError => new StorageClosedError(where);
 
 /** The error for `server_*` tables written by a newer version of shopsync. Nothing was changed. */
-export const versionError = (database: string, found: number): ShopsyncError =>
-  new ShopsyncError(
-    'storage_version_too_new',
-    `The shopsync service's tables in ${database} have version ${found}, newer than this version of shopsync knows (${SERVER_SCHEMA_VERSION}). Update shopsync (every process sharing the database); nothing was changed.`,
-  );
+export const versionError = (where: StorePlace, found: number): StorageVersionError => new StorageVersionError({ ...where, found, expected: SERVER_SCHEMA_VERSION });
+
+/** The error for a row of the `server_*` tables that does not have the shape the service wrote: nothing damaged is used, and the read or claim that met it changes nothing. */
+export const damagedError = (where: StorePlace, record: DamagedRecord): StorageCorruptError => new StorageCorruptError({ ...where, record });
 
 /** `value` without its keys set to `undefined` (stored records never hold them, so that records compare alike in every store). */
 export function compact<T extends object>(value: T): T {

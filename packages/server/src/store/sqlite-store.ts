@@ -12,8 +12,7 @@ import { dirname } from 'node:path';
 import Sqlite, { type Database, type Transaction } from 'better-sqlite3';
 import { ShopsyncError } from '@shopsync/core';
 import { rowReaders, SQLITE_CELLS, type RowReaders } from './rows.js';
-import { ServerStoreCorruptError } from './corrupt-error.js';
-import { asPending, checkCount, closedError, dueFirst, exists, SERVER_SCHEMA_VERSION, VERSION_ROW, versionError } from './rules.js';
+import { asPending, checkCount, closedError, damagedError, dueFirst, exists, SERVER_SCHEMA_VERSION, VERSION_ROW, versionError, type StorePlace } from './rules.js';
 import { META, prepare, SQLITE_MIGRATIONS, type Statements } from './sqlite-sql.js';
 import type {
   ApiKeyRecord,
@@ -46,7 +45,10 @@ export class SqliteServerStore implements ServerStore {
   /** The database file. */
   readonly path: string;
   readonly #db: Database;
+  /** The file, as the service's own messages name it. */
   readonly #database: string;
+  /** The file, as core's storage errors name it. */
+  readonly #where: StorePlace;
   readonly #read: RowReaders;
   /** One transaction wrapper, made once: `immediate(fn)` runs `fn` as a writer from the start. */
   readonly #transaction: Transaction<(fn: () => unknown) => unknown>;
@@ -57,7 +59,8 @@ export class SqliteServerStore implements ServerStore {
     this.path = path;
     this.#db = db;
     this.#database = `the SQLite file ${path}`;
-    this.#read = rowReaders(SQLITE_CELLS, this.#database);
+    this.#where = { backend: 'sqlite', location: path };
+    this.#read = rowReaders(SQLITE_CELLS, this.#where);
     this.#transaction = db.transaction((fn: () => unknown) => fn());
   }
 
@@ -77,7 +80,7 @@ export class SqliteServerStore implements ServerStore {
   }
 
   #conn(): Database {
-    if (this.#closed) throw closedError(this.#database);
+    if (this.#closed) throw closedError(this.#where);
     return this.#db;
   }
 
@@ -107,9 +110,9 @@ export class SqliteServerStore implements ServerStore {
       const row = db.prepare(META.version).get() as { value: unknown } | undefined;
       const found = row === undefined ? 0 : row.value;
       if (typeof found !== 'number' || !Number.isSafeInteger(found) || found < 0) {
-        throw new ServerStoreCorruptError(this.#database, { table: 'server_meta', row: `name "${VERSION_ROW}"`, field: 'value', problem: `expected a version number, found ${JSON.stringify(found)}` });
+        throw damagedError(this.#where, { table: 'server_meta', row: `name "${VERSION_ROW}"`, field: 'value', problem: `expected a version number, found ${JSON.stringify(found)}` });
       }
-      if (found > SERVER_SCHEMA_VERSION) throw versionError(this.#database, found);
+      if (found > SERVER_SCHEMA_VERSION) throw versionError(this.#where, found);
       for (let v = found + 1; v <= SERVER_SCHEMA_VERSION; v++) {
         db.exec(SQLITE_MIGRATIONS[v - 1]!);
         db.prepare(META.setVersion).run(v);

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { StorageClosedError } from '@shopsync/core';
 import { apiKey, rejectsWith, T0, withStore, type OpenStore } from './conformance-helpers.js';
 import { deliveryCases } from './conformance-deliveries.js';
 import { ingestCases, webhookCases } from './conformance-ingest.js';
@@ -36,7 +37,7 @@ function lifecycleCases(open: OpenStore): void {
       assert.deepEqual(await store.getSettings('c1'), { allowedOrigins: ['https://erp.example.com'] });
     }));
 
-  it('after close() every method rejects with storage_closed; close() again is harmless', async () => {
+  it("after close() every method rejects with storage_closed (core's StorageClosedError); close() again is harmless", async () => {
     const { store, cleanup } = await open();
     try {
       await store.migrate();
@@ -48,6 +49,7 @@ function lifecycleCases(open: OpenStore): void {
       await rejectsWith(store.claimDeliveries({ worker: 'w', now: T0, leaseMs: 1000, limit: 1 }), 'storage_closed');
       await rejectsWith(store.addDeliveries([]), 'storage_closed');
       await rejectsWith(store.migrate(), 'storage_closed');
+      await assert.rejects(store.getApiKey('k1'), (err: unknown) => err instanceof StorageClosedError && err.reason === 'closed');
     } finally {
       await cleanup();
     }

@@ -8,8 +8,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type pg from 'pg';
+import { StorageVersionError } from '@shopsync/core';
 import { PostgresStorage } from '@shopsync/postgres';
 import { PostgresServerStore } from '../../src/store/postgres-store.js';
+import { SERVER_SCHEMA_VERSION } from '../../src/store/rules.js';
 import type { DeliveryRecord } from '../../src/store/types.js';
 import { newPool, pgDescribe, type pgFixture } from '../../../adapters/postgres/test/helpers.js';
 import { apiKey, delivery, ids, rejectsWith, started, T0 } from './conformance-helpers.js';
@@ -112,7 +114,10 @@ export function postgresSpecificCases(pg: Fixture): void {
       withSchema(async (store, schema) => {
         await pg.pool.query(`UPDATE "${schema}".server_meta SET value = 99`);
         await rejectsWith(store.migrate(), 'storage_version_too_new');
-        await rejectsWith(PostgresServerStore.open({ pool: pg.pool, schema }).migrate(), 'storage_version_too_new');
+        await assert.rejects(
+          PostgresServerStore.open({ pool: pg.pool, schema }).migrate(),
+          (err: unknown) => err instanceof StorageVersionError && err.backend === 'postgres' && err.found === 99 && err.expected === SERVER_SCHEMA_VERSION,
+        );
       }));
 
     it("close() leaves the host's pool open; the default schema is @shopsync/postgres's", async () => {

@@ -7,9 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Sqlite from 'better-sqlite3';
-import { ShopsyncError } from '@shopsync/core';
+import { ShopsyncError, StorageCorruptError } from '@shopsync/core';
 import { SqliteStorage } from '@shopsync/sqlite';
-import { ServerStoreCorruptError } from '../../src/store/corrupt-error.js';
 import { SqliteServerStore } from '../../src/store/sqlite-store.js';
 import type { ServerStore } from '../../src/store/types.js';
 import { apiKey, delivery, ids, rejectsWith, started, T0, webhook } from './conformance-helpers.js';
@@ -22,7 +21,7 @@ export interface TempFiles {
 /** Asserts that `p` rejects with the damaged-record error naming `table`, `row` and `field`. */
 export async function refusedAsDamaged(p: Promise<unknown>, table: string, row: string, field: string): Promise<void> {
   await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof ServerStoreCorruptError, `expected a ServerStoreCorruptError, got ${String(err)}`);
+    assert.ok(err instanceof StorageCorruptError, `expected core's StorageCorruptError, got ${String(err)}`);
     assert.ok(err instanceof ShopsyncError);
     assert.equal(err.code, 'storage_corrupt');
     assert.deepEqual({ table: err.table, row: err.row, field: err.field }, { table, row, field });

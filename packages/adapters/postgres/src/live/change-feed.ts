@@ -1,14 +1,13 @@
 import {
-  backoffDelay,
   estimateRemaining,
-  toItemView,
-  type BackoffOptions,
   type ConnectorState,
   type EntityCounts,
   type ItemStatus,
   type SourceChange,
   type SyncEvent,
+  type BackoffOptions,
 } from '@shopsync/core';
+import { backoffDelay, toItemView } from '@shopsync/core/internal';
 import { CHANGES_CHANNEL } from '../notify.js';
 import { diffEvent } from './event-diff.js';
 import { ItemCursor } from './item-cursor.js';

@@ -4,7 +4,8 @@
  * storage (after a notification, or after a reconnection) tells the same story as one that
  * listens to the engine.
  */
-import type { RunState, SourceChange, SyncEvent, SyncStatus } from '@shopsync/core';
+import type { SourceChange, SyncEvent, SyncStatus } from '@shopsync/core';
+import type { RunState } from '@shopsync/core/internal';
 
 /** One edge of the status machine an event went through. */
 export interface StatusStep {

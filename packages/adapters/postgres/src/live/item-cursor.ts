@@ -1,4 +1,5 @@
-import { itemKey, type ItemStatus, type ItemView } from '@shopsync/core';
+import { type ItemStatus, type ItemView } from '@shopsync/core';
+import { itemKey } from '@shopsync/core/internal';
 
 /**
  * Which item statuses a live source has already told, so that each read of "items updated

@@ -1,4 +1,5 @@
-import { backoffDelay, type BackoffOptions } from '@shopsync/core';
+import type { BackoffOptions } from '@shopsync/core';
+import { backoffDelay } from '@shopsync/core/internal';
 import pg from 'pg';
 import type { LiveStorage } from './live-storage.js';
 
@@ -24,6 +25,10 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+/**
+ * How a `NotificationHub` keeps its LISTEN connection: the backoff between reconnections, the
+ * heartbeat that finds a dead connection, its application name, and where to report failures.
+ */
 export interface NotificationHubOptions {
   /** Delays between attempts to connect again (exponential with jitter; default 250 ms to 10 s). */
   reconnect?: BackoffOptions;

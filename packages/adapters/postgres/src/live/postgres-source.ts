@@ -1,14 +1,6 @@
 import {
   ChangeQueue,
-  cleanItemFilter,
-  exportLogs,
-  logFile,
-  parseItemQuery,
-  parsePageQuery,
-  requeueFailed,
-  summarizeItemErrors,
-  toItemView,
-  type BackoffOptions,
+  StorageReads,
   type ConnectorState,
   type EventPageQuery,
   type ItemErrorSummary,
@@ -23,11 +15,17 @@ import {
   type SourceListener,
   type SyncEvent,
   type SyncSource,
+  type BackoffOptions,
 } from '@shopsync/core';
+import { cleanItemFilter, requeueFailed } from '@shopsync/core/internal';
 import { ChangeFeed, readConnectorState, type ChangeFeedOptions } from './change-feed.js';
 import type { LiveStorage } from './live-storage.js';
 import { NotificationHub } from './notification-hub.js';
 
+/**
+ * What a `PostgresSyncSource` shows and how it keeps up: the storage and connector, how long
+ * notifications gather before a read, and its limits.
+ */
 export interface PostgresSyncSourceOptions {
   /** The storage the engine writes to, from whichever process runs it. */
   storage: LiveStorage;
@@ -70,6 +68,7 @@ export class PostgresSyncSource implements SyncSource {
   readonly connectorId: string;
   readonly notifications: NotificationHub;
   readonly #queue: ChangeQueue;
+  readonly #reads: StorageReads;
   readonly #feedOptions: ChangeFeedOptions;
   readonly #openTimeoutMs: number;
   readonly #listeners = new Set<{ fn: SourceListener }>();
@@ -82,6 +81,7 @@ export class PostgresSyncSource implements SyncSource {
     this.connectorId = options.connectorId;
     this.notifications = options.notifications ?? NotificationHub.for(options.storage);
     this.#queue = new ChangeQueue(options.storage, options.connectorId);
+    this.#reads = new StorageReads(options.storage, options.connectorId);
     this.#openTimeoutMs = options.openTimeoutMs ?? 5_000;
     this.#feedOptions = {
       storage: options.storage,
@@ -98,33 +98,31 @@ export class PostgresSyncSource implements SyncSource {
     return this.#closed;
   }
 
-  // ——— reads ———
+  // ——— reads: core's StorageReads, once live updates are set up ———
 
   async listEvents(query: EventPageQuery = {}): Promise<Page<SyncEvent>> {
     await this.#ready();
-    return this.storage.listEvents(this.connectorId, parsePageQuery(query));
+    return this.#reads.listEvents(query);
   }
 
   async getEvent(eventId: string): Promise<SyncEvent | undefined> {
     await this.#ready();
-    return this.storage.getEvent(this.connectorId, eventId);
+    return this.#reads.getEvent(eventId);
   }
 
   async queryItems(query: ItemPageQuery = {}): Promise<Page<ItemView>> {
     await this.#ready();
-    const q = parseItemQuery({ ...cleanItemFilter(query), offset: query.offset ?? 0, limit: query.limit ?? 50 });
-    const page = await this.storage.queryItems(this.connectorId, q);
-    return { total: page.total, items: page.items.map(toItemView) };
+    return this.#reads.queryItems(query);
   }
 
   async summarizeItemErrors(filter: ItemFilterQuery = {}): Promise<ItemErrorSummary> {
     await this.#ready();
-    return summarizeItemErrors((query) => this.storage.queryItems(this.connectorId, query), filter);
+    return this.#reads.summarizeItemErrors(filter);
   }
 
+  /** No change told follows a download, so it need not wait for live updates being set up. */
   async downloadLogs(eventId: string, format: LogFormat): Promise<LogDownload> {
-    const content = exportLogs(await this.storage.readLogs(this.connectorId, eventId), format);
-    return { ...logFile(eventId, format), content };
+    return this.#reads.downloadLogs(eventId, format);
   }
 
   /**

@@ -5,6 +5,10 @@ import { NotificationHub } from './notification-hub.js';
 import { CHANGES_CHANNEL, COMMANDS_CHANNEL, type ConnectorCommand } from '../notify.js';
 import { parseChangeNotice, parseCommandNotice } from './notices.js';
 
+/**
+ * How `attachWorker` drives its engine: whether changes queued by any process start a run (and after
+ * what pause), the LISTEN connection to use, and where to report what it could not do.
+ */
 export interface AttachWorkerOptions {
   /**
    * Changes queued by any process start a run this long after the last of a burst (default
