@@ -1,6 +1,8 @@
 // One build for every package: each export of a package.json that names a `source` (.ts)
 // and a `default` (.js) is bundled from the one to the other as ESM, dependencies external.
-// Declarations come from `tsc -b` (npm run build:types), which runs first. A package may also
+// Declarations come from `tsc -b` (npm run build:types), which runs first. A package's
+// `programs` ([{ source, default }]) are built the same way: the modules its `bin` scripts run,
+// which are no import a user makes (so no `exports` entry). A package may also
 // name a `selfContained` entry ({ source, default }): bundled with every dependency and minified,
 // for a plain <script type="module"> (the widget's `shopsync-panel.bundle.js`).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -26,7 +28,7 @@ function packageDirs() {
 export function packageConfig(dir) {
   const pkg = readJson(join(dir, 'package.json'));
   const input = {};
-  for (const target of Object.values(pkg.exports ?? {})) {
+  for (const target of [...Object.values(pkg.exports ?? {}), ...(pkg.programs ?? [])]) {
     if (typeof target !== 'object' || !target.source || !target.default) continue;
     input[target.default.replace(/^\.\/dist\//, '').replace(/\.js$/, '')] = join(dir, target.source);
   }

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { parse } from 'graphql';
 import type { Change, SyncEngine, SyncEvent } from '@shopsync/core';
-import { actualCost, adminSchema } from '@shopsync/shopify';
+import { actualCost, adminSchema } from '@shopsync/shopify/internal';
 import type { BaseReport, RemoteSimulator } from './remote-simulator.js';
 
 /** `gid://shopify/{type}/{n}`. */

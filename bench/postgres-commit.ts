@@ -6,7 +6,8 @@
  * and the iteration's one log line. Not included: the engine's reads around the ack
  * (`getHashes`, `getItems`), which are operations of their own.
  */
-import { SCHEMA_VERSION, newId, stableHash, zeroCounts, type AckCommit, type ItemStatus, type Lease, type LogEntry, type NewQueueEntry, type SyncEvent } from '@shopsync/core';
+import { type AckCommit, type ItemStatus, type Lease, type LogEntry, type NewQueueEntry, type SyncEvent } from '@shopsync/core';
+import { SCHEMA_VERSION, newId, stableHash, zeroCounts } from '@shopsync/core/internal';
 
 /** The content hash the engine stores for each upsert (`#hashOf`, language `en`), computed before anything is timed. */
 export function hashesOf(entries: readonly NewQueueEntry[]): Map<string, string> {

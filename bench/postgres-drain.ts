@@ -11,8 +11,7 @@
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { toQueueEntries } from '@shopsync/core';
-import { seededRandom } from '@shopsync/core/testing';
+import { toQueueEntries, seededRandom } from '@shopsync/core/testing';
 import { PostgresStorage } from '@shopsync/postgres';
 import { EngineCommits, hashesOf } from './postgres-commit.js';
 import { storageWorkload } from './workload.js';

@@ -5,7 +5,9 @@
  * validation, buckets or lease expiry. Same run, interleaved, median of 5.
  */
 import { performance } from 'node:perf_hooks';
-import { ChangeQueue, MemoryStorage, SCHEMA_VERSION, toQueueEntries, type Change, type ItemStatus, type NewQueueEntry } from '@shopsync/core';
+import { ChangeQueue, MemoryStorage, type Change, type ItemStatus, type NewQueueEntry } from '@shopsync/core';
+import { toQueueEntries } from '@shopsync/core/testing';
+import { SCHEMA_VERSION } from '@shopsync/core/internal';
 import { median, writeResults } from './results.js';
 
 const N = 100_000;

@@ -20,7 +20,8 @@
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { MemoryStorage, SyncEngine, type Change } from '@shopsync/core';
-import { productSetComplexity, ShopifyTarget } from '@shopsync/shopify';
+import { ShopifyTarget } from '@shopsync/shopify';
+import { productSetComplexity } from '@shopsync/shopify/internal';
 import { PLAN_PRESETS, REALISTIC_LATENCY, type ShopifySimulator } from '@shopsync/shopify/simulator';
 import { gid, pricer, runPhase, type Phase as PhaseOf } from './measure.js';
 import { isSimulatorProcess, RemoteSimulator, serveSimulator, type BaseReport } from './remote-simulator.js';

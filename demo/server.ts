@@ -10,7 +10,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { assessApiVersion, latestStableVersion, LocalSyncSource, parseOrThrow, SyncEngine, ValidationError, type SyncEvent } from '@shopsync/core';
+import { assessApiVersion, latestStableVersion, LocalSyncSource, SyncEngine, ValidationError, type SyncEvent } from '@shopsync/core';
+import { parseOrThrow } from '@shopsync/core/internal';
 import { seededRandom } from '@shopsync/core/testing';
 import { createSyncHandler } from '@shopsync/http';
 import { fixedToken, ShopifyTarget, type CredentialsProvider } from '@shopsync/shopify';

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { changeBatchSchema, parseOrThrow, ValidationError } from '@shopsync/core';
+import { changeBatchSchema, ValidationError } from '@shopsync/core';
+import { parseOrThrow } from '@shopsync/core/internal';
 import { seededRandom } from '@shopsync/core/testing';
 import { demoCatalog, trickle } from '../demo/catalog.js';
 import { DEMO_SCHEMA, demoOptions, USAGE } from '../demo/options.js';

@@ -12,13 +12,12 @@ import {
   MemoryStorage,
   SyncEngine,
   ValidationError,
-  canonicalJson,
   changeBatchSchema,
   connectorConfigSchema,
-  itemKey,
   type Change,
   type StorageAdapter,
 } from '@shopsync/core';
+import { canonicalJson, itemKey } from '@shopsync/core/internal';
 import { FakeTarget } from '@shopsync/core/testing';
 import { SqliteStorage } from '@shopsync/sqlite';
 import { inspect } from 'node:util';

@@ -33,7 +33,8 @@ import {
   type StorageAdapter,
 } from '@shopsync/core';
 import { FakeTarget } from '@shopsync/core/testing';
-import { MAX_INPUT_ARRAY, MAX_QUERY_COST, ShopifyTarget, adminSchema, featuresOf, opCost, productSetOp, requestedCost } from '@shopsync/shopify';
+import { ShopifyTarget } from '@shopsync/shopify';
+import { MAX_INPUT_ARRAY, MAX_QUERY_COST, adminSchema, featuresOf, opCost, productSetOp, requestedCost } from '@shopsync/shopify/internal';
 import { ShopifySimulator } from '@shopsync/shopify/simulator';
 import { SqliteStorage } from '@shopsync/sqlite';
 import { BASE, send, serve } from './helpers.js';

@@ -20,8 +20,8 @@ import {
   ConnectorRegistry,
   LocalSyncSource,
   ShopsyncError,
+  StorageCorruptError,
   SyncEngine,
-  connectorRecordSchema,
   itemStatusSchema,
   logEntrySchema,
   syncEventSchema,
@@ -29,8 +29,9 @@ import {
   type SyncEvent,
   type SyncSource,
 } from '@shopsync/core';
+import { connectorRecordSchema } from '@shopsync/core/internal';
 import { FakeTarget } from '@shopsync/core/testing';
-import { SqliteStorage, StorageCorruptError } from '@shopsync/sqlite';
+import { SqliteStorage } from '@shopsync/sqlite';
 import { BASE, send, serve, within } from './helpers.js';
 
 const SEED = Number(process.env['SHOPSYNC_FC_SEED'] ?? Date.now() % 2 ** 31);

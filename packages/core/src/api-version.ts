@@ -8,6 +8,10 @@
 
 export type ApiVersionStatus = 'supported' | 'deprecated' | 'unknown';
 
+/**
+ * Where a Shopify API version stands at a given moment: supported or not, until when, whether that is
+ * soon, and a sentence that tells the user.
+ */
 export interface ApiVersionAssessment {
   version: string;
   status: ApiVersionStatus;
@@ -32,6 +36,11 @@ export function releaseInstant(year: number, month: number): number {
   return Date.UTC(year, month - 1, 1, RELEASE_HOUR_UTC);
 }
 
+/**
+ * Where a Shopify API version stands at `at`, by Shopify's calendar (a quarterly version is supported
+ * for 12 months): whether it is supported, when support ends, and whether that falls within
+ * `warningDays` (the Configuration section's deprecation warning).
+ */
 export function assessApiVersion(version: string, at: Date, warningDays = DEFAULT_WARNING_DAYS): ApiVersionAssessment {
   const m = /^(\d{4})-(\d{2})$/.exec(version);
   const year = m ? Number(m[1]) : NaN;

@@ -46,6 +46,10 @@ export interface ThrottleState {
   restoreRate: number;
 }
 
+/**
+ * What a target's `connect` is given: the connector and its configuration, a signal that stops it, the
+ * event's log, and the store's rate limit as the last runner left it.
+ */
 export interface ConnectContext {
   connectorId: string;
   config: ConnectorConfig;
@@ -60,6 +64,10 @@ export interface ConnectContext {
   throttle?: ThrottleState;
 }
 
+/**
+ * What a target's `push` is given with each batch: the connector, the configuration frozen at the
+ * event's start, where to keep the store's ids, a signal that stops it, and the log.
+ */
 export interface PushContext {
   connectorId: string;
   /** The configuration frozen at the start of the sync event. */
@@ -70,6 +78,11 @@ export interface PushContext {
   log: TargetLog;
 }
 
+/**
+ * What a target's `connect` learned of the store: its name, the API version it served (and why that
+ * version is deprecated, if it is), its other languages and its locations. The event's configuration
+ * records it.
+ */
 export interface ConnectInfo {
   shopName?: string;
   /** The version that served the request (`X-Shopify-Api-Version`). */
@@ -97,6 +110,7 @@ export type ItemOutcome =
   | { key: string; status: 'skipped'; reason: SkipReason }
   | { key: string; status: 'waiting'; reason: WaitReason; retryAfterMs: number };
 
+/** A problem of the run as a target reports it (the engine adds when it happened and in which iteration). */
 export interface GeneralErrorInput {
   code: GeneralErrorCode;
   message: string;
@@ -105,6 +119,7 @@ export interface GeneralErrorInput {
   severity?: 'warning';
 }
 
+/** What a target's `push` answers: an outcome for each item it was given, and the problems of the run. */
 export interface PushResult {
   /** One per item. Items without an outcome, or waiting, go back to the queue for a later iteration. */
   outcomes: ItemOutcome[];

@@ -1,4 +1,10 @@
-/** Registers every element of the widget under its `shopsync-` tag, once (safe to import twice). */
+/**
+ * Registers every element of the widget under its `shopsync-` tag, once (safe to import twice).
+ * `@shopsync/widget` imports it too; import this alone to register the elements without naming them.
+ *
+ * @packageDocumentation
+ * @module @shopsync/widget/define
+ */
 import { ShopsyncConfiguration } from './configuration/configuration.js';
 import { ShopsyncErrorDialog } from './error-dialog/error-dialog.js';
 import { ShopsyncEventList } from './event-list/event-list.js';
@@ -10,6 +16,7 @@ import { ShopsyncPendingCounters } from './pending-counters/pending-counters.js'
 import { ShopsyncStatusBadge } from './status-badge/status-badge.js';
 import { ShopsyncSynchronization } from './synchronization/synchronization.js';
 
+/** Every element of the widget, by its tag name (each registered under it when this module loads). */
 export const ELEMENTS = {
   'shopsync-panel': ShopsyncPanel,
   'shopsync-status-badge': ShopsyncStatusBadge,

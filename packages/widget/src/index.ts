@@ -1,13 +1,19 @@
-// @shopsync/widget: the Activity Register as Lit web components. Importing it registers the
-// `shopsync-*` elements (see define.ts).
+/**
+ * The Activity Register as Lit web components: `<shopsync-panel>` and its parts. Importing this
+ * module registers every `shopsync-*` element (`@shopsync/widget/define` does only that); give the
+ * panel a `SyncSource` (`.source`) or a URL (`src`). Spanish is `@shopsync/widget/translations/es`.
+ *
+ * @packageDocumentation
+ * @module @shopsync/widget
+ */
 export { ELEMENTS } from './define.js';
 export { ShopsyncPanel } from './panel/panel.js';
 export type { PanelTab } from './panel/panel.js';
-export { ShopsyncStatusBadge, statusLabel } from './status-badge/status-badge.js';
+export { ShopsyncStatusBadge } from './status-badge/status-badge.js';
 export { ShopsyncPendingCounters } from './pending-counters/pending-counters.js';
 export { ShopsyncErrorDialog } from './error-dialog/error-dialog.js';
 export { ShopsyncSynchronization } from './synchronization/synchronization.js';
-export { ShopsyncConfiguration, apiVersionStanding } from './configuration/configuration.js';
+export { ShopsyncConfiguration } from './configuration/configuration.js';
 export { ShopsyncHistory } from './history/history.js';
 export { ShopsyncLogLinks } from './log-links/log-links.js';
 export { ShopsyncItemTable } from './item-table/item-table.js';
@@ -20,10 +26,8 @@ export {
   ShopsyncLogDownloadEvent,
   ShopsyncStatusChangeEvent,
 } from './events.js';
-export { SourceController } from './controllers/source-controller.js';
-export type { SourceControllerOptions } from './controllers/source-controller.js';
 export { sourceContext, localizerContext } from './context.js';
-export { localizerFor, normalizeLocale, registerTranslation, supportedLanguages } from './i18n/localizer.js';
+export { localizerFor, registerTranslation, supportedLanguages } from './i18n/localizer.js';
 export type { Localizer } from './i18n/localizer.js';
 export type { Messages } from './i18n/en.js';
 export { TOKENS } from './styles/tokens.js';

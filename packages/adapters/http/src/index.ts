@@ -1,7 +1,11 @@
-// @shopsync/http, server side (Node): serve a SyncSource over HTTP + Server-Sent Events.
-// The browser side is `@shopsync/http/client`.
+/**
+ * The server half (Node) of a SyncSource over HTTP + Server-Sent Events: {@link createSyncHandler}
+ * serves a server engine's source to `<shopsync-panel src="…">` from `node:http` or any framework
+ * that speaks the Fetch API. The browser half is `@shopsync/http/client`.
+ *
+ * @packageDocumentation
+ * @module @shopsync/http
+ */
 export { createSyncHandler } from './server/handler.js';
 export type { SyncHandler, SyncHandlerOptions, SyncRequest, SyncAction, AuthorizeHook } from './server/types.js';
 export type { StreamStats } from './server/stream-hub.js';
-export { PATHS, STREAM_EVENTS, LAST_EVENT_ID_PARAM } from './shared/protocol.js';
-export type { ErrorBody, ErrorIssue, QueuedBody, StreamHello } from './shared/protocol.js';

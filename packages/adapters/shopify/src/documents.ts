@@ -60,6 +60,7 @@ export function refDefinitionInput(): Record<string, unknown> {
   };
 }
 
+/** One argument of an op: its name, GraphQL input type and value (sent as a variable). */
 export interface OpArg {
   readonly name: string;
   /** The GraphQL input type, e.g. `ProductSetInput!`. */
@@ -85,6 +86,7 @@ export interface Op<T = unknown> {
   readonly answer: z.ZodType<T>;
 }
 
+/** A GraphQL document ready to send: its text, its variables, and the alias of each op in it. */
 export interface BuiltDocument {
   query: string;
   variables: Record<string, unknown>;

@@ -38,6 +38,10 @@ export function atLeast(version: string, min: string): boolean {
   return compareVersions(version, min) >= 0;
 }
 
+/**
+ * What an Admin API version has that the documents depend on (fields and arguments added or removed
+ * between versions).
+ */
 export interface ApiFeatures {
   readonly version: string;
   /** `InventoryQuantityInput.changeFromQuantity` exists. */
@@ -65,6 +69,7 @@ export interface ApiFeatures {
   readonly productSetIdentifier: boolean;
 }
 
+/** The features of an Admin API version: which fields and arguments the documents sent to it may use. */
 export function featuresOf(version: string): ApiFeatures {
   return {
     version,

@@ -5,7 +5,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectorConfigSchema, parseOrThrow, type Change, type ConnectorConfigInput, type SyncEngine, type SyncEvent } from '@shopsync/core';
+import { connectorConfigSchema, type Change, type ConnectorConfigInput, type SyncEngine, type SyncEvent } from '@shopsync/core';
+import { parseOrThrow } from '@shopsync/core/internal';
 import type { ShopifySimulator, SimulatorOptions } from '@shopsync/shopify/simulator';
 import { category, engineFor, product, startSim, targetFor, variant } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock, flush } from '@shopsync/core/testing';
-import { CostPacer, type Ticket } from '@shopsync/shopify';
+import { CostPacer, type Ticket } from '../src/target/pacer.js';
 
 const status = (currentlyAvailable: number, maximumAvailable = 1_000, restoreRate = 100) => ({ currentlyAvailable, maximumAvailable, restoreRate });
 

@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { itemKey, MemoryStorage, systemClock, type Change, type ConfigSnapshot, type ItemStatus, type PushResult, type SyncEngine, type TargetIdStore, type TargetItem } from '@shopsync/core';
+import { MemoryStorage, type Change, type ConfigSnapshot, type ItemStatus, type PushResult, type SyncEngine, type TargetIdStore, type TargetItem } from '@shopsync/core';
+import { itemKey, systemClock } from '@shopsync/core/internal';
 import type { ShopifyTarget } from '@shopsync/shopify';
 import type { ShopifySimulator } from '@shopsync/shopify/simulator';
 import { engineFor, product, startSim, targetFor, variant } from './helpers.js';

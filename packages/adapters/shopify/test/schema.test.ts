@@ -17,7 +17,10 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
-import { adminSchema, adminSdl, buildDocument, documentSamples, featuresOf, opCost, productSetOp, requestedCost, SCHEMA_GATES } from '@shopsync/shopify';
+import { adminSchema, buildDocument, featuresOf, opCost, productSetOp, requestedCost } from '@shopsync/shopify/internal';
+import { adminSdl } from '../src/schema/sdl.js';
+import { documentSamples } from '../src/documents/samples.js';
+import { SCHEMA_GATES } from '../src/version.js';
 import { category, engineFor, product, realSchema, remove, startSim, targetFor, variant } from './helpers.js';
 import { realSchemaOf } from './sim-helpers.js';
 

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, validate } from 'graphql';
-import { adminSchema } from '@shopsync/shopify';
+import { adminSchema } from '@shopsync/shopify/internal';
 import type { ShopifySimulator } from '@shopsync/shopify/simulator';
 import { startSim } from './helpers.js';
 import { defaultVariant, errorCodes, payload, post, realSchemaProblems, titleOption } from './sim-helpers.js';

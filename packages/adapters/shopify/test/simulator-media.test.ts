@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'graphql';
-import { adminSchema, requestedCost } from '@shopsync/shopify';
+import { adminSchema, requestedCost } from '@shopsync/shopify/internal';
 import type { ShopifySimulator } from '@shopsync/shopify/simulator';
 import { startSim } from './helpers.js';
 import { defaultVariant, errorCodes, payload, post, titleOption } from './sim-helpers.js';

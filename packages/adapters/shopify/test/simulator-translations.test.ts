@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, validate } from 'graphql';
-import { adminSchema } from '@shopsync/shopify';
+import { adminSchema } from '@shopsync/shopify/internal';
 import { ShopifySimulator } from '@shopsync/shopify/simulator';
 import { optionsFromArgs, UsageError } from '../src/simulator/cli.js';
 import { startSim, TOKEN } from './helpers.js';

@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'graphql';
-import { adminSchema, requestedCost } from '@shopsync/shopify';
+import { adminSchema, requestedCost } from '@shopsync/shopify/internal';
 import type { ShopifySimulator } from '@shopsync/shopify/simulator';
 import { startSim } from './helpers.js';
 import { errorCodes, payload, post } from './sim-helpers.js';

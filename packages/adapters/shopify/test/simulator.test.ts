@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAdminApiClient } from '@shopify/admin-api-client';
 import { MemoryStorage, ValidationError } from '@shopsync/core';
-import { calendarPolicy, PLAN_PRESETS, ShopifySimulator } from '@shopsync/shopify/simulator';
+import { PLAN_PRESETS, ShopifySimulator } from '@shopsync/shopify/simulator';
+import { calendarPolicy } from '../src/simulator/versions.js';
 import { category, engineFor, product, startSim, targetFor, TOKEN, variant } from './helpers.js';
 import { defaultVariant, post, PRODUCT_SET, SHOP, titleOption } from './sim-helpers.js';
 

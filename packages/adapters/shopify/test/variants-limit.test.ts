@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryStorage, type Change, type ItemStatus, type SyncEngine } from '@shopsync/core';
-import { MAX_INPUT_ARRAY, MAX_QUERY_COST } from '@shopsync/shopify';
+import { MAX_INPUT_ARRAY, MAX_QUERY_COST } from '@shopsync/shopify/internal';
 import type { ShopifySimulator } from '@shopsync/shopify/simulator';
 import { engineFor, product, startSim, targetFor, variant } from './helpers.js';
 

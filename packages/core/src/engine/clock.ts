@@ -5,6 +5,7 @@ export interface Clock {
   setTimer(fn: () => void, ms: number): () => void;
 }
 
+/** The real clock: `Date.now()` and `setTimeout`. The engine's default. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(fn, ms) {

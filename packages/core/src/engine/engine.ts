@@ -47,8 +47,10 @@ const engineTuningSchema = z
   })
   .strict();
 
+/** How the engine paces, retries and starts runs: batch size, delays, lease, auto-start and schedule (every field optional). */
 export type EngineTuning = z.input<typeof engineTuningSchema>;
 
+/** What a SyncEngine is made with: the connector, the target it writes to, and optionally storage, a clock and tuning. */
 export interface EngineOptions extends EngineTuning {
   connector: ConnectorConfigInput;
   target: Target;
@@ -57,6 +59,7 @@ export interface EngineOptions extends EngineTuning {
   clock?: Clock;
 }
 
+/** How `SyncEngine.start` runs: signals that stop or yield it, the store's last rate limit, and what started it. */
 export interface StartOptions {
   /** Aborting stops the run: the current iteration is cut, its items return to the queue. */
   signal?: AbortSignal;

@@ -1,6 +1,7 @@
 import { totalOf } from '../schemas/common.js';
 import type { SyncEvent } from '../schemas/event.js';
 
+/** How fast a running sync event goes and how long the rest would take: the panel's pace and time-remaining line. */
 export interface Throughput {
   /** Items finished so far in this event (synced, failed or skipped). */
   processed: number;

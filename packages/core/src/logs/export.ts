@@ -1,5 +1,6 @@
 import type { LogEntry } from '../schemas/log.js';
 
+/** The format of a log download: JSON Lines (`jsonl`) or CSV (`csv`). */
 export type LogFormat = 'jsonl' | 'csv';
 
 export const LOG_CSV_COLUMNS = ['at', 'level', 'eventId', 'iteration', 'entity', 'ref', 'code', 'message'] as const;
@@ -27,6 +28,10 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/**
+ * A sync event's log lines as the text of a download in `format` (what `logsToJsonl` or `logsToCsv`
+ * make; `logFile` names the file).
+ */
 export function exportLogs(entries: readonly LogEntry[], format: LogFormat): string {
   return format === 'csv' ? logsToCsv(entries) : logsToJsonl(entries);
 }

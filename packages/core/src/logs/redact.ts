@@ -21,6 +21,10 @@ export function redactLiterals(text: string, secrets: readonly string[]): string
   return out;
 }
 
+/**
+ * Scrubs credentials from text that came from elsewhere: Shopify's tokens and secrets by their shape,
+ * header, bearer and `key=value` forms, and the given secrets literally.
+ */
 export function redactSecrets(text: string, extraSecrets: readonly string[] = []): string {
   let out = redactLiterals(text, extraSecrets);
   for (const [re, replacement] of PATTERNS) out = out.replace(re, replacement);

@@ -46,6 +46,10 @@ export type LeaseRead =
   /** The pending category upserts among these references, in any order. */
   | { read: 'categories'; refs: readonly string[] };
 
+/**
+ * A lease being planned: it yields each read it needs and returns the entries to lease (see
+ * `planLease`, and `runLeasePlan` to answer its reads).
+ */
 export type LeasePlan = Generator<LeaseRead, QueueEntry[], QueueEntry[]>;
 
 const PRODUCT_UPSERTS = bucketOf('product', 'upsert');

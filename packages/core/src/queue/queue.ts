@@ -5,11 +5,16 @@ import type { NewQueueEntry, StorageAdapter } from '../storage/adapter.js';
 import { parseOrThrow } from '../validate.js';
 import { itemKey } from './keys.js';
 
+/** How a batch is enqueued: `force` makes it a force refresh. */
 export interface EnqueueOptions {
   /** Force refresh: send every given upsert even if unchanged; deletions are dropped, never sent. */
   force?: boolean;
 }
 
+/**
+ * What an enqueue did: the changes it accepted, the deletions a force refresh dropped, and what is
+ * pending after it, per kind.
+ */
 export interface EnqueueResult {
   /** Changes written to the queue. */
   accepted: number;

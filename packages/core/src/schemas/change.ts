@@ -7,6 +7,10 @@ export const localizedTextSchema = z.union([
   z.string(),
   hostRecord(z.record(languageSchema, z.string()).refine((r) => Object.keys(r).length > 0, 'expected at least one language')),
 ]);
+/**
+ * Text in one language, or keyed by language tag (`{ en: 'Tent', es: 'Tienda' }`): the connector's
+ * language is written to the product, the store's other languages get translations.
+ */
 export type LocalizedText = z.infer<typeof localizedTextSchema>;
 
 /** An available quantity, as Shopify's inventory takes it. */
@@ -42,6 +46,10 @@ export const imageSchema = z
     contentHash: z.string().min(1).max(128).optional(),
   })
   .strict();
+/**
+ * One product image as the host sends it: the URL Shopify downloads it from, its alt text and its
+ * place in the product's list.
+ */
 export type ImageData = z.infer<typeof imageSchema>;
 
 /** SEO title and description (Shopify's search engine listing). */
@@ -57,6 +65,7 @@ export const taxonomyCategorySchema = z
   .string()
   .regex(/^(gid:\/\/shopify\/TaxonomyCategory\/)?[a-z]{2}(-\d+)*$/, 'expected a Shopify taxonomy category id such as "aa-1-13" or "gid://shopify/TaxonomyCategory/aa-1-13"');
 
+/** Checks the data of a category upsert (see `CategoryData`). */
 export const categoryDataSchema = z
   .object({
     title: localizedTextSchema,
@@ -66,6 +75,7 @@ export const categoryDataSchema = z
   })
   .strict();
 
+/** Checks the data of a product upsert (see `ProductData`). */
 export const productDataSchema = z
   .object({
     title: localizedTextSchema,
@@ -97,6 +107,7 @@ export const productDataSchema = z
   })
   .strict();
 
+/** Checks the data of a variant upsert (see `VariantData`). */
 export const variantDataSchema = z
   .object({
     title: localizedTextSchema.optional(),
@@ -122,8 +133,21 @@ export const variantDataSchema = z
   })
   .strict();
 
+/**
+ * What a category upsert carries: its title and description (text per language), handle and sort
+ * order. A category becomes a manual collection in the store.
+ */
 export type CategoryData = z.infer<typeof categoryDataSchema>;
+/**
+ * What a product upsert carries: texts per language, handle, vendor, type, tags and status, the
+ * categories it belongs to, its options, images, metafields, SEO texts and its category of
+ * Shopify's product taxonomy.
+ */
 export type ProductData = z.infer<typeof productDataSchema>;
+/**
+ * What a variant upsert carries: its price (and compare-at price), barcode, option values, stock
+ * (one number, or per warehouse), weight, image and metafields.
+ */
 export type VariantData = z.infer<typeof variantDataSchema>;
 
 const categoryChange = z.discriminatedUnion('op', [
@@ -149,7 +173,13 @@ const variantChange = z.discriminatedUnion('op', [
 
 /** One change from the host: what to create, update or delete in the store. */
 export const changeSchema = z.discriminatedUnion('entity', [categoryChange, productChange, variantChange]);
+/**
+ * One change from the host's catalog: create or update (`upsert`, with its data) or `delete` a
+ * category, product or variant, named by the host's reference (the SKU for products and variants).
+ * Enqueue these.
+ */
 export type Change = z.infer<typeof changeSchema>;
+/** Whether a change creates or updates its item (`upsert`) or removes it (`delete`). */
 export type ChangeOp = Change['op'];
 
 /** A batch as given to `enqueue`: validated whole before anything is written. */

@@ -4,24 +4,40 @@ import { z } from 'zod';
 export const SCHEMA_VERSION = 1 as const;
 export const schemaVersion = z.literal(SCHEMA_VERSION);
 
+/**
+ * The kinds of catalog item shopsync syncs, categories first: the values of `Entity`, to list or
+ * iterate over (a filter's options, a counter per kind).
+ */
 export const ENTITIES = ['category', 'product', 'variant'] as const;
+/** Checks an item kind: `category`, `product` or `variant`. */
 export const entitySchema = z.enum(ENTITIES);
+/**
+ * The kind of a catalog item: a category (a manual collection in Shopify), a product, or one of a
+ * product's variants.
+ */
 export type Entity = z.infer<typeof entitySchema>;
 
 /** Plural names, as counters are shown to users ("3 products pending"). */
 export const ENTITY_PLURAL = { category: 'categories', product: 'products', variant: 'variants' } as const;
 
+/** Checks a count per kind of item: a whole, non-negative number of categories, products and variants. */
 export const countsSchema = z.object({
   categories: z.number().int().nonnegative(),
   products: z.number().int().nonnegative(),
   variants: z.number().int().nonnegative(),
 });
+/**
+ * A number per kind of item, keyed by plural name: how many categories, products and variants are
+ * pending, were synced or failed.
+ */
 export type EntityCounts = z.infer<typeof countsSchema>;
 
+/** Counts of zero for every kind of item: where a tally starts. */
 export function zeroCounts(): EntityCounts {
   return { categories: 0, products: 0, variants: 0 };
 }
 
+/** How many items the counts add up to, whatever their kind (say, everything still pending). */
 export function totalOf(counts: EntityCounts): number {
   return counts.categories + counts.products + counts.variants;
 }

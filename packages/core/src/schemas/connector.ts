@@ -7,6 +7,10 @@ export const apiVersionSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'exp
 
 export { languageSchema } from './common.js';
 
+/**
+ * Checks a connector id: 1 to 64 letters, digits, `_`, `.` or `-`, starting with a letter or digit
+ * (ids appear in storage keys, URLs and file names).
+ */
 export const connectorIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'expected 1-64 letters, digits, "_", "." or "-"');
@@ -56,5 +60,10 @@ export const connectorConfigSchema = z
   })
   .strict();
 
+/**
+ * A connector's configuration as core uses it: checked, with every default filled in (what
+ * `connectorConfigSchema` outputs).
+ */
 export type ConnectorConfig = z.output<typeof connectorConfigSchema>;
+/** A connector's configuration as a host writes it: the settings with a default may be left out. */
 export type ConnectorConfigInput = z.input<typeof connectorConfigSchema>;

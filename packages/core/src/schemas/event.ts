@@ -2,8 +2,14 @@ import { z } from 'zod';
 import { apiVersionSchema, languageSchema, connectorIdSchema } from './connector.js';
 import { countsSchema, isoDate, schemaVersion } from './common.js';
 
+/** Every status a sync event can have: the values of `SyncStatus`, to list or iterate over. */
 export const SYNC_STATUSES = ['in_progress', 'completed', 'error', 'paused'] as const;
 export const syncStatusSchema = z.enum(SYNC_STATUSES);
+/**
+ * Where a sync event stands: `in_progress`; `completed` (perhaps with general errors); `error`, when
+ * the connector could not start; or `paused`, when the connector was disabled mid-run (the same event
+ * resumes once it is enabled again).
+ */
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
 /**
@@ -33,6 +39,7 @@ export const GENERAL_ERROR_CODES = [
   'internal',
 ] as const;
 export const generalErrorCodeSchema = z.enum(GENERAL_ERROR_CODES);
+/** Why a run-level problem happened: one of `GENERAL_ERROR_CODES`, each explained there. Stable: safe to branch on. */
 export type GeneralErrorCode = z.infer<typeof generalErrorCodeSchema>;
 
 /** A problem of the run as a whole (not of one item): shown in the event's error dialog. */
@@ -47,6 +54,10 @@ export const generalErrorSchema = z.object({
   /** `warning`: the run was not harmed, but the user should know (recorded once per event). Absent: an error. */
   severity: z.literal('warning').optional(),
 });
+/**
+ * A problem of the run as a whole, not of one item (the store refused the credentials, the network
+ * failed, throttling was exhausted), or a warning: what the event's error dialog lists.
+ */
 export type GeneralError = z.infer<typeof generalErrorSchema>;
 
 export const apiVersionInfoSchema = z.object({
@@ -61,6 +72,10 @@ export const apiVersionInfoSchema = z.object({
   /** `X-Shopify-Api-Deprecated-Reason`, when the store sent it. */
   deprecationReason: z.string().max(2_000).optional(),
 });
+/**
+ * The Shopify API version a sync event used: the one requested and the one the store served, whether
+ * Shopify still supports it, and when support ends.
+ */
 export type ApiVersionInfo = z.infer<typeof apiVersionInfoSchema>;
 
 /** The configuration a sync event ran with: taken at start, never updated after. */
@@ -82,6 +97,10 @@ export const configSnapshotSchema = z.object({
   /** Where each of the host's warehouses kept its stock: the location as configured, and its id as the store resolved it. */
   locations: z.array(z.object({ warehouse: z.string(), location: z.string(), id: z.string().optional() })).optional(),
 });
+/**
+ * The configuration a sync event ran with, taken at its start and never updated after: what the
+ * Configuration section shows for that event.
+ */
 export type ConfigSnapshot = z.infer<typeof configSnapshotSchema>;
 
 /** One pass inside a sync event: one batch leased, pushed and acknowledged. */
@@ -94,9 +113,15 @@ export const iterationSchema = z.object({
   /** Completed without reaching the store: unchanged since the last sync, or deletions disabled. */
   skipped: countsSchema,
 });
+/** One pass inside a sync event: when it ran, and how many items of each kind it synced, failed and skipped. */
 export type Iteration = z.infer<typeof iterationSchema>;
 
 export const syncTriggerSchema = z.enum(['manual', 'schedule', 'changes', 'retry', 'resume']);
+/**
+ * What started a sync event: a user (`manual`), the connector's schedule, changes arriving, a retry
+ * of failed items, or the resumption of an open event (paused and enabled again, yielded by a
+ * fleet runner, or left In Progress by a stopped process).
+ */
 export type SyncTrigger = z.infer<typeof syncTriggerSchema>;
 
 /** One row of the Activity Register. */
@@ -124,4 +149,9 @@ export const syncEventSchema = z.object({
    */
   yieldedAt: z.array(isoDate).optional(),
 });
+/**
+ * One sync event, a row of the Activity Register: its status, when it started and ended, what was
+ * still pending, its general errors, the configuration it ran with, its iterations, and whether its
+ * logs can be downloaded.
+ */
 export type SyncEvent = z.infer<typeof syncEventSchema>;

@@ -213,6 +213,10 @@ export const metafieldSchema = z
     if (m.translations !== undefined && Object.keys(m.translations).length > 0) out.translations = m.translations as Record<string, string>;
     return out;
   });
+/**
+ * A metafield as shopsync writes it: its namespace, key and Shopify type, the value in Shopify's text
+ * form, and translations for text types.
+ */
 export type Metafield = z.output<typeof metafieldSchema>;
 
 /** A list of metafields, each `namespace.key` once. */

@@ -16,4 +16,8 @@ export const queueEntrySchema = z.object({
   seq: z.number().int().nonnegative(),
   enqueuedAt: isoDate,
 });
+/**
+ * A change as the queue holds it: checked, keyed by item, stamped with its arrival, and marked when it
+ * must be sent even if unchanged. Storage adapters keep and return these.
+ */
 export type QueueEntry = z.infer<typeof queueEntrySchema>;

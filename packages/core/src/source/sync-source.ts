@@ -33,6 +33,7 @@ export interface ItemPageQuery extends ItemFilterQuery {
   limit?: number;
 }
 
+/** Which page of the Activity Register to read: skip `offset` events, return at most `limit`. */
 export interface EventPageQuery {
   offset?: number;
   /** 1 to 1,000; default 20. */
@@ -48,6 +49,10 @@ export interface ItemErrorGroup {
   count: number;
 }
 
+/**
+ * Failed items grouped by cause, as the Item Synchronization Status tab sums them up: how many failed,
+ * how many of those failed event after event, and the largest groups.
+ */
 export interface ItemErrorSummary {
   /** Failed items matching the filter. */
   failedItems: number;
@@ -98,7 +103,9 @@ export type SourceChange =
    */
   | { type: 'changesMissed'; connectorId: string };
 
+/** The name of a `SourceChange`: `statusChanged`, `itemsUpdated` and the others. */
 export type SourceChangeType = SourceChange['type'];
+/** A function that `subscribe` calls with each change a source tells. */
 export type SourceListener = (change: SourceChange) => void;
 
 /** An item named by its entity and reference. */
@@ -107,6 +114,12 @@ export interface ItemRef {
   ref: string;
 }
 
+/**
+ * What the widget reads and subscribes to for one connector: its sync events, item statuses and logs,
+ * its state, and the actions a user may take (retry items, enable or disable the connector).
+ * `LocalSyncSource` is one over an engine in the same process; `@shopsync/http/client` and
+ * `@shopsync/postgres` have others.
+ */
 export interface SyncSource {
   readonly connectorId: string;
 

@@ -3,7 +3,8 @@
  * problem, a title, the status, a detail sentence, the request id, and for invalid input every
  * field at fault (`errors: [{ field, message }]`, fields as `body.config.shopDomain`).
  */
-import { ShopsyncError, ValidationError, remoteText } from '@shopsync/core';
+import { ShopsyncError, ValidationError } from '@shopsync/core';
+import { remoteText } from '@shopsync/core/internal';
 import { z } from 'zod';
 
 /** The media type of problem details. */

@@ -3,7 +3,8 @@
  * configuration, a change, a sync event): the routes parse with them and the OpenAPI document is
  * generated from them. `.meta({ id })` names the ones the document lists as components.
  */
-import { changeSchema, connectorConfigSchema, connectorIdSchema, connectorScheduleSchema, countsSchema } from '@shopsync/core';
+import { changeSchema, connectorConfigSchema } from '@shopsync/core';
+import { connectorIdSchema, connectorScheduleSchema, countsSchema } from '@shopsync/core/internal';
 import { z } from 'zod';
 
 /** `{id}` of the connector routes. */

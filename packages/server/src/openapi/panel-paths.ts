@@ -5,7 +5,8 @@
  * `{ error: { code, message, issues } }` (the widget's client reads those); errors found before a
  * request reaches the handler (401, 403) are problem details, as everywhere else.
  */
-import { entitySchema, itemStateSchema, itemStatusSchema, refSchema, syncEventSchema } from '@shopsync/core';
+import { itemStatusSchema, syncEventSchema } from '@shopsync/core';
+import { entitySchema, itemStateSchema, refSchema } from '@shopsync/core/internal';
 import { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject } from 'zod-openapi';
 import { problemSchema } from '../api/problem.js';

@@ -13,7 +13,8 @@
  * run's general errors as code and message. Never a secret, never an item's data: a receiver
  * that wants more asks the REST API with the `eventId`.
  */
-import { totalOf, zeroCounts, type EntityCounts, type GeneralError, type Iteration, type SyncEvent } from '@shopsync/core';
+import { totalOf, type EntityCounts, type GeneralError, type Iteration, type SyncEvent } from '@shopsync/core';
+import { zeroCounts } from '@shopsync/core/internal';
 import type { WebhookEventType } from '../store/types.js';
 
 /** What the engine told: a sync event changed status, or one of its iterations ended. */
@@ -42,7 +43,7 @@ export interface WebhookEventData {
   /** Summed over the event's iterations so far. */
   synced: EntityCounts;
   failed: EntityCounts;
-  /** At most {@link MAX_GENERAL_ERRORS}, the most recent, each message cut at {@link MAX_ERROR_MESSAGE} characters. */
+  /** At most 20 (`MAX_GENERAL_ERRORS`), the most recent, each message cut at 500 characters (`MAX_ERROR_MESSAGE`). */
   generalErrors: WebhookGeneralError[];
   /** `items.failed` only: the iteration that ended with failures. */
   iteration?: { index: number; startedAt: string; endedAt: string; failed: EntityCounts };

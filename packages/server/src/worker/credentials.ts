@@ -5,8 +5,10 @@
  * with its refresh token (the rotating grant lives sealed in the connector's sync storage, where
  * the provider renews it), and an app's client credentials.
  */
-import { ConnectionError, parseOrThrow, type ConnectorRecord, type StorageAdapter } from '@shopsync/core';
-import { clientCredentials, expiringToken, fixedToken, grantInputSchema, storageTokenStore, type CredentialsProvider, type SecretBox, type SecretKey } from '@shopsync/shopify';
+import { ConnectionError, type ConnectorRecord, type StorageAdapter } from '@shopsync/core';
+import { parseOrThrow } from '@shopsync/core/internal';
+import { clientCredentials, expiringToken, fixedToken, storageTokenStore, type CredentialsProvider, type SecretBox, type SecretKey } from '@shopsync/shopify';
+import { grantInputSchema } from '@shopsync/shopify/internal';
 import { z } from 'zod';
 import type { ServerStore } from '../store/types.js';
 

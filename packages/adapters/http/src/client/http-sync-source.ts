@@ -17,6 +17,10 @@ import type {
 import { LAST_EVENT_ID_PARAM, PATHS, STREAM_EVENTS, type QueuedBody, type StreamHello } from '../shared/protocol.js';
 import { errorFromResponse, HttpSourceError } from './http-source-error.js';
 
+/**
+ * Where an `HttpSyncSource` reads from (the URL the server mounted the handler at) and what it reads
+ * with (fetch and EventSource, replaceable in tests).
+ */
 export interface HttpSyncSourceOptions {
   /**
    * Where the server mounted `createSyncHandler` (its `basePath`), absolute or relative to the

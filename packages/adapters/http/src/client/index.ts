@@ -1,5 +1,11 @@
-// @shopsync/http/client, browser side: a SyncSource read from a server over fetch + EventSource.
-// Imports nothing from Node (an eslint rule keeps it so).
+/**
+ * The browser half of a SyncSource over HTTP + Server-Sent Events: {@link HttpSyncSource} reads a
+ * server's source over fetch and EventSource (what `<shopsync-panel src="…">` uses). Imports nothing
+ * from Node (an eslint rule keeps it so). The server half is `@shopsync/http`.
+ *
+ * @packageDocumentation
+ * @module @shopsync/http/client
+ */
 export { HttpSyncSource } from './http-sync-source.js';
 export type { HttpSyncSourceOptions } from './http-sync-source.js';
 export { HttpSourceError } from './http-source-error.js';

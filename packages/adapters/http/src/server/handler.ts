@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { parseOrThrow, remoteText, ShopsyncError, ValidationError, type SyncSource } from '@shopsync/core';
+import { ShopsyncError, ValidationError, type SyncSource } from '@shopsync/core';
+import { parseOrThrow, remoteText } from '@shopsync/core/internal';
 import { PATHS, type ErrorBody } from '../shared/protocol.js';
 import { HttpError } from './http-error.js';
 import { readNodeBody, readWebBody } from './body.js';

@@ -5,7 +5,7 @@
  * ISO instant) so that the server accepts exactly what the engine does.
  */
 import { z } from 'zod';
-import { entitySchema, isoDate, itemStateSchema, refSchema } from '@shopsync/core';
+import { entitySchema, isoDate, itemStateSchema, refSchema } from '@shopsync/core/internal';
 
 /** A whole number written in a query string. */
 const whole = (min: number, max: number) =>

@@ -1,4 +1,4 @@
-import { redactLiterals, redactSecrets } from '@shopsync/core';
+import { redactLiterals, redactSecrets } from '@shopsync/core/internal';
 
 /**
  * Defence in depth: core never stores or emits a credential, and this makes sure no response

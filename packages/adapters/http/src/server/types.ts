@@ -24,6 +24,10 @@ export type SyncRequest = (SyncRequestBase & { kind: 'node'; native: IncomingMes
 /** Decides whether `request` may take `action`. Anything but `true` refuses it (403); a throw is a 500. */
 export type AuthorizeHook = (request: SyncRequest, action: SyncAction) => boolean | Promise<boolean>;
 
+/**
+ * How `createSyncHandler` serves a source: the source, the path it answers under, who may take
+ * actions, and the stream's heartbeat, replay buffer and size limits.
+ */
 export interface SyncHandlerOptions {
   /** What to serve; usually a `LocalSyncSource` over the server's engine. */
   source: SyncSource;

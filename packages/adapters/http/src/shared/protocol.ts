@@ -36,6 +36,7 @@ export interface StreamHello {
 /** Query parameter that carries the last event id for clients that cannot set the header. */
 export const LAST_EVENT_ID_PARAM = 'lastEventId';
 
+/** One field a request got wrong, as the server's error answer names it (an `HttpSourceError` carries them). */
 export interface ErrorIssue {
   /** The offending field, e.g. `query.limit` or `body.enabled`. */
   path: string;

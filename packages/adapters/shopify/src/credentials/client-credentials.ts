@@ -5,13 +5,19 @@
  * this is how the apps that replace them reach the store. The token is fetched again shortly
  * before it expires, and after the store refuses it.
  */
-import { parseOrThrow, type Clock } from '@shopsync/core';
+import { type Clock } from '@shopsync/core';
+import { parseOrThrow } from '@shopsync/core/internal';
 import type { z } from 'zod';
 import { renewalOptionsSchema, RenewingProvider } from './renewing.js';
 import { memoryTokenStore, type StoredGrant, type TokenStore } from './token-store.js';
 
 const optionsSchema = renewalOptionsSchema(600_000);
 
+/**
+ * The store and the app's client id and secret, how early to fetch a new token, the token
+ * endpoint's timeout and retries, and where to keep it between runs (in memory unless given a
+ * store).
+ */
 export type ClientCredentialsOptions = z.input<typeof optionsSchema> & {
   /** Where the token is kept between runs and processes (default: in memory; storageTokenStore seals it in the connector's storage). */
   store?: TokenStore;
@@ -20,6 +26,10 @@ export type ClientCredentialsOptions = z.input<typeof optionsSchema> & {
 
 type ClientGrant = Extract<StoredGrant, { kind: 'client_credentials' }>;
 
+/**
+ * The provider `clientCredentials` returns: a 24-hour token got with the app's client id and secret,
+ * fetched again before it expires or when the store refuses it.
+ */
 class ClientCredentialsProvider extends RenewingProvider<ClientGrant> {
   constructor(options: ClientCredentialsOptions) {
     const { store, clock, ...rest } = options;

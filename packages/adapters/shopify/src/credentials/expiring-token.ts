@@ -7,7 +7,8 @@
  * Shopify refuses for good ends the connection with a `reauthorize` error: the merchant must
  * reinstall or re-authorize the app.
  */
-import { ConnectionError, parseOrThrow, ValidationError, type Clock } from '@shopsync/core';
+import { ConnectionError, ValidationError, type Clock } from '@shopsync/core';
+import { parseOrThrow } from '@shopsync/core/internal';
 import { z } from 'zod';
 import { renewalOptionsSchema, RenewingProvider } from './renewing.js';
 import type { StoredGrant, TokenStore } from './token-store.js';
@@ -29,10 +30,18 @@ export const grantInputSchema = z
   .strict()
   .refine((g) => (g.expiresAt === undefined) !== (g.expiresIn === undefined), { message: 'expected one of expiresAt or expiresIn', path: ['expiresAt'] })
   .refine((g) => g.refreshTokenExpiresAt === undefined || g.refreshTokenExpiresIn === undefined, { message: 'expected at most one of refreshTokenExpiresAt or refreshTokenExpiresIn', path: ['refreshTokenExpiresAt'] });
+/**
+ * The grant an app's OAuth installation gave, as the token endpoint answered it or with instants:
+ * access token, refresh token and when each expires.
+ */
 export type GrantInput = z.input<typeof grantInputSchema>;
 
 const optionsSchema = renewalOptionsSchema(300_000);
 
+/**
+ * The store and the app's client id and secret, where the connector's grant is kept, the grant from
+ * the installation, how early to renew, and the token endpoint's timeout and retries.
+ */
 export type ExpiringTokenOptions = z.input<typeof optionsSchema> & {
   /** Where the connector's grant is kept (storageTokenStore: sealed in the connector's storage). */
   store: TokenStore;
@@ -43,6 +52,11 @@ export type ExpiringTokenOptions = z.input<typeof optionsSchema> & {
 
 type RefreshGrant = Extract<StoredGrant, { kind: 'refresh' }>;
 
+/**
+ * The provider `expiringToken` returns: an expiring offline token renewed with its refresh token
+ * before it expires, the rotated refresh token saved first; `setGrant` replaces the grant after the
+ * merchant authorized the app again.
+ */
 class ExpiringTokenProvider extends RenewingProvider<RefreshGrant> {
   readonly #initial: GrantInput | undefined;
 

@@ -10,8 +10,12 @@
  *   can no longer make custom apps in the admin since 2026-01-01) exchange their client id and
  *   secret for a 24-hour token.
  */
-import { redactLiterals } from '@shopsync/core';
+import { redactLiterals } from '@shopsync/core/internal';
 
+/**
+ * What the target says when it asks a provider for a token: a signal that stops the wait, and the
+ * token the store just refused, if any (renew it).
+ */
 export interface TokenRequest {
   /** Stops waiting (the run was stopped). */
   signal: AbortSignal;

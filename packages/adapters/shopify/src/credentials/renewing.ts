@@ -3,7 +3,8 @@
  * expires and once after the store refuses its token, one renewal at a time per connector (the
  * store's `exclusive`), the new grant saved before its token is handed out.
  */
-import { ConnectionError, systemClock, type Clock } from '@shopsync/core';
+import { ConnectionError, type Clock } from '@shopsync/core';
+import { systemClock } from '@shopsync/core/internal';
 import { z } from 'zod';
 import { RenewalListeners, SecretList, type CredentialsProvider, type TokenRequest } from './provider.js';
 import { requestToken, type TokenAnswer, type TokenEndpointOptions } from './token-endpoint.js';

@@ -5,7 +5,8 @@
  * is bound to what it is for (`context`, e.g. the connector), so a value copied to another
  * connector's row does not open there.
  */
-import { parseOrThrow, ShopsyncError } from '@shopsync/core';
+import { ShopsyncError } from '@shopsync/core';
+import { parseOrThrow } from '@shopsync/core/internal';
 import { z } from 'zod';
 
 const VERSION = 'sb1';

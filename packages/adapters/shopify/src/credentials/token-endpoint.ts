@@ -5,7 +5,8 @@
  * backoff and jitter: a refresh may be sent again safely, because Shopify keeps the previous
  * refresh token valid until the new access token is first used (changelog 2026-08-28).
  */
-import { backoffDelay, ConnectionError, remoteText, sleep, type BackoffOptions, type Clock } from '@shopsync/core';
+import { ConnectionError, type Clock, type BackoffOptions } from '@shopsync/core';
+import { backoffDelay, remoteText, sleep } from '@shopsync/core/internal';
 import { z } from 'zod';
 import { asSentence } from '../text.js';
 import type { SecretList } from './provider.js';

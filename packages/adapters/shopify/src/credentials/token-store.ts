@@ -7,7 +7,8 @@
  * Renewals take turns: `exclusive` runs one at a time per connector in this process, and a store
  * shared by several processes (PostgreSQL, coming) can make it one at a time across them.
  */
-import { parseOrThrow, ShopsyncError, type StorageAdapter } from '@shopsync/core';
+import { ShopsyncError, type StorageAdapter } from '@shopsync/core';
+import { parseOrThrow } from '@shopsync/core/internal';
 import { z } from 'zod';
 import { SecretBox, type SecretKey } from './secret-box.js';
 
@@ -40,6 +41,10 @@ export const storedGrantSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
 ]);
+/**
+ * A connector's grant as a token store keeps it: the kind of credentials, the tokens and when they
+ * expire (epoch ms). `storageTokenStore` seals it before it is written.
+ */
 export type StoredGrant = z.output<typeof storedGrantSchema>;
 
 /** Keeps one connector's grant. */
@@ -84,6 +89,7 @@ export function memoryTokenStore(initial?: StoredGrant): TokenStore {
   };
 }
 
+/** Where `storageTokenStore` keeps a connector's grant (the connector's own storage) and the keys that seal it. */
 export interface StorageTokenStoreOptions {
   storage: StorageAdapter;
   connectorId: string;

@@ -3,6 +3,7 @@ import { locationsAnswer, userErrorsAnswer, type LocationsAnswer, type UserError
 import { CODED_USER_ERRORS, USER_ERRORS, type Op } from '../documents.js';
 import type { ApiFeatures } from '../version.js';
 
+/** The stock of one inventory item at one location, as an absolute quantity. */
 export interface QuantityInput {
   inventoryItemId: string;
   locationId: string;

@@ -14,7 +14,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { formatPath, parseOrThrow, ValidationError } from '@shopsync/core';
+import { ValidationError } from '@shopsync/core';
+import { formatPath, parseOrThrow } from '@shopsync/core/internal';
 import { fleetBase, fleetOptionsSchema, shopConfig, type FleetBase, type FleetConfig, type FleetOptions, type FleetShopOptions } from './fleet-options.js';
 import { listen, NOT_FOUND_BODY, routeOf, send, stopServer } from './http.js';
 import { answerTokenRequest, TOKEN_PATH } from './oauth.js';

@@ -18,7 +18,7 @@
  *   inspection.ts    snapshots          persistence.ts   the store's file       versions.ts      the version calendar
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { parseOrThrow } from '@shopsync/core';
+import { parseOrThrow } from '@shopsync/core/internal';
 import { isForStore, listen, routeOf, stopServer } from './http.js';
 import { answerTokenRequest, TOKEN_PATH } from './oauth.js';
 import { simulatorOptionsSchema, type SimulatorOptions } from './options.js';

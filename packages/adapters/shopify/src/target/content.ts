@@ -1,4 +1,5 @@
-import { canonicalJson, type CategoryData, type LocalizedText, type Metafield, type ProductData, type VariantData } from '@shopsync/core';
+import { type CategoryData, type LocalizedText, type Metafield, type ProductData, type VariantData } from '@shopsync/core';
+import { canonicalJson } from '@shopsync/core/internal';
 
 /**
  * The text for the connector's language: the exact tag, then its base language (`pt` for

@@ -4,7 +4,8 @@
  * host's content hash when it gave one). A source the store already has a file of is sent by that
  * file's id, never uploaded again; only new sources are sent by URL.
  */
-import { canonicalJson, type ProductData, type VariantData } from '@shopsync/core';
+import { type ProductData, type VariantData } from '@shopsync/core';
+import { canonicalJson } from '@shopsync/core/internal';
 import { pickText } from './content.js';
 import type { MediaState } from './state.js';
 

@@ -97,5 +97,10 @@ export const shopifyTargetOptionsSchema = z
   .strict()
   .refine((o) => (o.accessToken === undefined) !== (o.credentials === undefined), { message: 'expected either accessToken (a fixed token) or credentials (a provider), and not both', path: ['credentials'] });
 
+/**
+ * The target's settings as a host writes them: credentials (a fixed token or a provider), an endpoint
+ * other than the store (a simulator, a proxy), and the pacing and batching limits, each with a
+ * default.
+ */
 export type ShopifyTargetOptionsInput = z.input<typeof shopifyTargetOptionsSchema>;
 export type ShopifyTargetOptionsParsed = z.output<typeof shopifyTargetOptionsSchema>;

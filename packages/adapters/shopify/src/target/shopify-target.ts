@@ -3,8 +3,6 @@ import { setMaxListeners } from 'node:events';
 import { parse } from 'graphql';
 import {
   ConnectionError,
-  parseOrThrow,
-  systemClock,
   type Clock,
   type ConnectContext,
   type ConnectInfo,
@@ -16,6 +14,7 @@ import {
   type TargetItem,
   type ThrottleState,
 } from '@shopsync/core';
+import { parseOrThrow, systemClock } from '@shopsync/core/internal';
 import { connectAnswer, refDefinitionCreateAnswer } from '../answers.js';
 import { requestedCost } from '../cost.js';
 import { fixedToken, type CredentialsProvider } from '../credentials/provider.js';
@@ -32,6 +31,10 @@ import { readThrottleState, throttleStateOf } from './throttle.js';
 import { Transport } from './transport.js';
 import type { StoreLocales } from './translation-plan.js';
 
+/**
+ * What `new ShopifyTarget` takes: its settings, and the clock it times requests, backoff and pacing by
+ * (tests pass one they control).
+ */
 export type ShopifyTargetOptions = ShopifyTargetOptionsInput & {
   /** Time for timeouts, backoff and pacing (tests pass a controlled clock). */
   clock?: Clock;

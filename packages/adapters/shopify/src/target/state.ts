@@ -1,4 +1,5 @@
-import { categoryDataSchema, itemKey, productDataSchema, refSchema, variantDataSchema, type Entity, type TargetIdStore } from '@shopsync/core';
+import { type Entity, type TargetIdStore } from '@shopsync/core';
+import { categoryDataSchema, itemKey, productDataSchema, refSchema, variantDataSchema } from '@shopsync/core/internal';
 import { z } from 'zod';
 
 /**

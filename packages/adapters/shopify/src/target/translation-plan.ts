@@ -8,7 +8,8 @@
  * the translations outdated): the digest is read again and the translations are registered
  * again, even those whose own text did not change.
  */
-import { stableHash, type CategoryData, type LocalizedText, type Metafield, type ProductData } from '@shopsync/core';
+import { type CategoryData, type LocalizedText, type Metafield, type ProductData } from '@shopsync/core';
+import { stableHash } from '@shopsync/core/internal';
 import { z } from 'zod';
 import { pickText } from './content.js';
 

@@ -1,5 +1,6 @@
 import { createAdminApiClient, type AdminApiClient } from '@shopify/admin-api-client';
-import { backoffDelay, CONNECTION_ERROR_CODES, ConnectionError, remoteText, sleep, type BackoffOptions, type Clock, type GeneralErrorInput } from '@shopsync/core';
+import { ConnectionError, type Clock, type GeneralErrorInput, type BackoffOptions } from '@shopsync/core';
+import { backoffDelay, CONNECTION_ERROR_CODES, remoteText, sleep } from '@shopsync/core/internal';
 import type { CredentialsProvider } from '../credentials/provider.js';
 import { costExtensionSchema } from '../answers.js';
 import type { CostPacer, ThrottleStatus } from './pacer.js';

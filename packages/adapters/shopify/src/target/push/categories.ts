@@ -6,7 +6,8 @@
  * category whose collection exists is not written again. Products waiting for a collection join
  * it in its creating mutation.
  */
-import { canonicalJson, type CategoryData } from '@shopsync/core';
+import { type CategoryData } from '@shopsync/core';
+import { canonicalJson } from '@shopsync/core/internal';
 import { collectionAddProductsOp, collectionCreateOp, collectionUpdateOp } from '../../documents/collections.js';
 import { MAX_INPUT_ARRAY } from '../../version.js';
 import { collectionInput } from '../content.js';

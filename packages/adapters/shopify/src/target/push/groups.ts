@@ -9,7 +9,8 @@
  *   its metafields through metafieldsSet), `productVariantsBulkUpdate` for changed prices and
  *   barcodes, and `inventorySetQuantities` for stock.
  */
-import { canonicalJson, type ItemError, type TargetItem, type VariantData } from '@shopsync/core';
+import { type ItemError, type TargetItem, type VariantData } from '@shopsync/core';
+import { canonicalJson } from '@shopsync/core/internal';
 import type { VariantFieldsInput } from '../../documents.js';
 import { productFingerprint } from '../content.js';
 import { mediaFingerprint, plannedImages } from '../media-plan.js';

@@ -6,7 +6,8 @@
  * leaves the owner's metafields alone. A call is atomic at Shopify: when one value is refused,
  * its owner fails with Shopify's reason and the call's other metafields are sent again without it.
  */
-import { canonicalJson, type ItemError, type Metafield, type TargetItem } from '@shopsync/core';
+import { type ItemError, type Metafield, type TargetItem } from '@shopsync/core';
+import { canonicalJson } from '@shopsync/core/internal';
 import type { UserErrorAnswer } from '../../answers.js';
 import { METAFIELDS_PER_SET, metafieldsDeleteOp, metafieldsSetOp, type MetafieldSetInput } from '../../documents/metafields.js';
 import { MAX_ROUNDS, indexAt, type Push } from './context.js';

@@ -9,7 +9,8 @@
  * merchant edited the text meanwhile) is read again and the registration retried once.
  * A language the store has not enabled is a warning of the run, once, not an error of every item.
  */
-import { stableHash, type ItemError, type TargetItem } from '@shopsync/core';
+import { type ItemError, type TargetItem } from '@shopsync/core';
+import { stableHash } from '@shopsync/core/internal';
 import { digestsOp, metafieldIdsOp, translationsRegisterOp, type TranslationInput } from '../../documents/translations.js';
 import { MAX_INPUT_ARRAY } from '../../version.js';
 import { stateKeys as K } from '../state.js';
