@@ -4,7 +4,9 @@
  * Rounds interleave the two; the driver takes medians.
  */
 import { deleteDB, openDB } from 'idb';
-import { SCHEMA_VERSION, toQueueEntries, type ItemStatus, type NewQueueEntry } from '@shopsync/core';
+import { type ItemStatus, type NewQueueEntry } from '@shopsync/core';
+import { toQueueEntries } from '@shopsync/core/testing';
+import { SCHEMA_VERSION } from '@shopsync/core/internal';
 import { IndexedDbStorage } from '@shopsync/indexeddb';
 import { storageWorkload } from './workload.js';
 

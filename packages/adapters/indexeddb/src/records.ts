@@ -1,4 +1,4 @@
-import { recordChecks, type RecordPlace } from '@shopsync/core';
+import { recordChecks, type RecordPlace } from '@shopsync/core/internal';
 import { StorageCorruptError } from './errors.js';
 
 /**

@@ -1,5 +1,14 @@
 import type { IDBPTransaction, StoreNames } from 'idb';
 import {
+  type ClaimRelease,
+  type ClaimRequest,
+  type ConnectorClaim,
+  type ConnectorRecord,
+  type FleetEntry,
+  type Page,
+  type PageQuery,
+} from '@shopsync/core';
+import {
   claimedState,
   compareClaimOrder,
   connectorRecordSchema,
@@ -11,15 +20,8 @@ import {
   releasedState,
   renewedState,
   requestedState,
-  type ClaimRelease,
-  type ClaimRequest,
-  type ConnectorClaim,
-  type ConnectorRecord,
-  type FleetEntry,
   type FleetState,
-  type Page,
-  type PageQuery,
-} from '@shopsync/core';
+} from '@shopsync/core/internal';
 import { connectorAt, count, fail, shaped } from './records.js';
 import type { ConnectorRow, MetaRow, ShopsyncDB } from './schema.js';
 

@@ -2,17 +2,6 @@ import { openDB, type IDBPDatabase, type IDBPTransaction, type StoreNames } from
 import {
   LeaseLostError,
   ShopsyncError,
-  compareItems,
-  finishLeased,
-  matchesItemQuery,
-  newId,
-  planLease,
-  queueInto,
-  runLeasePlanAsync,
-  settledItemStatus,
-  storedKeys,
-  storedView,
-  zeroCounts,
   ENTITY_PLURAL,
   type AckCommit,
   type ClaimRelease,
@@ -31,14 +20,28 @@ import {
   type PageQuery,
   type QueueEntry,
   type StorageAdapter,
-  type StoredItem,
   type SyncEvent,
 } from '@shopsync/core';
+import {
+  compareItems,
+  finishLeased,
+  matchesItemQuery,
+  newId,
+  parseItemKey,
+  queueInto,
+  settledItemStatus,
+  storedKeys,
+  storedView,
+  zeroCounts,
+  type StoredItem,
+} from '@shopsync/core/internal';
 import { StorageBlockedError, StorageClosedError, StorageQuotaError, StorageVersionChangedError, StorageVersionError } from './errors.js';
-import { LeaseReads } from './lease-reads.js';
+import { readItemRows } from './item-rows.js';
+import { LeaseReads, type PageHints } from './lease-reads.js';
 import { IdbRegistry } from './registry.js';
 import { DB_VERSION, MIGRATIONS, type EventRow, type ItemRow, type LeaseRow, type MetaRow, type ShopsyncDB } from './schema.js';
 
+/** Where an IndexedDbStorage keeps its data (the database name) and how it opens it. */
 export interface IndexedDbStorageOptions {
   /** Database name; one database serves every connector of the origin. Default `shopsync`. */
   name?: string;
@@ -59,9 +62,24 @@ function isQuotaError(err: unknown): boolean {
   return err instanceof DOMException && err.name === 'QuotaExceededError';
 }
 
-/** The changes in flight, by key, with the lease holding each. */
-function inflightOf(leases: LeaseRow[]): Map<string, { entry: QueueEntry; lease: LeaseRow }> {
-  return new Map(leases.flatMap((lease) => lease.entries.map((entry) => [entry.key, { entry, lease }] as [string, { entry: QueueEntry; lease: LeaseRow }])));
+/** A change in flight: its `seq`, the lease holding it, and the change itself once its row holds a newer one (`superseded`). */
+interface Flight {
+  seq: number;
+  lease: LeaseRow;
+  superseded?: QueueEntry;
+}
+
+/** The changes in flight, by key. */
+function inflightOf(leases: readonly LeaseRow[]): Map<string, Flight> {
+  const inflight = new Map<string, Flight>();
+  for (const lease of leases) {
+    lease.keys.forEach((key, i) => inflight.set(key, { seq: lease.seqs[i]!, lease }));
+    for (const entry of lease.superseded ?? []) {
+      const flight = inflight.get(entry.key);
+      if (flight) flight.superseded = entry;
+    }
+  }
+  return inflight;
 }
 
 function eventRow(event: SyncEvent): EventRow {
@@ -69,17 +87,21 @@ function eventRow(event: SyncEvent): EventRow {
 }
 
 /**
- * The row to store for an item: its state plus the keys of the drain-order and item-tab indexes.
+ * The row to store for an item: its state plus the keys of the drain-order index while a change
+ * is pending, else those of the status index (one index entry or the other, see schema.ts).
  * (`byParent` needs no key of its own: it reads `pending.change.parentRef`, so it follows the
  * pending change as it is replaced or dropped.)
  */
 function toRow(c: string, item: StoredItem): ItemRow {
   const keys = storedKeys(item);
-  const row: ItemRow = { ...item, c, u: keys.updated, st: keys.status, en: item.entity };
+  const row: ItemRow = { c, key: item.key, entity: item.entity, ref: item.ref };
+  if (item.pending) row.pending = item.pending;
+  if (item.lastAt !== undefined) row.lastAt = item.lastAt;
+  if (item.outcome) row.outcome = item.outcome;
   if (keys.order) [row.ob, row.os] = keys.order;
   else {
-    delete row.ob;
-    delete row.os;
+    row.st = keys.status;
+    row.u = keys.updated;
   }
   return row;
 }
@@ -91,9 +113,10 @@ function toRow(c: string, item: StoredItem): ItemRow {
  *
  * Layout (see schema.ts): one row per item, holding its pending change (the queue: by bucket
  * and arrival through the `byOrder` index, pending variant upserts by product through
- * `byParent`) and its last outcome (the item tab, indexed for its filters); a lease row holding
- * the changes it handed out, so that leasing writes one row and finishing an item writes its
- * row once; exact pending counts in a meta row. What a lease takes is core's `planLease`,
+ * `byParent`) and its last outcome (the item tab: settled rows by status through `byStatus`);
+ * a lease row naming the changes it handed out, so that leasing writes one row and finishing
+ * an item writes its row once; exact pending counts in a meta row. An enqueue reads the rows
+ * of its batch by key ranges (`readItemRows`, item-rows.ts). What a lease takes is core's `planLease`,
  * answered by `LeaseReads` (lease-reads.ts) inside the lease's transaction. The connector
  * registry and the fleet's claims: one record per connector (`IdbRegistry`, registry.ts).
  */
@@ -102,6 +125,8 @@ export class IndexedDbStorage implements StorageAdapter {
   #db: IDBPDatabase<ShopsyncDB> | undefined;
   #closedBecause: ShopsyncError | undefined;
   readonly #registry: IdbRegistry;
+  /** Per connector, how much of each bucket its last lease looked at (a hint, see lease-reads.ts). */
+  readonly #pageHints = new Map<string, PageHints>();
 
   private constructor(name: string) {
     this.name = name;
@@ -121,7 +146,16 @@ export class IndexedDbStorage implements StorageAdapter {
     let giveUp = false;
     const opening = openDB<ShopsyncDB>(name, version, {
       upgrade(db, oldVersion, newVersion, tx) {
-        for (let v = oldVersion; v < (newVersion ?? version); v++) MIGRATIONS[v]!(db, tx);
+        // In order, each after the requests of the one before; a failed one aborts the upgrade, so the open fails.
+        void (async () => {
+          for (let v = oldVersion; v < (newVersion ?? version); v++) await MIGRATIONS[v]!(db, tx);
+        })().catch(() => {
+          try {
+            tx.abort();
+          } catch {
+            // Already aborted.
+          }
+        });
       },
       blocked() {
         // Another tab holds an older version open. Refuse now; if the open completes later,
@@ -194,28 +228,28 @@ export class IndexedDbStorage implements StorageAdapter {
   async enqueue(connectorId: string, entries: readonly NewQueueEntry[], now: number): Promise<EntityCounts> {
     return this.#tx(['items', 'leases', 'meta'], 'readwrite', async (tx) => {
       const items = tx.objectStore('items');
-      const keys = [...new Set(entries.map((e) => e.key))];
-      const [meta, rowList, leases] = await Promise.all([
+      const [meta, rows, leases] = await Promise.all([
         tx.objectStore('meta').get(connectorId),
-        Promise.all(keys.map((k) => items.get([connectorId, k]))),
+        readItemRows(items, connectorId, [...new Set(entries.map((e) => e.key))]),
         this.#leases(tx, connectorId),
       ]);
       const inflight = inflightOf(leases);
       const m = meta ?? zeroMeta(connectorId);
-      const rows = new Map<string, ItemRow | undefined>(keys.map((k, i) => [k, rowList[i]]));
       const touched = new Set<LeaseRow>();
       for (const e of entries) {
-        const flying = inflight.get(e.key);
-        const { row, added } = queueInto(rows.get(e.key), e, flying?.entry, ++m.seq, now);
+        const before = rows.get(e.key);
+        const flight = inflight.get(e.key);
+        if (flight && !flight.superseded && before?.pending?.seq === flight.seq) {
+          // The row is about to take a newer change than the one in flight: the lease keeps that one from now on.
+          flight.superseded = before.pending;
+          (flight.lease.superseded ??= []).push(before.pending);
+          touched.add(flight.lease);
+        }
+        const { row, added } = queueInto(before, e, flight?.superseded, ++m.seq, now);
         if (added) m[ENTITY_PLURAL[e.entity]] += 1;
         rows.set(e.key, toRow(connectorId, row));
-        // The lease must know that this item's row now holds a newer change than the one it handed out.
-        if (flying && !flying.lease.superseded?.includes(e.key)) {
-          (flying.lease.superseded ??= []).push(e.key);
-          touched.add(flying.lease);
-        }
       }
-      for (const row of rows.values()) void items.put(row!);
+      for (const row of rows.values()) void items.put(row);
       for (const lease of touched) void tx.objectStore('leases').put(lease);
       void tx.objectStore('meta').put(m);
       return countsOf(m);
@@ -229,24 +263,25 @@ export class IndexedDbStorage implements StorageAdapter {
 
   async lease(connectorId: string, options: LeaseOptions): Promise<Lease | null> {
     return this.#tx(['items', 'leases', 'meta'], 'readwrite', async (tx) => {
-      await this.#reclaimExpired(tx, connectorId, options.now);
-      const inflight = inflightOf(await this.#leases(tx, connectorId));
+      const inflight = inflightOf(await this.#reclaimExpired(tx, connectorId, options.now));
       // Core decides what to take (whole product groups); its reads are answered in this transaction.
       const flying = (key: string) => inflight.has(key);
-      const reads = new LeaseReads(tx, connectorId, flying);
-      const leased = await runLeasePlanAsync(planLease(options.limit, flying), (r) => reads.answer(r));
+      const reads = new LeaseReads(tx, connectorId, flying, this.#pageHints.get(connectorId));
+      const leased = await reads.plan(options.limit);
+      this.#pageHints.set(connectorId, reads.looked);
       if (leased.length === 0) return null;
       const id = newId('lease', options.now);
       const expiresAt = options.now + options.leaseMs;
-      void tx.objectStore('leases').put({ c: connectorId, id, expiresAt, entries: leased });
+      void tx.objectStore('leases').put({ c: connectorId, id, expiresAt, keys: leased.map((e) => e.key), seqs: leased.map((e) => e.seq) });
       return { id, expiresAt, items: leased };
     });
   }
 
-  /** Ends every lease that expired by `now`: its items are pending again, in place. */
-  async #reclaimExpired(tx: Tx<'readwrite'>, connectorId: string, now: number): Promise<void> {
-    const expired = await tx.objectStore('leases').index('byExpiry').getAll(IDBKeyRange.bound([connectorId, -Infinity], [connectorId, now]));
-    for (const lease of expired) await this.#endLease(tx, lease, new Map(), now);
+  /** Ends every lease that expired by `now` (its items are pending again, in place); returns the others. */
+  async #reclaimExpired(tx: Tx<'readwrite'>, connectorId: string, now: number): Promise<LeaseRow[]> {
+    const leases = await this.#leases(tx, connectorId);
+    await Promise.all(leases.filter((l) => l.expiresAt <= now).map((l) => this.#endLease(tx, l, new Map(), now)));
+    return leases.filter((l) => l.expiresAt > now);
   }
 
   /**
@@ -257,19 +292,21 @@ export class IndexedDbStorage implements StorageAdapter {
   async #endLease(tx: Tx<'readwrite'>, lease: LeaseRow, outcomes: ReadonlyMap<string, ItemStatus>, now: number): Promise<EntityCounts> {
     const c = lease.c;
     const items = tx.objectStore('items');
-    const superseded = new Set(lease.superseded);
+    const superseded = lease.superseded ?? [];
+    const handedOut = new Set(superseded.map((e) => e.key));
     const removed = zeroCounts();
-    // Only rows that got a newer change while in flight need reading; the others are known.
-    const rows = await Promise.all(lease.entries.map((e) => (superseded.has(e.key) ? items.get([c, e.key]) : undefined)));
-    lease.entries.forEach((entry, i) => {
-      const outcome = outcomes.get(entry.key);
-      if (!superseded.has(entry.key)) {
-        if (!outcome) return; // the row still holds this very change: pending again, in place
-        void items.put(toRow(c, { key: entry.key, entity: entry.entity, ref: entry.ref, outcome: settledItemStatus(outcome, false) }));
-        removed[ENTITY_PLURAL[entry.entity]] += 1;
-        return;
-      }
-      const done = finishLeased(rows[i]!, entry, outcome, now);
+    // The rows of the others still hold the change this lease handed out: they are known without reading.
+    for (const key of lease.keys) {
+      const outcome = outcomes.get(key);
+      if (!outcome || handedOut.has(key)) continue; // no outcome: pending again, in place
+      const { entity, ref } = parseItemKey(key);
+      void items.put(toRow(c, { key, entity, ref, outcome: settledItemStatus(outcome, false) }));
+      removed[ENTITY_PLURAL[entity]] += 1;
+    }
+    // Rows that got a newer change while in flight are read: the outcome or the returned change meets it.
+    const rows = await Promise.all(superseded.map((e) => items.get([c, e.key])));
+    superseded.forEach((entry, i) => {
+      const done = finishLeased(rows[i]!, entry, outcomes.get(entry.key), now);
       if (done.removed) removed[ENTITY_PLURAL[entry.entity]] += 1;
       if (done.changed) void items.put(toRow(c, done.row));
     });
@@ -280,21 +317,21 @@ export class IndexedDbStorage implements StorageAdapter {
   async ack(connectorId: string, leaseId: string, commit: AckCommit): Promise<EntityCounts> {
     let lost = false;
     const counts = await this.#tx(['items', 'leases', 'meta', 'hashes', 'events', 'logs'], 'readwrite', async (tx) => {
-      const lease = await tx.objectStore('leases').get([connectorId, leaseId]);
+      const [lease, meta] = await Promise.all([tx.objectStore('leases').get([connectorId, leaseId]), tx.objectStore('meta').get(connectorId)]);
       if (!lease || commit.now > lease.expiresAt) {
         // An expired lease: its items return now (committed), then the ack is refused.
         if (lease) await this.#reclaimExpired(tx, connectorId, commit.now);
         lost = true;
         return undefined;
       }
-      const leased = new Set(lease.entries.map((e) => e.key));
+      const leased = new Set(lease.keys);
       const outcomes = new Map<string, ItemStatus>();
       for (const item of commit.items) {
         const key = `${item.entity}:${item.ref}`;
         if (!leased.has(key)) throw new ShopsyncError('not_leased', `Item ${key} is not part of lease ${leaseId}.`);
         outcomes.set(key, item);
       }
-      const [removed, meta] = await Promise.all([this.#endLease(tx, lease, outcomes, commit.now), tx.objectStore('meta').get(connectorId)]);
+      const removed = await this.#endLease(tx, lease, outcomes, commit.now);
       const hashes = tx.objectStore('hashes');
       for (const { key, hash } of commit.hashes ?? []) void (hash === null ? hashes.delete([connectorId, key]) : hashes.put({ c: connectorId, key, hash }));
       const m = meta ?? zeroMeta(connectorId);
@@ -316,13 +353,13 @@ export class IndexedDbStorage implements StorageAdapter {
   async release(connectorId: string, leaseId: string): Promise<EntityCounts> {
     let lost = false;
     const counts = await this.#tx(['items', 'leases', 'meta'], 'readwrite', async (tx) => {
-      const lease = await tx.objectStore('leases').get([connectorId, leaseId]);
+      const [lease, meta] = await Promise.all([tx.objectStore('leases').get([connectorId, leaseId]), tx.objectStore('meta').get(connectorId)]);
       if (!lease) {
         lost = true;
         return undefined;
       }
       await this.#endLease(tx, lease, new Map(), lease.expiresAt);
-      return countsOf((await tx.objectStore('meta').get(connectorId)) ?? zeroMeta(connectorId));
+      return countsOf(meta ?? zeroMeta(connectorId));
     });
     if (lost || !counts) throw new LeaseLostError(leaseId);
     return counts;
@@ -391,12 +428,13 @@ export class IndexedDbStorage implements StorageAdapter {
     // The most selective index narrows the read; the rest of the filter and the order are core's.
     const rows = await this.#tx(['items'], 'readonly', async (tx) => {
       const store = tx.objectStore('items');
+      // Pending rows are exactly the drain order's; the others are in `byStatus`, by status and time.
+      if (query.status === 'pending') return store.index('byOrder').getAll(IDBKeyRange.bound([connectorId, -Infinity, -Infinity], [connectorId, Infinity, Infinity]));
       if (query.status !== undefined) {
         return store.index('byStatus').getAll(IDBKeyRange.bound([connectorId, query.status, since], [connectorId, query.status, Infinity]));
       }
-      if (query.entity !== undefined) {
-        return store.index('byEntity').getAll(IDBKeyRange.bound([connectorId, query.entity, since], [connectorId, query.entity, Infinity]));
-      }
+      // Item keys begin with their entity (`product:P1`): an entity's rows are one range of keys (';' follows ':').
+      if (query.entity !== undefined) return store.getAll(IDBKeyRange.bound([connectorId, `${query.entity}:`], [connectorId, `${query.entity};`], false, true));
       return store.getAll(IDBKeyRange.bound([connectorId, ''], [connectorId, '\uffff']));
     });
     const matched = rows.map(storedView).filter((i) => matchesItemQuery(i, query));

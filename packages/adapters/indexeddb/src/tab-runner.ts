@@ -7,8 +7,10 @@
  */
 import type { EngineEvents, SyncEngine } from '@shopsync/core';
 
+/** What this tab does for the connector: waits for the lock, drives the engine (leader), or has stopped. */
 export type RunnerRole = 'waiting' | 'leader' | 'stopped';
 
+/** How a TabRunner makes its engine when it leads, and what it tells the page. */
 export interface TabRunnerOptions {
   connectorId: string;
   /** Builds the engine when this tab becomes the leader (over the shared IndexedDB storage). */
@@ -23,11 +25,16 @@ export interface TabRunnerOptions {
 /** The engine events a leader relays to the other tabs. */
 const RELAYED = ['statusChanged', 'iterationCompleted', 'pendingChanged', 'itemsUpdated', 'generalError', 'logsAvailable'] as const;
 type Relayed = (typeof RELAYED)[number];
+/** An engine event as the leading tab relays it to the others over a BroadcastChannel. */
 export interface RelayedMessage<K extends Relayed = Relayed> {
   type: K;
   payload: EngineEvents[K][0];
 }
 
+/**
+ * One engine per connector across a browser's tabs: the tab holding the connector's Web Lock drives
+ * the engine and relays its events; the others wait, observe, and one takes over when the leader goes.
+ */
 export class TabRunner {
   readonly lockName: string;
   readonly channelName: string;

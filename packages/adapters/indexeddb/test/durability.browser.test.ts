@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SyncEngine, toQueueEntries, type Change } from '@shopsync/core';
-import { FakeTarget } from '@shopsync/core/testing';
+import { SyncEngine, type Change } from '@shopsync/core';
+import { toQueueEntries, FakeTarget } from '@shopsync/core/testing';
 import { IndexedDbStorage } from '@shopsync/indexeddb';
 import { dropDb, uniqueDbName } from './helpers.js';
 

@@ -1,15 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { executeServerCommand } from '@web/test-runner-commands';
-import { toQueueEntries, type Change } from '@shopsync/core';
-import { seededRandom } from '@shopsync/core/testing';
-import { IndexedDbStorage, StorageQuotaError } from '@shopsync/indexeddb';
+import { StorageFullError, type Change } from '@shopsync/core';
+import { toQueueEntries, seededRandom } from '@shopsync/core/testing';
+import { IndexedDbStorage } from '@shopsync/indexeddb';
 import { dropDb, uniqueDbName } from './helpers.js';
 
 const C = 'store-1';
 
 describe('IndexedDB quota', () => {
-  it('a write over the quota fails with StorageQuotaError and writes nothing', async () => {
+  it('a write over the quota fails with StorageFullError and writes nothing', async () => {
     const name = uniqueDbName('quota');
     // A real quota, set on this origin through the DevTools protocol (before the database opens).
     await executeServerCommand('storage-quota', { quotaBytes: 2 * 1024 * 1024 });
@@ -29,7 +29,7 @@ describe('IndexedDB quota', () => {
         ref: `BIG-${i}`,
         data: { title: 'x', description: noise(200_000) },
       }));
-      await assert.rejects(storage.enqueue(C, toQueueEntries(big).entries, Date.now()), (err: unknown) => err instanceof StorageQuotaError && /no more storage space/.test(err.message));
+      await assert.rejects(storage.enqueue(C, toQueueEntries(big).entries, Date.now()), (err: unknown) => err instanceof StorageFullError && err.backend === 'indexeddb' && /no more storage space/.test(err.message));
       assert.deepEqual(await storage.pendingCounts(C), { categories: 0, products: 1, variants: 0 }, 'nothing of the failed batch');
       assert.equal((await storage.queryItems(C, { offset: 0, limit: 100 })).total, 1);
     } finally {

@@ -5,9 +5,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDB } from 'idb';
-import { toQueueEntries, type ConnectorClaim } from '@shopsync/core';
-import { connectorRecord } from '@shopsync/core/testing';
-import { IndexedDbStorage, StorageCorruptError } from '@shopsync/indexeddb';
+import { StorageCorruptError, type ConnectorClaim } from '@shopsync/core';
+import { toQueueEntries, connectorRecord } from '@shopsync/core/testing';
+import { IndexedDbStorage } from '@shopsync/indexeddb';
 import type { ShopsyncDB } from '../src/schema.js';
 import { dropDb, uniqueDbName } from './helpers.js';
 
@@ -16,11 +16,11 @@ const MIN = 60_000;
 const change = (ref: string) => toQueueEntries([{ entity: 'product', op: 'upsert', ref, data: { title: ref } }]).entries;
 const ids = (claims: ConnectorClaim[]) => claims.map((c) => c.record.config.id);
 
-/** Rejects with a StorageCorruptError naming exactly this store, key and field. */
+/** Rejects with core's StorageCorruptError naming exactly this store (its `table`), key (its `row`) and field. */
 async function refused(p: Promise<unknown>, store: string, key: string, field: string): Promise<void> {
   await assert.rejects(p, (err: unknown) => {
     assert.ok(err instanceof StorageCorruptError, `expected a StorageCorruptError, got ${String(err)}`);
-    assert.deepEqual([err.store, err.key, err.field], [store, key, field]);
+    assert.deepEqual([err.backend, err.table, err.row, err.field], ['indexeddb', store, key, field]);
     assert.match(err.message, /damaged record.*changed nothing/);
     return true;
   });

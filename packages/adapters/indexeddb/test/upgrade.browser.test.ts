@@ -1,10 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDB } from 'idb';
-import { SCHEMA_VERSION, toQueueEntries, type Change, type ItemStatus } from '@shopsync/core';
-import { connectorRecord } from '@shopsync/core/testing';
-import { DB_VERSION, IndexedDbStorage, StorageBlockedError, StorageVersionChangedError, StorageVersionError } from '@shopsync/indexeddb';
-import { MIGRATIONS, type ShopsyncDB } from '../src/schema.js';
+import { StorageBlockedError, StorageClosedError, StorageVersionError, type Change, type ItemStatus } from '@shopsync/core';
+import { toQueueEntries, connectorRecord } from '@shopsync/core/testing';
+import { SCHEMA_VERSION } from '@shopsync/core/internal';
+import { IndexedDbStorage } from '@shopsync/indexeddb';
+import { DB_VERSION, MIGRATIONS, type ShopsyncDB } from '../src/schema.js';
 import { dropDb, uniqueDbName } from './helpers.js';
 
 const C = 'store-1';
@@ -46,7 +47,7 @@ describe('IndexedDB schema versions', () => {
     }
   });
 
-  it('version 2 to 3: the variants queued before are found by product, and a product leases with them as one group', async () => {
+  it('from version 2: the variants queued before are found by product (version 3), and a product leases with them as one group', async () => {
     const name = uniqueDbName('upgrade-v2-v3');
     try {
       const old = await IndexedDbStorage.open({ name, version: 2 });
@@ -63,14 +64,14 @@ describe('IndexedDB schema versions', () => {
         T0,
       );
       await old.close();
-      // V0 in flight, leased as version 2 leased: the lease row holds the change it handed out.
+      // V0 in flight, leased as version 2 leased: the lease row holds the change it handed out (version 5 converts it).
       const raw = await openDB<ShopsyncDB>(name, 2);
       const v0 = (await raw.get('items', [C, 'variant:V0']))!.pending!;
-      await raw.put('leases', { c: C, id: 'lease-v2', expiresAt: T0 + 60_000, entries: [v0] });
+      await raw.put('leases', { c: C, id: 'lease-v2', expiresAt: T0 + 60_000, entries: [v0] } as never);
       raw.close();
 
-      const current = await IndexedDbStorage.open({ name, version: 3 });
-      assert.equal(current.version, 3);
+      const current = await IndexedDbStorage.open({ name });
+      assert.equal(current.version, DB_VERSION);
       assert.deepEqual(await current.pendingCounts(C), { categories: 0, products: 1, variants: 5 });
       const lease = await current.lease(C, { limit: 10, leaseMs: 60_000, now: T0 + 1 });
       assert.ok(lease);
@@ -119,7 +120,10 @@ describe('IndexedDB schema versions', () => {
     try {
       const future = await openDB(name, DB_VERSION + 1, { upgrade: (db) => void db.createObjectStore('future') });
       future.close();
-      await assert.rejects(IndexedDbStorage.open({ name }), (err: unknown) => err instanceof StorageVersionError && /newer version/.test(err.message));
+      await assert.rejects(
+        IndexedDbStorage.open({ name }),
+        (err: unknown) => err instanceof StorageVersionError && err.backend === 'indexeddb' && err.found === DB_VERSION + 1 && err.expected === DB_VERSION && /newer version/.test(err.message),
+      );
       const again = await openDB(name);
       assert.equal(again.version, DB_VERSION + 1);
       assert.ok(again.objectStoreNames.contains('future'));
@@ -134,7 +138,7 @@ describe('IndexedDB schema versions', () => {
     // "Another tab": an older build's connection at version 1, which ignores version-change requests.
     const other = await openDB<ShopsyncDB>(name, 1, { upgrade: (db, _old, _new, tx) => MIGRATIONS[0]!(db, tx) });
     try {
-      await assert.rejects(IndexedDbStorage.open({ name }), (err: unknown) => err instanceof StorageBlockedError && /another tab/.test(err.message));
+      await assert.rejects(IndexedDbStorage.open({ name }), (err: unknown) => err instanceof StorageBlockedError && err.expected === DB_VERSION && /another tab/.test(err.message));
     } finally {
       other.close();
       // The blocked open completes once the other tab lets go, and closes itself at once.
@@ -148,7 +152,7 @@ describe('IndexedDB schema versions', () => {
     try {
       const mine = await IndexedDbStorage.open({ name });
       const newer = await openDB(name, DB_VERSION + 1, { upgrade: (db) => void db.createObjectStore('future') });
-      await assert.rejects(mine.pendingCounts(C), (err: unknown) => err instanceof StorageVersionChangedError && /Reload this page/.test(err.message));
+      await assert.rejects(mine.pendingCounts(C), (err: unknown) => err instanceof StorageClosedError && err.reason === 'superseded' && /Reload this page/.test(err.message));
       newer.close();
     } finally {
       await dropDb(name);
