@@ -56,7 +56,13 @@ async function setSelect(table: ShopsyncItemTable, name: string, value: string) 
   await settle(table);
 }
 
+const SET_ATTRIBUTE = Element.prototype.setAttribute;
+
 describe('<shopsync-item-table>', () => {
+  afterEach(() => {
+    Element.prototype.setAttribute = SET_ATTRIBUTE;
+  });
+
   it('lists items, filters by reference (substring, case-sensitive), status, type and date; accessible', async () => {
     const { source } = await completedWithErrors();
     const { table } = await itemsTab(source);
@@ -247,7 +253,13 @@ describe('<shopsync-item-table>', () => {
     await until(() => rows(table).some((r) => r.dataset.key === 'product:BAD9' && text(r).includes('Error')));
   });
 
-  it('a virtualized list: 100,000 items render only the rows in view and load pages as it scrolls', async () => {
+  it('a virtualized list: 100,000 items render only the rows in view, placed without a style attribute, and load pages as it scrolls', async () => {
+    // A host page whose CSP has style-src without 'unsafe-inline' blocks style attributes: rows are placed through the CSSOM.
+    const styleWrites: string[] = [];
+    Element.prototype.setAttribute = function (this: Element, name: string, value: string) {
+      if (name.toLowerCase() === 'style') styleWrites.push(`${this.className}: ${value}`);
+      return SET_ATTRIBUTE.call(this, name, value);
+    };
     const total = 100_000;
     const item = (i: number): ItemView => ({
       v: 1,
@@ -297,5 +309,6 @@ describe('<shopsync-item-table>', () => {
     const view = list.getBoundingClientRect();
     expect(shown[0]!.box.top).to.be.at.most(view.top);
     expect(shown.at(-1)!.box.bottom).to.be.at.least(view.bottom);
+    expect(styleWrites, 'style attributes written').to.deep.equal([]);
   });
 });

@@ -2,7 +2,6 @@ import { consume } from '@lit/context';
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { Entity, ItemErrorSummary, ItemFilterQuery, ItemState, ItemView, SourceChange, SyncSource } from '@shopsync/core';
 import { LocalizedElement } from '../base/localized-element.js';
 import { sourceContext } from '../context.js';
@@ -11,6 +10,7 @@ import { ShopsyncRetryRequestEvent } from '../events.js';
 import type { Localizer } from '../i18n/localizer.js';
 import { icons } from '../styles/icons.js';
 import { styles } from './item-table.styles.js';
+import { cssomStyle } from './cssom-style.js';
 import { dayOf, sinceIso } from './since-day.js';
 import { VirtualRows } from './virtual-rows.js';
 
@@ -304,7 +304,7 @@ export class ShopsyncItemTable extends LocalizedElement {
     const indexes = Array.from({ length: win.last - win.first + 1 }, (_, i) => win.first + i);
     // Focusable: a keyboard reaches and scrolls the list (WCAG 2.1.1; axe: scrollable-region-focusable).
     return html`<div class="list" part="list" role="list" aria-label=${m.itemsListLabel} tabindex="0" @scroll=${this.#virtual.onScroll}>
-      <div class="sizer" style=${styleMap({ height: `${this.#rows.length * this.#virtual.rowPx}px` })}></div>
+      <div class="sizer" ${cssomStyle({ height: `${this.#rows.length * this.#virtual.rowPx}px` })}></div>
       ${repeat(
         indexes,
         (i) => i,
@@ -314,15 +314,15 @@ export class ShopsyncItemTable extends LocalizedElement {
   }
 
   #renderRow(item: ItemView | undefined, index: number) {
-    const at = styleMap({ transform: `translateY(${index * this.#virtual.rowPx}px)` });
+    const at = cssomStyle({ transform: `translateY(${index * this.#virtual.rowPx}px)` });
     if (!item) {
       this.#want(index);
-      return html`<div class="row placeholder" role="listitem" aria-busy="true" style=${at}><span></span></div>`;
+      return html`<div class="row placeholder" role="listitem" aria-busy="true" ${at}><span></span></div>`;
     }
     const l = this.l;
     const current = this.selected !== undefined && keyOf(this.selected) === keyOf(item);
     const first = item.errors[0];
-    return html`<div class="row" role="listitem" style=${at}>
+    return html`<div class="row" role="listitem" ${at}>
       <button part="row" aria-current=${current ? 'true' : 'false'} data-key=${keyOf(item)} @click=${() => (this.selected = item)}>
         <span class="st ${item.status}">${item.status === 'error' ? icons.error : item.status === 'complete' ? icons.check : icons.clock}${stateLabel(l, item.status)}</span>
         <span class="ref"><span class="entity">${entityLabel(l, item.entity)}</span>${item.ref}</span>
