@@ -1,9 +1,10 @@
+import type { StorageCorruptError } from '@shopsync/core';
 import { recordChecks, type RecordPlace } from '@shopsync/core/internal';
-import { StorageCorruptError } from './errors.js';
+import { corruptError } from './errors.js';
 
 /**
  * Checks of what is read back from the database: core's `recordChecks` (shared with the other
- * durable adapters), throwing this adapter's StorageCorruptError, which names the database, the
+ * durable adapters), throwing core's StorageCorruptError, which names the database, the
  * object store, the record's key and the field. (`RecordPlace` says table: here, the store.)
  */
 
@@ -19,7 +20,7 @@ export function connectorAt(dbName: string, store: string, connectorId: unknown)
 
 /** The error for a damaged field of the record `at`. */
 export function corrupt(at: At, field: string, problem: string, cause?: unknown): StorageCorruptError {
-  return new StorageCorruptError(at.dbName, { store: at.table, key: at.row(), field, problem }, cause === undefined ? undefined : { cause });
+  return corruptError(at.dbName, { store: at.table, key: at.row(), field, problem }, cause);
 }
 
 const checks = recordChecks<At>(corrupt);

@@ -35,7 +35,7 @@ import {
   zeroCounts,
   type StoredItem,
 } from '@shopsync/core/internal';
-import { StorageBlockedError, StorageClosedError, StorageQuotaError, StorageVersionChangedError, StorageVersionError } from './errors.js';
+import { blockedError, closedError, quotaError, supersededError, tooNewError } from './errors.js';
 import { readItemRows } from './item-rows.js';
 import { LeaseReads, type PageHints } from './lease-reads.js';
 import { IdbRegistry } from './registry.js';
@@ -161,14 +161,15 @@ export class IndexedDbStorage implements StorageAdapter {
         // Another tab holds an older version open. Refuse now; if the open completes later,
         // when that tab lets go, the late connection is closed at once (below).
         giveUp = true;
-        rejectBlocked?.(new StorageBlockedError(name, version));
+        rejectBlocked?.(blockedError(name, version));
       },
       blocking() {
         // A newer version wants to open in another tab: step aside rather than block it.
-        storage.#shutDown(new StorageVersionChangedError(name));
+        storage.#shutDown(supersededError(name));
       },
       terminated() {
-        storage.#shutDown(new StorageClosedError(name, 'the browser closed the connection (site data cleared, or storage failure).'));
+        // The browser closed the connection (site data cleared, or a storage failure).
+        storage.#shutDown(closedError(name, 'lost'));
       },
     }).then(
       (db) => {
@@ -176,8 +177,8 @@ export class IndexedDbStorage implements StorageAdapter {
         return db;
       },
       (err: unknown) => {
-        if (err instanceof DOMException && err.name === 'VersionError') throw new StorageVersionError(name, version, { cause: err });
-        if (isQuotaError(err)) throw new StorageQuotaError({ cause: err });
+        if (err instanceof DOMException && err.name === 'VersionError') throw tooNewError(name, version, err);
+        if (isQuotaError(err)) throw quotaError(err);
         throw err;
       },
     );
@@ -200,7 +201,7 @@ export class IndexedDbStorage implements StorageAdapter {
 
   #conn(): IDBPDatabase<ShopsyncDB> {
     if (this.#closedBecause) throw this.#closedBecause;
-    if (!this.#db) throw new StorageClosedError(this.name, 'it was never opened.');
+    if (!this.#db) throw closedError(this.name, 'closed');
     return this.#db;
   }
 
@@ -219,7 +220,7 @@ export class IndexedDbStorage implements StorageAdapter {
       }
       await tx.done.catch(() => undefined);
       if (isQuotaError(err) || (err instanceof DOMException && err.name === 'AbortError' && isQuotaError(tx.error))) {
-        throw new StorageQuotaError({ cause: err });
+        throw quotaError(err);
       }
       throw err;
     }
@@ -500,6 +501,6 @@ export class IndexedDbStorage implements StorageAdapter {
   }
 
   async close(): Promise<void> {
-    this.#shutDown(new StorageClosedError(this.name, 'close() was called.'));
+    this.#shutDown(closedError(this.name, 'closed'));
   }
 }
