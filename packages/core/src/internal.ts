@@ -50,7 +50,7 @@ export {
 export type { FleetState } from './storage/registry-rules.js';
 
 // What a SyncSource over storage (PostgreSQL's, the server's) reads like the local one.
-export { toItemView, cleanItemFilter } from './source/item-reads.js';
+export { toItemView, cleanItemFilter, failedItemsFilter } from './source/item-reads.js';
 
 // Small helpers.
 export { systemClock, sleep } from './engine/clock.js';

@@ -29,6 +29,15 @@ export function cleanItemFilter(f: ItemFilterQuery): ItemFilterQuery {
 }
 
 /**
+ * The retry filter of the Item tab's filter: retries concern failed items only, so a filter on
+ * another status names none (undefined); the status itself is not part of a retry filter.
+ */
+export function failedItemsFilter(f: ItemFilterQuery): Omit<ItemFilterQuery, 'status'> | undefined {
+  const { status, ...rest } = cleanItemFilter(f);
+  return status === undefined || status === 'error' ? rest : undefined;
+}
+
+/**
  * Failed items matching the filter, grouped by cause (the same code, field and message), the
  * largest groups first (at most 50). `read` answers one page of an item query: the engine's
  * `queryItems`, or a storage's for one connector.

@@ -4,7 +4,7 @@ import { estimateRemaining } from '../engine/throughput.js';
 import type { LogFormat } from '../logs/export.js';
 import type { SyncEvent } from '../schemas/event.js';
 import type { Page } from '../storage/adapter.js';
-import { cleanItemFilter, toItemView } from './item-reads.js';
+import { failedItemsFilter, toItemView } from './item-reads.js';
 import { StorageReads } from './storage-reads.js';
 import type {
   ConnectorState,
@@ -107,10 +107,8 @@ export class LocalSyncSource implements SyncSource {
   }
 
   async retryFailed(filter: ItemFilterQuery = {}): Promise<number> {
-    const { status, ...rest } = cleanItemFilter(filter);
-    // Only failed items are retried: a filter on another status names none.
-    if (status !== undefined && status !== 'error') return 0;
-    return this.engine.retryFailed(rest);
+    const failed = failedItemsFilter(filter);
+    return failed ? this.engine.retryFailed(failed) : 0;
   }
 
   async setEnabled(enabled: boolean): Promise<void> {

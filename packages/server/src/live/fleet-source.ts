@@ -30,7 +30,7 @@ import {
   type SyncEvent,
   type SyncSource,
 } from '@shopsync/core';
-import { cleanItemFilter, requeueFailed } from '@shopsync/core/internal';
+import { failedItemsFilter, requeueFailed } from '@shopsync/core/internal';
 import type { FleetControl } from '../services.js';
 import type { EngineDirectory } from './engine-directory.js';
 
@@ -111,10 +111,9 @@ export class FleetSyncSource implements SyncSource {
   }
 
   async retryFailed(filter: ItemFilterQuery = {}): Promise<number> {
-    const { status, ...rest } = cleanItemFilter(filter);
-    // Only failed items are retried: a filter on another status names none.
-    if (status !== undefined && status !== 'error') return 0;
-    return this.#queued(await requeueFailed(this.#deps.storage, this.connectorId, { filter: rest }, (c, o) => this.#queue.enqueue(c, o)));
+    const failed = failedItemsFilter(filter);
+    if (!failed) return 0;
+    return this.#queued(await requeueFailed(this.#deps.storage, this.connectorId, { filter: failed }, (c, o) => this.#queue.enqueue(c, o)));
   }
 
   /** Records the flag in the registry and tells a run under way (it pauses, or resumes). */

@@ -17,7 +17,7 @@ import {
   type SyncSource,
   type BackoffOptions,
 } from '@shopsync/core';
-import { cleanItemFilter, requeueFailed } from '@shopsync/core/internal';
+import { failedItemsFilter, requeueFailed } from '@shopsync/core/internal';
 import { ChangeFeed, readConnectorState, type ChangeFeedOptions } from './change-feed.js';
 import type { LiveStorage } from './live-storage.js';
 import { NotificationHub } from './notification-hub.js';
@@ -142,10 +142,9 @@ export class PostgresSyncSource implements SyncSource {
   }
 
   async retryFailed(filter: ItemFilterQuery = {}): Promise<number> {
-    const { status, ...rest } = cleanItemFilter(filter);
-    // Only failed items are retried: a filter on another status names none.
-    if (status !== undefined && status !== 'error') return 0;
-    return this.#started(await requeueFailed(this.storage, this.connectorId, { filter: rest }, (c, o) => this.#queue.enqueue(c, o)));
+    const failed = failedItemsFilter(filter);
+    if (!failed) return 0;
+    return this.#started(await requeueFailed(this.storage, this.connectorId, { filter: failed }, (c, o) => this.#queue.enqueue(c, o)));
   }
 
   /** Records the flag (the registry outlives any process) and tells the process that runs the connector. */
